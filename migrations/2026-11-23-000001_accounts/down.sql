@@ -1,0 +1,2 @@
+DROP TABLE assistants;
+DROP TABLE users;

@@ -1,0 +1,42 @@
+//! The one error type of the persistence crate.
+
+use diesel_async::pooled_connection::deadpool::{BuildError, PoolError};
+
+/// Anything that can go wrong talking to PostgreSQL or Redis.
+#[derive(Debug, thiserror::Error)]
+pub enum PersistenceError {
+    /// A query failed (including constraint violations the caller may want to inspect).
+    #[error("database query failed")]
+    Query(#[from] diesel::result::Error),
+    /// No connection could be had from the pool in time.
+    #[error("no database connection available")]
+    Pool(#[from] PoolError),
+    /// The pool itself could not be built (bad settings).
+    #[error("could not build the database pool")]
+    PoolBuild(#[from] BuildError),
+    /// Connecting outside the pool failed (migrations, admin tasks).
+    #[error("could not connect to the database")]
+    Connect(#[from] diesel::ConnectionError),
+    /// A migration failed to apply.
+    #[error("migration failed: {0}")]
+    Migration(String),
+    /// Redis did not answer or answered with an error.
+    #[error("cache unavailable")]
+    Cache(#[from] redis::RedisError),
+    /// Redis did not answer within its time limit.
+    #[error("cache timed out")]
+    CacheTimeout,
+}
+
+impl PersistenceError {
+    /// Whether this is a unique-constraint violation (e.g. an email already registered).
+    pub fn is_unique_violation(&self) -> bool {
+        matches!(
+            self,
+            Self::Query(diesel::result::Error::DatabaseError(
+                diesel::result::DatabaseErrorKind::UniqueViolation,
+                _
+            ))
+        )
+    }
+}

@@ -1,0 +1,11 @@
+//! Row types, one file per table: `X` is what a query returns, `NewX` what an insert takes.
+
+pub mod assistant;
+pub mod day_rollup;
+pub mod usage_sample;
+pub mod user;
+
+pub use assistant::{Assistant, NewAssistant};
+pub use day_rollup::DayRollup;
+pub use usage_sample::NewUsageSample;
+pub use user::{NewUser, Role, User};

@@ -1,0 +1,8 @@
+//! Queries, grouped by what they are about. Each is an async function over
+//! `&mut AsyncPgConnection` returning diesel's `QueryResult`.
+
+pub mod assistants;
+pub mod health;
+pub mod reports;
+pub mod samples;
+pub mod users;

@@ -1,0 +1,62 @@
+//! `AuthUser`: the authenticated caller, taken from `Authorization: Bearer <token>`.
+//! A handler that takes an `AuthUser` cannot run without a valid token (401 otherwise).
+
+use std::future::{ready, Ready};
+
+use actix_web::dev::Payload;
+use actix_web::http::header;
+use actix_web::{web, FromRequest, HttpRequest};
+use persistence::models::Role;
+
+use super::JwtKeys;
+use crate::error::ApiError;
+
+/// The caller, as proven by a valid access token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AuthUser {
+    pub id: i64,
+    pub role: Role,
+}
+
+impl AuthUser {
+    /// Whether the caller may act on data owned by `owner_id`.
+    pub fn may_access(&self, owner_id: i64) -> bool {
+        self.id == owner_id || self.role == Role::Admin
+    }
+}
+
+impl FromRequest for AuthUser {
+    type Error = ApiError;
+    type Future = Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(authenticate(req))
+    }
+}
+
+fn authenticate(req: &HttpRequest) -> Result<AuthUser, ApiError> {
+    let keys = req
+        .app_data::<web::Data<JwtKeys>>()
+        .ok_or(ApiError::Unauthorized("authentication is not configured"))?;
+    let token = bearer_token(req).ok_or(ApiError::Unauthorized(
+        "missing access token: send `Authorization: Bearer <token>` (from POST /api/v1/auth/login)",
+    ))?;
+    let claims = keys.verify(token)?;
+    let id = claims
+        .sub
+        .parse()
+        .map_err(|_| ApiError::Unauthorized("the access token is invalid"))?;
+    Ok(AuthUser {
+        id,
+        role: claims.role,
+    })
+}
+
+fn bearer_token(req: &HttpRequest) -> Option<&str> {
+    let value = req.headers().get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then_some(token.trim())
+        .filter(|t| !t.is_empty())
+}

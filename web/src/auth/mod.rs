@@ -1,0 +1,10 @@
+//! Who is calling: password hashing, access tokens and the `AuthUser` extractor that every
+//! protected handler takes, plus the ownership rules built on it.
+
+pub mod access;
+pub mod extractor;
+pub mod jwt;
+pub mod password;
+
+pub use extractor::AuthUser;
+pub use jwt::JwtKeys;

@@ -1,0 +1,174 @@
+//! The one error type of the HTTP API, rendered as RFC 9457 `application/problem+json`.
+//!
+//! Client errors say exactly what is wrong. Server errors (500, 503) log the whole cause chain
+//! and send only a generic message: internals never leak to clients.
+
+use std::fmt::Write as _;
+
+use actix_web::http::{header, StatusCode};
+use actix_web::{HttpResponse, ResponseError};
+use hub::{FieldError, ValidationErrors};
+use persistence::PersistenceError;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// Everything a handler can fail with.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    /// The request could not be understood (malformed JSON, bad query string).
+    #[error("{0}")]
+    BadRequest(String),
+    /// The request was understood but some values are not acceptable.
+    #[error("{0}")]
+    Validation(#[from] ValidationErrors),
+    /// No valid access token.
+    #[error("{0}")]
+    Unauthorized(&'static str),
+    /// The resource does not exist, or belongs to someone else.
+    #[error("{0}")]
+    NotFound(String),
+    /// The request conflicts with stored state (e.g. an email already registered).
+    #[error("{0}")]
+    Conflict(String),
+    /// The body is larger than allowed.
+    #[error("{0}")]
+    PayloadTooLarge(String),
+    /// The body is not JSON.
+    #[error("{0}")]
+    UnsupportedMediaType(String),
+    /// A dependency (PostgreSQL) is unavailable right now; the client may retry.
+    #[error("the service is temporarily unavailable, retry shortly")]
+    Unavailable(#[source] PersistenceError),
+    /// A bug or an unexpected failure.
+    #[error("internal server error")]
+    Internal(#[source] Box<dyn std::error::Error + Send + Sync>),
+}
+
+impl ApiError {
+    /// Wraps any unexpected failure as a 500.
+    pub fn internal(error: impl std::error::Error + Send + Sync + 'static) -> Self {
+        Self::Internal(Box::new(error))
+    }
+
+    /// The `type` of the problem document: a stable identifier clients can branch on.
+    fn problem_type(&self) -> &'static str {
+        match self {
+            Self::BadRequest(_) => "/problems/bad-request",
+            Self::Validation(_) => "/problems/validation-error",
+            Self::Unauthorized(_) => "/problems/unauthorized",
+            Self::NotFound(_) => "/problems/not-found",
+            Self::Conflict(_) => "/problems/conflict",
+            Self::PayloadTooLarge(_) => "/problems/payload-too-large",
+            Self::UnsupportedMediaType(_) => "/problems/unsupported-media-type",
+            Self::Unavailable(_) => "/problems/unavailable",
+            Self::Internal(_) => "/problems/internal",
+        }
+    }
+}
+
+impl From<PersistenceError> for ApiError {
+    fn from(error: PersistenceError) -> Self {
+        match error {
+            PersistenceError::Pool(_) | PersistenceError::Connect(_) => Self::Unavailable(error),
+            other => Self::internal(other),
+        }
+    }
+}
+
+impl From<diesel::result::Error> for ApiError {
+    fn from(error: diesel::result::Error) -> Self {
+        PersistenceError::from(error).into()
+    }
+}
+
+impl From<persistence::pool::PoolError> for ApiError {
+    fn from(error: persistence::pool::PoolError) -> Self {
+        PersistenceError::from(error).into()
+    }
+}
+
+/// An RFC 9457 problem document.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Problem {
+    /// Stable identifier of the kind of problem, e.g. `/problems/validation-error`.
+    #[serde(rename = "type")]
+    pub problem_type: String,
+    /// Short summary (the HTTP reason phrase).
+    pub title: String,
+    /// HTTP status code.
+    pub status: u16,
+    /// What went wrong, in words meant for the client.
+    pub detail: String,
+    /// Each invalid field, for validation errors.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[schema(value_type = Vec<ProblemField>)]
+    pub errors: Vec<FieldError>,
+}
+
+/// One invalid field of a validation problem.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ProblemField {
+    /// Field name as sent by the client.
+    pub field: String,
+    /// What is wrong with it.
+    pub message: String,
+}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            Self::BadRequest(_) | Self::Validation(_) => StatusCode::BAD_REQUEST,
+            Self::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            Self::NotFound(_) => StatusCode::NOT_FOUND,
+            Self::Conflict(_) => StatusCode::CONFLICT,
+            Self::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        let status = self.status_code();
+        if status.is_server_error() {
+            tracing::error!(error = %error_chain(self), "request failed");
+        }
+        let detail = match self {
+            Self::Validation(errors) => format!("invalid input: {errors}"),
+            other => other.to_string(),
+        };
+        let problem = Problem {
+            problem_type: self.problem_type().to_owned(),
+            title: status.canonical_reason().unwrap_or("Error").to_owned(),
+            status: status.as_u16(),
+            detail,
+            errors: match self {
+                Self::Validation(errors) => errors.errors().to_vec(),
+                _ => Vec::new(),
+            },
+        };
+        let mut response = HttpResponse::build(status);
+        response.content_type("application/problem+json");
+        match self {
+            Self::Unauthorized(_) => {
+                response.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
+            }
+            Self::Unavailable(_) => {
+                response.insert_header((header::RETRY_AFTER, "1"));
+            }
+            _ => {}
+        }
+        response.json(problem)
+    }
+}
+
+/// `error: cause: cause ...`, for logs.
+pub fn error_chain(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        let _ = write!(text, ": {cause}");
+        source = cause.source();
+    }
+    text
+}

@@ -1,0 +1,87 @@
+//! `metrics-hub`: serve the hub, apply migrations, or load demo data.
+
+use std::process::ExitCode;
+
+use chrono::Utc;
+use clap::{Parser, Subcommand};
+use secrecy::ExposeSecret;
+use web::error::error_chain;
+use web::settings::Settings;
+use web::startup::Application;
+
+/// Realtime usage metrics for LLM assistants.
+#[derive(Debug, Parser)]
+#[command(name = "metrics-hub", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Serve the HTTP API (settings from `APP_*` variables; see the README).
+    Serve {
+        /// Apply pending migrations first.
+        #[arg(long)]
+        migrate: bool,
+        /// Load demo data first (skipped when already present).
+        #[arg(long)]
+        seed: bool,
+    },
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Load demo users, assistants and 90 days of usage, unless already present.
+    Seed,
+}
+
+#[actix_web::main]
+async fn main() -> ExitCode {
+    web::telemetry::init();
+    let cli = Cli::parse();
+    match run(cli.command).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            tracing::error!("{}", error_chain(error.as_ref()));
+            eprintln!("metrics-hub: {}", error_chain(error.as_ref()));
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(command: Command) -> Result<(), Box<dyn std::error::Error>> {
+    let settings = Settings::load()?;
+    let database_url = settings.database.url.expose_secret().to_owned();
+    let (migrate, seed, serve) = match command {
+        Command::Serve { migrate, seed } => (migrate, seed, true),
+        Command::Migrate => (true, false, false),
+        Command::Seed => (false, true, false),
+    };
+    if migrate {
+        let applied = persistence::migrations::run_pending(&database_url).await?;
+        tracing::info!(count = applied.len(), ?applied, "migrations applied");
+    }
+    if seed {
+        let pool = persistence::pool::build_pool(&settings.database.pool())?;
+        let report = web::seed::seed(&pool, Utc::now().date_naive()).await?;
+        if report.already_seeded {
+            tracing::info!("demo data already present, nothing seeded");
+        } else {
+            tracing::info!(
+                users = report.users,
+                assistants = report.assistants,
+                samples = report.samples,
+                password = web::seed::DEMO_PASSWORD,
+                "demo data seeded"
+            );
+        }
+    }
+    if serve {
+        let app = Application::build(&settings)?;
+        tracing::info!(
+            address = %format!("http://{}:{}", settings.http.host, app.port()),
+            "metrics-hub listening"
+        );
+        app.run_until_stopped().await?;
+    }
+    Ok(())
+}

@@ -1,0 +1,168 @@
+//! Accounts: register (`POST /users`) and log in (`POST /auth/login`).
+
+use actix_web::{post, web, HttpResponse};
+use chrono::{DateTime, Utc};
+use hub::ValidationErrors;
+use persistence::models::{NewUser, Role, User};
+use persistence::queries::users;
+use persistence::PgPool;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::auth::password::{self, MAX_PASSWORD_BYTES, MIN_PASSWORD_CHARS};
+use crate::auth::JwtKeys;
+use crate::error::{ApiError, Problem};
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(register).service(login);
+}
+
+/// Registration or login credentials.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Credentials {
+    /// Email address; compared case-insensitively.
+    #[schema(example = "ada@example.com")]
+    pub email: String,
+    /// At least 8 characters.
+    #[schema(example = "correct horse battery staple")]
+    pub password: String,
+}
+
+/// A user as the API shows it (never the password hash).
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct UserResponse {
+    pub id: i64,
+    pub email: String,
+    /// `user` or `admin`.
+    pub role: String,
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<User> for UserResponse {
+    fn from(user: User) -> Self {
+        Self {
+            id: user.id,
+            email: user.email,
+            role: user.role,
+            created_at: user.created_at,
+        }
+    }
+}
+
+/// A successful login.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct TokenResponse {
+    /// Send as `Authorization: Bearer <accessToken>`.
+    pub access_token: String,
+    /// Always `Bearer`.
+    pub token_type: &'static str,
+    /// Seconds until the token expires.
+    pub expires_in: u64,
+    pub expires_at: DateTime<Utc>,
+    pub user: UserResponse,
+}
+
+/// Register a new user.
+#[utoipa::path(
+    tag = "accounts",
+    request_body = Credentials,
+    responses(
+        (status = 201, description = "Registered", body = UserResponse),
+        (status = 400, description = "Invalid email or password", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Email already registered", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/users")]
+pub async fn register(
+    pool: web::Data<PgPool>,
+    body: web::Json<Credentials>,
+) -> Result<HttpResponse, ApiError> {
+    let Credentials { email, password } = body.into_inner();
+    let email = normalise_email(&email);
+    check_credentials(&email, &password)?;
+    let password_hash = password::hash(password).await?;
+    let mut conn = pool.get().await?;
+    let new = NewUser {
+        email: &email,
+        password_hash: &password_hash,
+        role: Role::User.as_str(),
+    };
+    let user = users::insert(&mut conn, &new).await.map_err(|e| {
+        let e = persistence::PersistenceError::from(e);
+        if e.is_unique_violation() {
+            ApiError::Conflict(format!("{email} is already registered"))
+        } else {
+            e.into()
+        }
+    })?;
+    Ok(HttpResponse::Created().json(UserResponse::from(user)))
+}
+
+/// Log in and receive an access token.
+#[utoipa::path(
+    tag = "accounts",
+    request_body = Credentials,
+    responses(
+        (status = 200, description = "Logged in", body = TokenResponse),
+        (status = 400, description = "Malformed request", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Wrong email or password", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/auth/login")]
+pub async fn login(
+    pool: web::Data<PgPool>,
+    keys: web::Data<JwtKeys>,
+    body: web::Json<Credentials>,
+) -> Result<HttpResponse, ApiError> {
+    let Credentials { email, password } = body.into_inner();
+    if password.len() > MAX_PASSWORD_BYTES {
+        return Err(ApiError::Unauthorized("wrong email or password"));
+    }
+    let mut conn = pool.get().await?;
+    let user = users::find_by_email(&mut conn, &normalise_email(&email)).await?;
+    drop(conn);
+    let stored = user.as_ref().map(|u| u.password_hash.clone());
+    if !password::verify(password, stored).await? {
+        return Err(ApiError::Unauthorized("wrong email or password"));
+    }
+    let Some(user) = user else {
+        return Err(ApiError::Unauthorized("wrong email or password"));
+    };
+    let issued = keys.issue(user.id, user.role())?;
+    Ok(HttpResponse::Ok().json(TokenResponse {
+        access_token: issued.token,
+        token_type: "Bearer",
+        expires_in: keys.ttl().as_secs(),
+        expires_at: issued.expires_at,
+        user: user.into(),
+    }))
+}
+
+fn normalise_email(email: &str) -> String {
+    email.trim().to_lowercase()
+}
+
+fn check_credentials(email: &str, password: &str) -> Result<(), ApiError> {
+    let mut errors = ValidationErrors::default();
+    let well_formed = email.split_once('@').is_some_and(|(local, domain)| {
+        !local.is_empty() && domain.contains('.') && !domain.ends_with('.')
+    });
+    if !well_formed || email.len() > 254 || email.chars().any(char::is_whitespace) {
+        errors.add("email", "must be an email address such as ada@example.com");
+    }
+    if password.chars().count() < MIN_PASSWORD_CHARS {
+        errors.add(
+            "password",
+            format!("must be at least {MIN_PASSWORD_CHARS} characters"),
+        );
+    } else if password.len() > MAX_PASSWORD_BYTES {
+        errors.add(
+            "password",
+            format!("must be at most {MAX_PASSWORD_BYTES} bytes"),
+        );
+    }
+    Ok(errors.into_result(())?)
+}

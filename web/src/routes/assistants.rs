@@ -1,0 +1,167 @@
+//! Assistants: create and list a user's assistants, read one.
+
+use actix_web::{get, post, web, HttpResponse};
+use chrono::{DateTime, Utc};
+use hub::ValidationErrors;
+use persistence::models::{Assistant, NewAssistant};
+use persistence::queries::assistants;
+use persistence::PgPool;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::auth::access::{owned_assistant, require_user};
+use crate::auth::AuthUser;
+use crate::error::{ApiError, Problem};
+
+/// Longest assistant name or model type, in characters.
+pub const MAX_NAME_CHARS: usize = 100;
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(create_assistant)
+        .service(list_assistants)
+        .service(get_assistant);
+}
+
+/// A new assistant.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct CreateAssistant {
+    /// Unique among the owner's assistants, 1 to 100 characters.
+    #[schema(example = "Support bot")]
+    pub name: String,
+    /// The model family the assistant runs on, 1 to 100 characters.
+    #[serde(alias = "model_type")]
+    #[schema(example = "gpt-4o")]
+    pub model_type: String,
+}
+
+/// An assistant as the API shows it.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct AssistantResponse {
+    pub id: i64,
+    pub owner_id: i64,
+    pub name: String,
+    pub model_type: String,
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<Assistant> for AssistantResponse {
+    fn from(a: Assistant) -> Self {
+        Self {
+            id: a.id,
+            owner_id: a.owner_id,
+            name: a.name,
+            model_type: a.model_type,
+            created_at: a.created_at,
+        }
+    }
+}
+
+/// Create an assistant for user `id` (yourself).
+#[utoipa::path(
+    tag = "assistants",
+    params(("id" = i64, Path, description = "User id (your own)")),
+    request_body = CreateAssistant,
+    security(("bearer" = [])),
+    responses(
+        (status = 201, body = AssistantResponse),
+        (status = 400, body = Problem, content_type = "application/problem+json"),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "Not you", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Name already used", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/users/{id}/assistants")]
+pub async fn create_assistant(
+    user: AuthUser,
+    path: web::Path<i64>,
+    pool: web::Data<PgPool>,
+    body: web::Json<CreateAssistant>,
+) -> Result<HttpResponse, ApiError> {
+    let owner_id = path.into_inner();
+    require_user(&user, owner_id)?;
+    let name = body.name.trim();
+    let model_type = body.model_type.trim();
+    let mut errors = ValidationErrors::default();
+    check_label(&mut errors, "name", name);
+    check_label(&mut errors, "modelType", model_type);
+    errors.into_result(())?;
+    let mut conn = pool.get().await?;
+    if persistence::queries::users::find(&mut conn, owner_id)
+        .await?
+        .is_none()
+    {
+        return Err(ApiError::NotFound(format!("user {owner_id} not found")));
+    }
+    let new = NewAssistant {
+        owner_id,
+        name,
+        model_type,
+    };
+    let assistant = assistants::insert(&mut conn, &new).await.map_err(|e| {
+        let e = persistence::PersistenceError::from(e);
+        if e.is_unique_violation() {
+            ApiError::Conflict(format!("you already have an assistant named {name:?}"))
+        } else {
+            e.into()
+        }
+    })?;
+    Ok(HttpResponse::Created().json(AssistantResponse::from(assistant)))
+}
+
+/// List the assistants of user `id` (yourself), oldest first.
+#[utoipa::path(
+    tag = "assistants",
+    params(("id" = i64, Path, description = "User id (your own)")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, body = [AssistantResponse]),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/users/{id}/assistants")]
+pub async fn list_assistants(
+    user: AuthUser,
+    path: web::Path<i64>,
+    pool: web::Data<PgPool>,
+) -> Result<HttpResponse, ApiError> {
+    let owner_id = path.into_inner();
+    require_user(&user, owner_id)?;
+    let mut conn = pool.get().await?;
+    let list = assistants::list_for_owner(&mut conn, owner_id).await?;
+    let body: Vec<AssistantResponse> = list.into_iter().map(Into::into).collect();
+    Ok(HttpResponse::Ok().json(body))
+}
+
+/// Read one assistant.
+#[utoipa::path(
+    tag = "assistants",
+    params(("id" = i64, Path, description = "Assistant id")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, body = AssistantResponse),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/assistants/{id}")]
+pub async fn get_assistant(
+    user: AuthUser,
+    path: web::Path<i64>,
+    pool: web::Data<PgPool>,
+) -> Result<HttpResponse, ApiError> {
+    let mut conn = pool.get().await?;
+    let assistant = owned_assistant(&mut conn, &user, path.into_inner()).await?;
+    Ok(HttpResponse::Ok().json(AssistantResponse::from(assistant)))
+}
+
+fn check_label(errors: &mut ValidationErrors, field: &str, value: &str) {
+    let chars = value.chars().count();
+    if chars == 0 || chars > MAX_NAME_CHARS {
+        errors.add(field, format!("must be 1 to {MAX_NAME_CHARS} characters"));
+    } else if value.chars().any(char::is_control) {
+        errors.add(field, "must not contain control characters");
+    }
+}

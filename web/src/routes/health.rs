@@ -1,0 +1,70 @@
+//! Liveness (`/healthz`: the process answers) and readiness (`/readyz`: PostgreSQL answers;
+//! Redis is reported but optional, because the hub keeps working without it).
+
+use actix_web::{get, web, HttpResponse};
+use persistence::cache::Cache;
+use persistence::queries::health;
+use persistence::PgPool;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(healthz).service(readyz);
+}
+
+/// Liveness answer.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Health {
+    /// Always `ok`.
+    pub status: &'static str,
+}
+
+/// Readiness answer.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Readiness {
+    /// `ready` when PostgreSQL answers, `unavailable` otherwise.
+    pub status: &'static str,
+    /// `up` or `down`.
+    pub database: &'static str,
+    /// `up` or `down` (the hub serves without Redis, from PostgreSQL).
+    pub redis: &'static str,
+    /// Whether `usage_samples` is a TimescaleDB hypertable (`null` when the database is down).
+    pub timescaledb: Option<bool>,
+}
+
+/// The process is alive.
+#[utoipa::path(tag = "health", responses((status = 200, body = Health)))]
+#[get("/healthz")]
+pub async fn healthz() -> HttpResponse {
+    HttpResponse::Ok().json(Health { status: "ok" })
+}
+
+/// The hub can serve requests: PostgreSQL answers. Redis is reported, not required.
+#[utoipa::path(
+    tag = "health",
+    responses((status = 200, body = Readiness), (status = 503, body = Readiness))
+)]
+#[get("/readyz")]
+pub async fn readyz(pool: web::Data<PgPool>, cache: web::Data<Cache>) -> HttpResponse {
+    let timescaledb = match pool.get().await {
+        Ok(mut conn) => health::timescaledb_enabled(&mut conn).await.ok(),
+        Err(_) => None,
+    };
+    let redis_up = cache.ping().await.is_ok();
+    let body = Readiness {
+        status: if timescaledb.is_some() {
+            "ready"
+        } else {
+            "unavailable"
+        },
+        database: if timescaledb.is_some() { "up" } else { "down" },
+        redis: if redis_up { "up" } else { "down" },
+        timescaledb,
+    };
+    if timescaledb.is_some() {
+        HttpResponse::Ok().json(body)
+    } else {
+        HttpResponse::ServiceUnavailable().json(body)
+    }
+}

@@ -1,0 +1,74 @@
+//! The OpenAPI document of every endpoint, served at `/api/v1/openapi.json`.
+
+use actix_web::{get, web, HttpResponse};
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+use super::{accounts, assistants, health, metrics};
+use crate::error::{Problem, ProblemField};
+
+/// The whole API description: probes at the root, everything else nested under `/api/v1`.
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "metrics-hub",
+        description = "Realtime usage metrics for LLM assistants. Errors are `application/problem+json`."
+    ),
+    paths(health::healthz, health::readyz),
+    nest((path = "/api/v1", api = V1Api)),
+    components(schemas(Problem, ProblemField)),
+    modifiers(&BearerAuth),
+    tags(
+        (name = "accounts", description = "Register and log in"),
+        (name = "assistants", description = "The assistants you track"),
+        (name = "metrics", description = "Daily usage, ranges, rolling averages and totals"),
+        (name = "health", description = "Liveness, readiness and this document"),
+    )
+)]
+pub struct ApiDoc;
+
+/// The handlers mounted under `/api/v1`; `paths(...)` must list every one of them.
+#[derive(OpenApi)]
+#[openapi(paths(
+    accounts::register,
+    accounts::login,
+    assistants::create_assistant,
+    assistants::list_assistants,
+    assistants::get_assistant,
+    metrics::post_daily_metrics,
+    metrics::daily_metrics,
+    metrics::rolling_average,
+    metrics::summary,
+    metrics::totals,
+    openapi_json,
+))]
+struct V1Api;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .description(Some("Access token from POST /api/v1/auth/login"))
+                    .build(),
+            ),
+        );
+    }
+}
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(openapi_json);
+}
+
+/// This document.
+#[utoipa::path(tag = "health", responses((status = 200, description = "OpenAPI 3.1 document")))]
+#[get("/openapi.json")]
+pub async fn openapi_json() -> HttpResponse {
+    HttpResponse::Ok().json(ApiDoc::openapi())
+}

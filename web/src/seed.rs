@@ -1,0 +1,280 @@
+//! Demo data for `metrics-hub seed`: a few users and assistants with 90 days of realistic
+//! per-call usage (several models, weekly rhythm, growth, errors with status codes).
+//!
+//! Deterministic (fixed random seed) and idempotent: when the first demo user exists it does
+//! nothing, so the run script can seed on every start.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Datelike, Days, Duration, NaiveDate, Utc, Weekday};
+use diesel_async::AsyncConnection;
+use persistence::models::{DayRollup, NewAssistant, NewUsageSample, NewUser, Role};
+use persistence::queries::{assistants, samples, users};
+use persistence::{PersistenceError, PgPool};
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+
+use crate::auth::password;
+use crate::error::ApiError;
+
+/// Password of every demo account.
+pub const DEMO_PASSWORD: &str = "demo-password";
+/// Days of history generated, ending today.
+pub const DEMO_DAYS: u64 = 90;
+
+/// Samples per multi-row INSERT (17 columns each stays well under PostgreSQL's bind limit).
+const INSERT_CHUNK: usize = 1_000;
+
+struct DemoAssistant {
+    name: &'static str,
+    model_type: &'static str,
+    /// Models it calls, with relative weights.
+    models: &'static [(&'static str, u32)],
+    /// Typical calls on a weekday.
+    daily_calls: f64,
+}
+
+struct DemoUser {
+    email: &'static str,
+    role: Role,
+    assistants: &'static [DemoAssistant],
+}
+
+const DEMO_USERS: &[DemoUser] = &[
+    DemoUser {
+        email: "ada@example.com",
+        role: Role::User,
+        assistants: &[
+            DemoAssistant {
+                name: "Support bot",
+                model_type: "gpt-4o",
+                models: &[("gpt-4o", 7), ("gpt-4o-mini", 3)],
+                daily_calls: 220.0,
+            },
+            DemoAssistant {
+                name: "Sales agent",
+                model_type: "claude-3-5-sonnet",
+                models: &[("claude-3-5-sonnet", 8), ("claude-3-5-haiku", 2)],
+                daily_calls: 90.0,
+            },
+            DemoAssistant {
+                name: "Docs helper",
+                model_type: "llama-3.1-70b",
+                models: &[("llama-3.1-70b", 1)],
+                daily_calls: 45.0,
+            },
+        ],
+    },
+    DemoUser {
+        email: "grace@example.com",
+        role: Role::User,
+        assistants: &[
+            DemoAssistant {
+                name: "Triage agent",
+                model_type: "gpt-4o-mini",
+                models: &[("gpt-4o-mini", 1)],
+                daily_calls: 160.0,
+            },
+            DemoAssistant {
+                name: "Code reviewer",
+                model_type: "claude-3-5-sonnet",
+                models: &[("claude-3-5-sonnet", 1)],
+                daily_calls: 30.0,
+            },
+        ],
+    },
+    DemoUser {
+        email: "admin@example.com",
+        role: Role::Admin,
+        assistants: &[],
+    },
+];
+
+/// Dollars per million input and output tokens, for the demo cost of each call.
+fn price_per_million(model: &str) -> (f64, f64) {
+    match model {
+        "gpt-4o" => (2.5, 10.0),
+        "gpt-4o-mini" => (0.15, 0.6),
+        "claude-3-5-sonnet" => (3.0, 15.0),
+        "claude-3-5-haiku" => (0.8, 4.0),
+        _ => (0.9, 0.9),
+    }
+}
+
+const COUNTRIES: &[&str] = &["US", "DE", "GB", "FR", "IN", "BR", "JP"];
+const DOMAINS: &[&str] = &["support", "billing", "onboarding", "sales", "docs"];
+const ERROR_CODES: &[i16] = &[429, 500, 502, 503, 504, 400];
+
+/// What a seed run did.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct SeedReport {
+    pub users: usize,
+    pub assistants: usize,
+    pub samples: usize,
+    /// `true` when demo data was already present and nothing was written.
+    pub already_seeded: bool,
+}
+
+/// Writes the demo data unless it is already there.
+pub async fn seed(pool: &PgPool, today: NaiveDate) -> Result<SeedReport, ApiError> {
+    let mut conn = pool.get().await?;
+    let first = DEMO_USERS.first().map_or("", |u| u.email);
+    if users::find_by_email(&mut conn, first).await?.is_some() {
+        return Ok(SeedReport {
+            already_seeded: true,
+            ..SeedReport::default()
+        });
+    }
+    let password_hash = password::hash(DEMO_PASSWORD.to_owned()).await?;
+    let mut rng = StdRng::seed_from_u64(0x006d_6574_7269_6373);
+    let mut report = SeedReport::default();
+    for demo in DEMO_USERS {
+        let user = users::insert(
+            &mut conn,
+            &NewUser {
+                email: demo.email,
+                password_hash: &password_hash,
+                role: demo.role.as_str(),
+            },
+        )
+        .await?;
+        report.users += 1;
+        for spec in demo.assistants {
+            let assistant = assistants::insert(
+                &mut conn,
+                &NewAssistant {
+                    owner_id: user.id,
+                    name: spec.name,
+                    model_type: spec.model_type,
+                },
+            )
+            .await?;
+            let history = generate(&mut rng, assistant.id, spec, today, Utc::now());
+            report.samples += history.len();
+            store(&mut conn, &history).await?;
+            report.assistants += 1;
+        }
+    }
+    Ok(report)
+}
+
+/// Samples and their day rollups, written in one transaction.
+async fn store(
+    conn: &mut persistence::AsyncPgConnection,
+    history: &[(NaiveDate, NewUsageSample)],
+) -> Result<(), PersistenceError> {
+    let mut per_day: BTreeMap<NaiveDate, DayRollup> = BTreeMap::new();
+    for (day, sample) in history {
+        let rollup = samples::rollup_of(sample, *day);
+        per_day
+            .entry(*day)
+            .and_modify(|r| {
+                r.samples += rollup.samples;
+                r.calls += rollup.calls;
+                r.errors += rollup.errors;
+                r.duration_ms += rollup.duration_ms;
+                r.cost_nanos += rollup.cost_nanos;
+                r.tokens_in += rollup.tokens_in;
+                r.tokens_out += rollup.tokens_out;
+            })
+            .or_insert(rollup);
+    }
+    let rows: Vec<NewUsageSample> = history.iter().map(|(_, s)| s.clone()).collect();
+    let rollups: Vec<DayRollup> = per_day.into_values().collect();
+    conn.transaction(async |conn| {
+        for chunk in rows.chunks(INSERT_CHUNK) {
+            samples::insert_samples(conn, chunk).await?;
+        }
+        samples::add_to_day_rollups(conn, &rollups).await?;
+        Ok::<_, diesel::result::Error>(())
+    })
+    .await?;
+    Ok(())
+}
+
+/// 90 days of calls for one assistant, none later than `now`.
+fn generate(
+    rng: &mut StdRng,
+    assistant_id: i64,
+    spec: &DemoAssistant,
+    today: NaiveDate,
+    now: DateTime<Utc>,
+) -> Vec<(NaiveDate, NewUsageSample)> {
+    let mut out = Vec::new();
+    let total_weight: u32 = spec.models.iter().map(|(_, w)| w).sum();
+    for back in (0..DEMO_DAYS).rev() {
+        let Some(day) = today.checked_sub_days(Days::new(back)) else {
+            continue;
+        };
+        let weekend = matches!(day.weekday(), Weekday::Sat | Weekday::Sun);
+        let growth = 0.7 + 0.3 * (DEMO_DAYS - back) as f64 / DEMO_DAYS as f64;
+        let noise = rng.gen_range(0.8..1.2);
+        let expected = spec.daily_calls * growth * noise * if weekend { 0.45 } else { 1.0 };
+        // An incident every few weeks: error rate spikes for a day.
+        let incident = rng.gen_bool(0.05);
+        let error_rate = if incident { 0.25 } else { 0.03 };
+        let calls = expected.round() as u32;
+        let midnight = day.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc();
+        for _ in 0..calls {
+            // Office-hours bias: most calls between 07:00 and 20:00 UTC.
+            let second = if rng.gen_bool(0.8) {
+                rng.gen_range(7 * 3600..20 * 3600)
+            } else {
+                rng.gen_range(0..86_400)
+            };
+            let ts = midnight + Duration::seconds(second);
+            if ts > now {
+                continue;
+            }
+            let mut pick = rng.gen_range(0..total_weight.max(1));
+            let model = spec
+                .models
+                .iter()
+                .find(|(_, w)| {
+                    let hit = pick < *w;
+                    pick = pick.saturating_sub(*w);
+                    hit
+                })
+                .map_or(spec.model_type, |(m, _)| m);
+            let failed = rng.gen_bool(error_rate);
+            let tokens_in: i64 = rng.gen_range(200..3_000);
+            let tokens_out: i64 = if failed { 0 } else { rng.gen_range(50..1_200) };
+            let (price_in, price_out) = price_per_million(model);
+            let cost_usd =
+                (tokens_in as f64 * price_in + tokens_out as f64 * price_out) / 1_000_000.0;
+            let latency_ms: i32 = rng.gen_range(250..2_500) + if failed { 3_000 } else { 0 };
+            let duration_ms: i64 = rng.gen_range(20_000..480_000);
+            out.push((
+                day,
+                NewUsageSample {
+                    assistant_id,
+                    ts,
+                    kind: NewUsageSample::CALL,
+                    calls: 1,
+                    errors: i64::from(failed),
+                    duration_ms: if failed {
+                        duration_ms / 10
+                    } else {
+                        duration_ms
+                    },
+                    cost_nanos: hub::units::usd_to_nanos(cost_usd),
+                    tokens_in,
+                    tokens_out,
+                    model: Some(model.to_owned()),
+                    status: Some(if failed { "error" } else { "success" }.to_owned()),
+                    status_code: Some(if failed {
+                        ERROR_CODES[rng.gen_range(0..ERROR_CODES.len())]
+                    } else {
+                        200
+                    }),
+                    latency_ms: Some(latency_ms),
+                    country: Some(COUNTRIES[rng.gen_range(0..COUNTRIES.len())].to_owned()),
+                    domain: Some(DOMAINS[rng.gen_range(0..DOMAINS.len())].to_owned()),
+                    metadata: None,
+                    client_id: None,
+                },
+            ));
+        }
+    }
+    out
+}

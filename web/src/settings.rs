@@ -1,0 +1,178 @@
+//! Typed settings, loaded once at start-up: built-in defaults, then an optional TOML file,
+//! then environment variables (`APP_` prefix, `__` between levels). Secrets are wrapped so they
+//! never appear in logs or debug output.
+//!
+//! Every variable:
+//!
+//! | variable | default | meaning |
+//! |---|---|---|
+//! | `APP_CONFIG_FILE` | none | optional TOML file with the same keys (`[http] port = 8080`) |
+//! | `APP_ENVIRONMENT` | `production` | `dev` or `production`; `production` refuses the dev JWT secret |
+//! | `APP_HTTP__HOST` | `127.0.0.1` | address to listen on |
+//! | `APP_HTTP__PORT` | `8080` | port to listen on (`0`: any free port) |
+//! | `APP_HTTP__MAX_JSON_BYTES` | `65536` | largest JSON body accepted (larger: 413) |
+//! | `APP_DATABASE__URL` | local stack | `postgres://user:password@host:port/db` |
+//! | `APP_DATABASE__MAX_CONNECTIONS` | `16` | pool size |
+//! | `APP_DATABASE__ACQUIRE_TIMEOUT_MS` | `3000` | wait for a pooled connection before answering 503 |
+//! | `APP_DATABASE__CONNECT_TIMEOUT_MS` | `3000` | time limit to open one connection |
+//! | `APP_REDIS__URL` | local stack | `redis://host:port` |
+//! | `APP_REDIS__KEY_PREFIX` | `metrics-hub:` | prefix of every Redis key this hub writes |
+//! | `APP_REDIS__TIMEOUT_MS` | `500` | time limit of one Redis operation |
+//! | `APP_AUTH__JWT_SECRET` | dev secret | HMAC secret of access tokens, at least 32 bytes |
+//! | `APP_AUTH__TOKEN_TTL_SECONDS` | `86400` | lifetime of an access token |
+
+use std::time::Duration;
+
+use secrecy::{ExposeSecret, SecretString};
+use serde::Deserialize;
+
+/// The JWT secret used when none is configured; accepted only in `dev`.
+pub const DEV_JWT_SECRET: &str = "metrics-hub-dev-secret-do-not-use-in-production";
+/// The shortest JWT secret accepted, in bytes.
+pub const MIN_JWT_SECRET_BYTES: usize = 32;
+
+/// Why the settings could not be used.
+#[derive(Debug, thiserror::Error)]
+pub enum SettingsError {
+    /// A file or variable could not be read or has the wrong type.
+    #[error("invalid configuration: {0}")]
+    Load(#[from] config::ConfigError),
+    /// The values were read but are not acceptable together.
+    #[error("invalid configuration: {0}")]
+    Invalid(String),
+}
+
+/// Where the hub runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Environment {
+    /// A developer machine: the well-known dev secret is allowed.
+    Dev,
+    /// Anything else.
+    Production,
+}
+
+/// All settings of the hub.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Settings {
+    pub environment: Environment,
+    pub http: HttpSettings,
+    pub database: DatabaseSettings,
+    pub redis: RedisSettings,
+    pub auth: AuthSettings,
+}
+
+/// The HTTP listener.
+#[derive(Debug, Clone, Deserialize)]
+pub struct HttpSettings {
+    pub host: String,
+    pub port: u16,
+    pub max_json_bytes: usize,
+}
+
+/// PostgreSQL.
+#[derive(Debug, Clone, Deserialize)]
+pub struct DatabaseSettings {
+    pub url: SecretString,
+    pub max_connections: usize,
+    pub acquire_timeout_ms: u64,
+    pub connect_timeout_ms: u64,
+}
+
+/// Redis.
+#[derive(Debug, Clone, Deserialize)]
+pub struct RedisSettings {
+    pub url: SecretString,
+    pub key_prefix: String,
+    pub timeout_ms: u64,
+}
+
+/// Access tokens.
+#[derive(Debug, Clone, Deserialize)]
+pub struct AuthSettings {
+    pub jwt_secret: SecretString,
+    pub token_ttl_seconds: u64,
+}
+
+impl Settings {
+    /// Reads defaults, `APP_CONFIG_FILE` and `APP_*` variables, then checks the result.
+    pub fn load() -> Result<Self, SettingsError> {
+        let settings = Self::read()?;
+        settings.check()?;
+        Ok(settings)
+    }
+
+    /// Reads the settings without checking them (for callers that adjust them first, such as
+    /// tests; call [`Settings::check`] afterwards).
+    pub fn read() -> Result<Self, SettingsError> {
+        let mut builder = config::Config::builder()
+            .set_default("environment", "production")?
+            .set_default("http.host", "127.0.0.1")?
+            .set_default("http.port", 8080)?
+            .set_default("http.max_json_bytes", 65_536)?
+            .set_default(
+                "database.url",
+                "postgres://metrics_hub:metrics_hub@127.0.0.1:55432/metrics_hub",
+            )?
+            .set_default("database.max_connections", 16)?
+            .set_default("database.acquire_timeout_ms", 3_000)?
+            .set_default("database.connect_timeout_ms", 3_000)?
+            .set_default("redis.url", "redis://127.0.0.1:56379")?
+            .set_default("redis.key_prefix", "metrics-hub:")?
+            .set_default("redis.timeout_ms", 500)?
+            .set_default("auth.jwt_secret", DEV_JWT_SECRET)?
+            .set_default("auth.token_ttl_seconds", 86_400)?;
+        if let Ok(file) = std::env::var("APP_CONFIG_FILE") {
+            builder = builder.add_source(config::File::with_name(&file).required(true));
+        }
+        let settings: Self = builder
+            .add_source(
+                config::Environment::with_prefix("APP")
+                    .prefix_separator("_")
+                    .separator("__"),
+            )
+            .build()?
+            .try_deserialize()?;
+        Ok(settings)
+    }
+
+    /// Refuses combinations that would be unsafe or cannot work.
+    pub fn check(&self) -> Result<(), SettingsError> {
+        let secret = self.auth.jwt_secret.expose_secret();
+        if self.environment != Environment::Dev && secret == DEV_JWT_SECRET {
+            return Err(SettingsError::Invalid(
+                "APP_AUTH__JWT_SECRET is the built-in dev secret; set your own secret \
+                 (at least 32 bytes) or run with APP_ENVIRONMENT=dev"
+                    .into(),
+            ));
+        }
+        if secret.len() < MIN_JWT_SECRET_BYTES {
+            return Err(SettingsError::Invalid(format!(
+                "APP_AUTH__JWT_SECRET must be at least {MIN_JWT_SECRET_BYTES} bytes long"
+            )));
+        }
+        if self.database.max_connections == 0 {
+            return Err(SettingsError::Invalid(
+                "APP_DATABASE__MAX_CONNECTIONS must be at least 1".into(),
+            ));
+        }
+        if self.auth.token_ttl_seconds == 0 {
+            return Err(SettingsError::Invalid(
+                "APP_AUTH__TOKEN_TTL_SECONDS must be at least 1".into(),
+            ));
+        }
+        Ok(())
+    }
+}
+
+impl DatabaseSettings {
+    /// The pool settings derived from these.
+    pub fn pool(&self) -> persistence::PoolSettings {
+        persistence::PoolSettings {
+            url: self.url.expose_secret().to_owned(),
+            max_connections: self.max_connections,
+            acquire_timeout: Duration::from_millis(self.acquire_timeout_ms),
+            connect_timeout: Duration::from_millis(self.connect_timeout_ms),
+        }
+    }
+}

@@ -1,0 +1,12 @@
+//! Integration tests of the HTTP API against a real PostgreSQL and Redis (started by
+//! `scripts/stack.sh`). Each test gets its own database cloned from a migrated template.
+
+mod accounts;
+mod assistants;
+mod health;
+mod helpers;
+mod metrics;
+mod migrations;
+mod openapi;
+mod seed;
+mod validation;
