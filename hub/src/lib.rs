@@ -1,14 +1,24 @@
 //! The core of metrics-hub: the usage model and the arithmetic on it.
 //!
+//! The [`actors`] (one per assistant, a registry, a live fan-out hub) depend on storage only
+//! through the traits in [`store`].
+//!
 //! Everything here is plain Rust with no HTTP and no SQL, so the rules (what a valid daily
 //! record is, how costs and durations are stored exactly, what a valid date range is) are
 //! written once and shared by the web layer, the persistence layer and the tests.
 
+pub mod actors;
 pub mod daily;
+pub mod live;
 pub mod range;
+pub mod sample;
+pub mod store;
+pub mod totals;
 pub mod units;
 pub mod validation;
 
 pub use daily::{DailyRecord, DailyRecordInput};
 pub use range::{DateRange, RollingWindow};
+pub use sample::{EventInput, Sample, SampleKind};
+pub use totals::{Stats, Totals};
 pub use validation::{FieldError, ValidationErrors};

@@ -13,8 +13,10 @@ use crate::PersistenceError;
 /// test runs can share one Redis server).
 #[derive(Clone)]
 pub struct Cache {
+    client: redis::Client,
     conn: ConnectionManager,
     prefix: String,
+    timeout: Duration,
 }
 
 impl Cache {
@@ -26,16 +28,33 @@ impl Cache {
             .set_connection_timeout(Some(timeout))
             .set_response_timeout(Some(timeout))
             .set_number_of_retries(2);
-        let conn = ConnectionManager::new_lazy_with_config(client, config)?;
+        let conn = ConnectionManager::new_lazy_with_config(client.clone(), config)?;
         Ok(Self {
+            client,
             conn,
             prefix: prefix.to_owned(),
+            timeout,
         })
     }
 
     /// `prefix` + `key`: every key this process writes goes through here.
     pub fn key(&self, key: &str) -> String {
         format!("{}{key}", self.prefix)
+    }
+
+    /// A clone of the shared connection.
+    pub(crate) fn connection(&self) -> ConnectionManager {
+        self.conn.clone()
+    }
+
+    /// The client, for dedicated connections (pub/sub).
+    pub(crate) fn client(&self) -> &redis::Client {
+        &self.client
+    }
+
+    /// The time limit of one operation.
+    pub(crate) fn timeout(&self) -> Duration {
+        self.timeout
     }
 
     /// Checks that Redis answers.

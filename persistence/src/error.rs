@@ -40,3 +40,15 @@ impl PersistenceError {
         )
     }
 }
+
+/// `error: cause: cause ...`, for logs and for errors that cross into the hub as text.
+pub fn error_text(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
+}

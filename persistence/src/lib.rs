@@ -8,12 +8,15 @@
 
 pub mod cache;
 pub mod error;
+pub mod live_bus;
 pub mod migrations;
 pub mod models;
 pub mod pool;
 pub mod queries;
+pub mod sample_store;
 pub mod schema;
 
 pub use diesel_async::AsyncPgConnection;
 pub use error::PersistenceError;
 pub use pool::{PgPool, PoolSettings};
+pub use sample_store::PgStore;

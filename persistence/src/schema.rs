@@ -34,6 +34,21 @@ diesel::table! {
 }
 
 diesel::table! {
+    time_rollups (assistant_id, width_seconds, bucket) {
+        assistant_id -> Int8,
+        width_seconds -> Int4,
+        bucket -> Timestamptz,
+        samples -> Int8,
+        calls -> Int8,
+        errors -> Int8,
+        duration_ms -> Int8,
+        cost_nanos -> Int8,
+        tokens_in -> Int8,
+        tokens_out -> Int8,
+    }
+}
+
+diesel::table! {
     usage_samples (id, ts) {
         id -> Int8,
         assistant_id -> Int8,
@@ -70,12 +85,14 @@ diesel::table! {
 diesel::joinable!(assistants -> users (owner_id));
 diesel::joinable!(day_rollups -> assistants (assistant_id));
 diesel::joinable!(sample_client_ids -> assistants (assistant_id));
+diesel::joinable!(time_rollups -> assistants (assistant_id));
 diesel::joinable!(usage_samples -> assistants (assistant_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     assistants,
     day_rollups,
     sample_client_ids,
+    time_rollups,
     usage_samples,
     users,
 );

@@ -7,6 +7,7 @@ use std::fmt::Write as _;
 
 use actix_web::http::{header, StatusCode};
 use actix_web::{HttpResponse, ResponseError};
+use hub::actors::messages::IngestError;
 use hub::{FieldError, ValidationErrors};
 use persistence::PersistenceError;
 use serde::Serialize;
@@ -36,6 +37,15 @@ pub enum ApiError {
     /// The body is not JSON.
     #[error("{0}")]
     UnsupportedMediaType(String),
+    /// The assistant's ingestion buffer is full; the client should retry later.
+    #[error("{detail}")]
+    Busy {
+        detail: String,
+        retry_after_secs: u64,
+    },
+    /// The hub could not store the samples (storage down, or shutting down); retry later.
+    #[error("{0}")]
+    NotStored(String),
     /// A dependency (PostgreSQL) is unavailable right now; the client may retry.
     #[error("the service is temporarily unavailable, retry shortly")]
     Unavailable(#[source] PersistenceError),
@@ -60,7 +70,8 @@ impl ApiError {
             Self::Conflict(_) => "/problems/conflict",
             Self::PayloadTooLarge(_) => "/problems/payload-too-large",
             Self::UnsupportedMediaType(_) => "/problems/unsupported-media-type",
-            Self::Unavailable(_) => "/problems/unavailable",
+            Self::Busy { .. } => "/problems/busy",
+            Self::NotStored(_) | Self::Unavailable(_) => "/problems/unavailable",
             Self::Internal(_) => "/problems/internal",
         }
     }
@@ -71,6 +82,20 @@ impl From<PersistenceError> for ApiError {
         match error {
             PersistenceError::Pool(_) | PersistenceError::Connect(_) => Self::Unavailable(error),
             other => Self::internal(other),
+        }
+    }
+}
+
+impl From<IngestError> for ApiError {
+    fn from(error: IngestError) -> Self {
+        match error {
+            IngestError::Busy { retry_after_secs } => Self::Busy {
+                detail: error.to_string(),
+                retry_after_secs,
+            },
+            IngestError::Unavailable | IngestError::ShuttingDown => {
+                Self::NotStored(format!("nothing was stored: {error}"))
+            }
         }
     }
 }
@@ -123,7 +148,8 @@ impl ResponseError for ApiError {
             Self::Conflict(_) => StatusCode::CONFLICT,
             Self::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Busy { .. } => StatusCode::TOO_MANY_REQUESTS,
+            Self::NotStored(_) | Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -153,8 +179,13 @@ impl ResponseError for ApiError {
             Self::Unauthorized(_) => {
                 response.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
             }
-            Self::Unavailable(_) => {
+            Self::Unavailable(_) | Self::NotStored(_) => {
                 response.insert_header((header::RETRY_AFTER, "1"));
+            }
+            Self::Busy {
+                retry_after_secs, ..
+            } => {
+                response.insert_header((header::RETRY_AFTER, retry_after_secs.to_string()));
             }
             _ => {}
         }

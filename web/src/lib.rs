@@ -8,6 +8,7 @@
 
 pub mod auth;
 pub mod error;
+pub mod ingest;
 pub mod routes;
 pub mod seed;
 pub mod settings;

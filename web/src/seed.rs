@@ -4,12 +4,11 @@
 //! Deterministic (fixed random seed) and idempotent: when the first demo user exists it does
 //! nothing, so the run script can seed on every start.
 
-use std::collections::BTreeMap;
-
 use chrono::{DateTime, Datelike, Days, Duration, NaiveDate, Utc, Weekday};
-use diesel_async::AsyncConnection;
-use persistence::models::{DayRollup, NewAssistant, NewUsageSample, NewUser, Role};
-use persistence::queries::{assistants, samples, users};
+use hub::{Sample, SampleKind};
+use persistence::models::{NewAssistant, NewUser, Role};
+use persistence::queries::{assistants, users};
+use persistence::sample_store;
 use persistence::{PersistenceError, PgPool};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
@@ -22,8 +21,8 @@ pub const DEMO_PASSWORD: &str = "demo-password";
 /// Days of history generated, ending today.
 pub const DEMO_DAYS: u64 = 90;
 
-/// Samples per multi-row INSERT (17 columns each stays well under PostgreSQL's bind limit).
-const INSERT_CHUNK: usize = 1_000;
+/// Samples per write (one transaction each).
+const WRITE_CHUNK: usize = 5_000;
 
 struct DemoAssistant {
     name: &'static str,
@@ -149,57 +148,35 @@ pub async fn seed(pool: &PgPool, today: NaiveDate) -> Result<SeedReport, ApiErro
                 },
             )
             .await?;
-            let history = generate(&mut rng, assistant.id, spec, today, Utc::now());
+            let history = generate(&mut rng, spec, today, Utc::now());
             report.samples += history.len();
-            store(&mut conn, &history).await?;
+            store(&mut conn, assistant.id, &history).await?;
             report.assistants += 1;
         }
     }
     Ok(report)
 }
 
-/// Samples and their day rollups, written in one transaction.
+/// Writes the history through the same batch path as live ingestion, so samples and every
+/// rollup agree.
 async fn store(
     conn: &mut persistence::AsyncPgConnection,
-    history: &[(NaiveDate, NewUsageSample)],
+    assistant_id: i64,
+    history: &[Sample],
 ) -> Result<(), PersistenceError> {
-    let mut per_day: BTreeMap<NaiveDate, DayRollup> = BTreeMap::new();
-    for (day, sample) in history {
-        let rollup = samples::rollup_of(sample, *day);
-        per_day
-            .entry(*day)
-            .and_modify(|r| {
-                r.samples += rollup.samples;
-                r.calls += rollup.calls;
-                r.errors += rollup.errors;
-                r.duration_ms += rollup.duration_ms;
-                r.cost_nanos += rollup.cost_nanos;
-                r.tokens_in += rollup.tokens_in;
-                r.tokens_out += rollup.tokens_out;
-            })
-            .or_insert(rollup);
+    for chunk in history.chunks(WRITE_CHUNK) {
+        sample_store::write_batch(conn, assistant_id, chunk).await?;
     }
-    let rows: Vec<NewUsageSample> = history.iter().map(|(_, s)| s.clone()).collect();
-    let rollups: Vec<DayRollup> = per_day.into_values().collect();
-    conn.transaction(async |conn| {
-        for chunk in rows.chunks(INSERT_CHUNK) {
-            samples::insert_samples(conn, chunk).await?;
-        }
-        samples::add_to_day_rollups(conn, &rollups).await?;
-        Ok::<_, diesel::result::Error>(())
-    })
-    .await?;
     Ok(())
 }
 
 /// 90 days of calls for one assistant, none later than `now`.
 fn generate(
     rng: &mut StdRng,
-    assistant_id: i64,
     spec: &DemoAssistant,
     today: NaiveDate,
     now: DateTime<Utc>,
-) -> Vec<(NaiveDate, NewUsageSample)> {
+) -> Vec<Sample> {
     let mut out = Vec::new();
     let total_weight: u32 = spec.models.iter().map(|(_, w)| w).sum();
     for back in (0..DEMO_DAYS).rev() {
@@ -244,36 +221,32 @@ fn generate(
                 (tokens_in as f64 * price_in + tokens_out as f64 * price_out) / 1_000_000.0;
             let latency_ms: i32 = rng.gen_range(250..2_500) + if failed { 3_000 } else { 0 };
             let duration_ms: i64 = rng.gen_range(20_000..480_000);
-            out.push((
-                day,
-                NewUsageSample {
-                    assistant_id,
-                    ts,
-                    kind: NewUsageSample::CALL,
-                    calls: 1,
-                    errors: i64::from(failed),
-                    duration_ms: if failed {
-                        duration_ms / 10
-                    } else {
-                        duration_ms
-                    },
-                    cost_nanos: hub::units::usd_to_nanos(cost_usd),
-                    tokens_in,
-                    tokens_out,
-                    model: Some(model.to_owned()),
-                    status: Some(if failed { "error" } else { "success" }.to_owned()),
-                    status_code: Some(if failed {
-                        ERROR_CODES[rng.gen_range(0..ERROR_CODES.len())]
-                    } else {
-                        200
-                    }),
-                    latency_ms: Some(latency_ms),
-                    country: Some(COUNTRIES[rng.gen_range(0..COUNTRIES.len())].to_owned()),
-                    domain: Some(DOMAINS[rng.gen_range(0..DOMAINS.len())].to_owned()),
-                    metadata: None,
-                    client_id: None,
+            out.push(Sample {
+                ts,
+                kind: SampleKind::Call,
+                calls: 1,
+                errors: i64::from(failed),
+                duration_ms: if failed {
+                    duration_ms / 10
+                } else {
+                    duration_ms
                 },
-            ));
+                cost_nanos: hub::units::usd_to_nanos(cost_usd),
+                tokens_in,
+                tokens_out,
+                model: Some(model.to_owned()),
+                status: Some(if failed { "error" } else { "success" }.to_owned()),
+                status_code: Some(if failed {
+                    ERROR_CODES[rng.gen_range(0..ERROR_CODES.len())]
+                } else {
+                    200
+                }),
+                latency_ms: Some(latency_ms),
+                country: Some(COUNTRIES[rng.gen_range(0..COUNTRIES.len())].to_owned()),
+                domain: Some(DOMAINS[rng.gen_range(0..DOMAINS.len())].to_owned()),
+                metadata: None,
+                client_id: None,
+            });
         }
     }
     out

@@ -11,13 +11,20 @@
 //! | `APP_HTTP__HOST` | `127.0.0.1` | address to listen on |
 //! | `APP_HTTP__PORT` | `8080` | port to listen on (`0`: any free port) |
 //! | `APP_HTTP__MAX_JSON_BYTES` | `65536` | largest JSON body accepted (larger: 413) |
+//! | `APP_HTTP__DASHBOARD_DIR` | `web/dashboard/dist` | built dashboard served at `/` |
 //! | `APP_DATABASE__URL` | local stack | `postgres://user:password@host:port/db` |
 //! | `APP_DATABASE__MAX_CONNECTIONS` | `16` | pool size |
 //! | `APP_DATABASE__ACQUIRE_TIMEOUT_MS` | `3000` | wait for a pooled connection before answering 503 |
 //! | `APP_DATABASE__CONNECT_TIMEOUT_MS` | `3000` | time limit to open one connection |
+//! | `APP_DATABASE__WRITE_TIMEOUT_MS` | `10000` | time limit of one batch write (then 503, retry) |
 //! | `APP_REDIS__URL` | local stack | `redis://host:port` |
 //! | `APP_REDIS__KEY_PREFIX` | `metrics-hub:` | prefix of every Redis key this hub writes |
 //! | `APP_REDIS__TIMEOUT_MS` | `500` | time limit of one Redis operation |
+//! | `APP_HUB__BUFFER_CAPACITY` | `100000` | samples one assistant may hold unacknowledged (more: 429) |
+//! | `APP_HUB__MAX_BATCH` | `10000` | samples per batch write |
+//! | `APP_HUB__IDLE_TIMEOUT_MS` | `60000` | an idle assistant actor stops after this |
+//! | `APP_HUB__COALESCE_MS` | `250` | at most one live delta per assistant per this interval |
+//! | `APP_HUB__THREADS` | `2` | threads running assistant actors |
 //! | `APP_AUTH__JWT_SECRET` | dev secret | HMAC secret of access tokens, at least 32 bytes |
 //! | `APP_AUTH__TOKEN_TTL_SECONDS` | `86400` | lifetime of an access token |
 
@@ -60,6 +67,30 @@ pub struct Settings {
     pub database: DatabaseSettings,
     pub redis: RedisSettings,
     pub auth: AuthSettings,
+    pub hub: HubSettings,
+}
+
+/// The actors of the hub.
+#[derive(Debug, Clone, Deserialize)]
+pub struct HubSettings {
+    pub buffer_capacity: usize,
+    pub max_batch: usize,
+    pub idle_timeout_ms: u64,
+    pub coalesce_ms: u64,
+    pub threads: usize,
+}
+
+impl HubSettings {
+    /// The actor configuration derived from these.
+    pub fn config(&self) -> hub::actors::HubConfig {
+        hub::actors::HubConfig {
+            buffer_capacity: self.buffer_capacity,
+            max_batch: self.max_batch,
+            idle_timeout: Duration::from_millis(self.idle_timeout_ms),
+            coalesce: Duration::from_millis(self.coalesce_ms),
+            ..hub::actors::HubConfig::default()
+        }
+    }
 }
 
 /// The HTTP listener.
@@ -68,6 +99,7 @@ pub struct HttpSettings {
     pub host: String,
     pub port: u16,
     pub max_json_bytes: usize,
+    pub dashboard_dir: String,
 }
 
 /// PostgreSQL.
@@ -77,6 +109,7 @@ pub struct DatabaseSettings {
     pub max_connections: usize,
     pub acquire_timeout_ms: u64,
     pub connect_timeout_ms: u64,
+    pub write_timeout_ms: u64,
 }
 
 /// Redis.
@@ -110,6 +143,7 @@ impl Settings {
             .set_default("http.host", "127.0.0.1")?
             .set_default("http.port", 8080)?
             .set_default("http.max_json_bytes", 65_536)?
+            .set_default("http.dashboard_dir", "web/dashboard/dist")?
             .set_default(
                 "database.url",
                 "postgres://metrics_hub:metrics_hub@127.0.0.1:55432/metrics_hub",
@@ -117,11 +151,17 @@ impl Settings {
             .set_default("database.max_connections", 16)?
             .set_default("database.acquire_timeout_ms", 3_000)?
             .set_default("database.connect_timeout_ms", 3_000)?
+            .set_default("database.write_timeout_ms", 10_000)?
             .set_default("redis.url", "redis://127.0.0.1:56379")?
             .set_default("redis.key_prefix", "metrics-hub:")?
             .set_default("redis.timeout_ms", 500)?
             .set_default("auth.jwt_secret", DEV_JWT_SECRET)?
-            .set_default("auth.token_ttl_seconds", 86_400)?;
+            .set_default("auth.token_ttl_seconds", 86_400)?
+            .set_default("hub.buffer_capacity", 100_000)?
+            .set_default("hub.max_batch", 10_000)?
+            .set_default("hub.idle_timeout_ms", 60_000)?
+            .set_default("hub.coalesce_ms", 250)?
+            .set_default("hub.threads", 2)?;
         if let Ok(file) = std::env::var("APP_CONFIG_FILE") {
             builder = builder.add_source(config::File::with_name(&file).required(true));
         }
@@ -154,6 +194,12 @@ impl Settings {
         if self.database.max_connections == 0 {
             return Err(SettingsError::Invalid(
                 "APP_DATABASE__MAX_CONNECTIONS must be at least 1".into(),
+            ));
+        }
+        if self.hub.buffer_capacity == 0 || self.hub.max_batch == 0 || self.hub.threads == 0 {
+            return Err(SettingsError::Invalid(
+                "APP_HUB__BUFFER_CAPACITY, APP_HUB__MAX_BATCH and APP_HUB__THREADS must be at least 1"
+                    .into(),
             ));
         }
         if self.auth.token_ttl_seconds == 0 {

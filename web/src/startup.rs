@@ -8,8 +8,15 @@ use std::time::Duration;
 use actix_web::dev::Server;
 use actix_web::{web, App, HttpServer};
 use persistence::cache::Cache;
+use persistence::live_bus::{self, RedisLiveBus};
 use persistence::pool::build_pool;
-use persistence::PgPool;
+use persistence::{PgPool, PgStore};
+use std::sync::Arc;
+
+use actix::{Actor, Addr};
+use hub::actors::messages::{Publish, Shutdown};
+use hub::actors::{LiveHub, Registry};
+use hub::store::{LiveBus, SampleStore};
 use secrecy::ExposeSecret;
 use tracing_actix_web::TracingLogger;
 
@@ -35,6 +42,7 @@ pub struct Application {
     port: u16,
     server: Server,
     pool: PgPool,
+    registry: Addr<Registry>,
 }
 
 impl Application {
@@ -62,22 +70,53 @@ impl Application {
                 source,
             })?
             .port();
+        let config = settings.hub.config();
+        let store: Arc<dyn SampleStore> = Arc::new(PgStore::new(
+            pool.clone(),
+            Duration::from_millis(settings.database.write_timeout_ms),
+        ));
+        let bus = RedisLiveBus::new(cache.clone());
+        let live = LiveHub::new(Arc::clone(&store), config.history).start();
+        let registry = Registry::new(
+            config,
+            store,
+            Some(Arc::new(bus.clone()) as Arc<dyn LiveBus>),
+            live.clone(),
+            settings.hub.threads,
+        )
+        .start();
+        let deliver_to = live.clone();
+        actix_web::rt::spawn(live_bus::follow(bus, move |delta| {
+            deliver_to.do_send(Publish { delta });
+        }));
         let max_json_bytes = settings.http.max_json_bytes;
+        let dashboard_dir = std::path::PathBuf::from(&settings.http.dashboard_dir);
         let pool_data = web::Data::new(pool.clone());
         let cache = web::Data::new(cache);
         let keys = web::Data::new(keys);
+        let registry_data = web::Data::new(registry.clone());
+        let live_data = web::Data::new(live);
+        let owners = web::Data::new(crate::auth::access::OwnerCache::default());
         let server = HttpServer::new(move || {
             App::new()
                 .wrap(TracingLogger::default())
                 .app_data(pool_data.clone())
                 .app_data(cache.clone())
                 .app_data(keys.clone())
-                .configure(routes::configure(max_json_bytes))
+                .app_data(registry_data.clone())
+                .app_data(live_data.clone())
+                .app_data(owners.clone())
+                .configure(routes::configure(max_json_bytes, dashboard_dir.clone()))
         })
         .listen(listener)
         .map_err(|source| StartupError::Bind { address, source })?
         .run();
-        Ok(Self { port, server, pool })
+        Ok(Self {
+            port,
+            server,
+            pool,
+            registry,
+        })
     }
 
     /// The port actually bound.
@@ -90,8 +129,15 @@ impl Application {
         &self.pool
     }
 
-    /// Serves until the server is stopped (SIGINT/SIGTERM stop it gracefully).
+    /// Serves until the server is stopped. SIGINT/SIGTERM stop it gracefully: requests in
+    /// flight finish (their samples are written and acknowledged), then every assistant actor
+    /// writes what it still holds before this returns.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await
+        let served = self.server.await;
+        if self.registry.send(Shutdown).await.is_err() {
+            tracing::error!("the registry stopped before draining");
+        }
+        tracing::info!("all buffered samples written; stopped");
+        served
     }
 }

@@ -2,10 +2,8 @@
 
 pub mod assistant;
 pub mod day_rollup;
-pub mod usage_sample;
 pub mod user;
 
 pub use assistant::{Assistant, NewAssistant};
 pub use day_rollup::DayRollup;
-pub use usage_sample::NewUsageSample;
 pub use user::{NewUser, Role, User};

@@ -4,5 +4,4 @@
 pub mod assistants;
 pub mod health;
 pub mod reports;
-pub mod samples;
 pub mod users;

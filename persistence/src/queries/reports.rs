@@ -1,10 +1,10 @@
 //! Reading usage back: daily series, rolling windows and totals, all from `day_rollups`.
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Date, Integer, Nullable, Text};
+use diesel::sql_types::{BigInt, Date, Integer, Nullable, Text, Timestamptz};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
-use hub::{DateRange, RollingWindow};
+use hub::{DateRange, RollingWindow, Stats, Totals};
 
 use crate::models::DayRollup;
 use crate::schema::day_rollups;
@@ -149,4 +149,71 @@ pub async fn totals(
     .bind::<Date, _>(range.end())
     .load(conn)
     .await
+}
+
+#[derive(QueryableByName)]
+struct SpanTotals {
+    #[diesel(sql_type = Text)]
+    span: String,
+    #[diesel(sql_type = BigInt)]
+    samples: i64,
+    #[diesel(sql_type = BigInt)]
+    calls: i64,
+    #[diesel(sql_type = BigInt)]
+    errors: i64,
+    #[diesel(sql_type = BigInt)]
+    duration_ms: i64,
+    #[diesel(sql_type = BigInt)]
+    cost_nanos: i64,
+    #[diesel(sql_type = BigInt)]
+    tokens_in: i64,
+    #[diesel(sql_type = BigInt)]
+    tokens_out: i64,
+}
+
+/// The live statistics of one assistant as of `now`: today and the last 7 days from the day
+/// rollups, the last 24 hours from the minute rollups (per-call samples only).
+pub async fn stats(
+    conn: &mut AsyncPgConnection,
+    assistant_id: i64,
+    now: DateTime<Utc>,
+) -> QueryResult<Stats> {
+    const SUMS: &str = "COALESCE(SUM(samples), 0)::bigint AS samples,
+        COALESCE(SUM(calls), 0)::bigint AS calls, COALESCE(SUM(errors), 0)::bigint AS errors,
+        COALESCE(SUM(duration_ms), 0)::bigint AS duration_ms,
+        COALESCE(SUM(cost_nanos), 0)::bigint AS cost_nanos,
+        COALESCE(SUM(tokens_in), 0)::bigint AS tokens_in,
+        COALESCE(SUM(tokens_out), 0)::bigint AS tokens_out";
+    let rows: Vec<SpanTotals> = diesel::sql_query(format!(
+        "SELECT 'today' AS span, {SUMS} FROM day_rollups WHERE assistant_id = $1 AND day = $2
+         UNION ALL
+         SELECT 'week', {SUMS} FROM day_rollups
+          WHERE assistant_id = $1 AND day BETWEEN $2 - 6 AND $2
+         UNION ALL
+         SELECT 'day', {SUMS} FROM time_rollups
+          WHERE assistant_id = $1 AND width_seconds = 60 AND bucket > $3 - INTERVAL '24 hours'"
+    ))
+    .bind::<BigInt, _>(assistant_id)
+    .bind::<Date, _>(now.date_naive())
+    .bind::<Timestamptz, _>(now)
+    .load(conn)
+    .await?;
+    let mut stats = Stats::default();
+    for row in rows {
+        let totals = Totals {
+            samples: row.samples,
+            calls: row.calls,
+            errors: row.errors,
+            duration_ms: row.duration_ms,
+            cost_nanos: row.cost_nanos,
+            tokens_in: row.tokens_in,
+            tokens_out: row.tokens_out,
+        };
+        match row.span.as_str() {
+            "today" => stats.today = totals,
+            "week" => stats.last_7_days = totals,
+            _ => stats.last_24h = totals,
+        }
+    }
+    Ok(stats)
 }

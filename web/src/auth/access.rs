@@ -28,3 +28,51 @@ pub fn require_user(user: &AuthUser, id: i64) -> Result<(), ApiError> {
         Err(ApiError::NotFound(format!("user {id} not found")))
     }
 }
+
+/// Owners of assistants already looked up. An assistant never changes owner, so entries stay
+/// valid; the cache only saves the ingestion hot path a database round trip per request.
+#[derive(Debug, Default)]
+pub struct OwnerCache {
+    owners: std::sync::RwLock<std::collections::HashMap<i64, i64>>,
+}
+
+/// Entries kept at most; past this the cache starts over (it is only an accelerator).
+const OWNER_CACHE_ENTRIES: usize = 100_000;
+
+impl OwnerCache {
+    /// Checks that the caller may write to assistant `id`, from the cache or the database.
+    pub async fn check(
+        &self,
+        pool: &persistence::PgPool,
+        user: &AuthUser,
+        id: i64,
+    ) -> Result<(), ApiError> {
+        let cached = self
+            .owners
+            .read()
+            .ok()
+            .and_then(|owners| owners.get(&id).copied());
+        let owner = match cached {
+            Some(owner) => owner,
+            None => {
+                let mut conn = pool.get().await?;
+                let owner = assistants::find(&mut conn, id).await?.map(|a| a.owner_id);
+                let Some(owner) = owner else {
+                    return Err(ApiError::NotFound(format!("assistant {id} not found")));
+                };
+                if let Ok(mut owners) = self.owners.write() {
+                    if owners.len() >= OWNER_CACHE_ENTRIES {
+                        owners.clear();
+                    }
+                    owners.insert(id, owner);
+                }
+                owner
+            }
+        };
+        if user.may_access(owner) {
+            Ok(())
+        } else {
+            Err(ApiError::NotFound(format!("assistant {id} not found")))
+        }
+    }
+}

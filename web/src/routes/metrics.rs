@@ -1,13 +1,14 @@
 //! Daily metrics of an assistant: log a day, read a range, rolling averages, totals and daily
 //! averages. Every route checks that the caller owns the assistant (404 otherwise).
 
+use actix::Addr;
 use actix_web::{get, post, web, HttpResponse};
 use chrono::{Days, NaiveDate, Utc};
+use hub::actors::Registry;
 use hub::daily::avg_call_cost;
 use hub::units::{ms_to_minutes, nanos_to_usd};
-use hub::{DailyRecord, DailyRecordInput, DateRange, RollingWindow};
+use hub::{DailyRecord, DailyRecordInput, DateRange, RollingWindow, Sample};
 use persistence::queries::reports::{self, AssistantTotals, TotalsScope};
-use persistence::queries::samples::{self, Recorded};
 use persistence::PgPool;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -15,6 +16,7 @@ use utoipa::{IntoParams, ToSchema};
 use crate::auth::access::owned_assistant;
 use crate::auth::AuthUser;
 use crate::error::{ApiError, Problem};
+use crate::ingest::ingest;
 
 /// Days covered when a query gives no `start`.
 pub const DEFAULT_RANGE_DAYS: u64 = 30;
@@ -93,6 +95,8 @@ pub struct RecordedDailyMetrics {
         (status = 400, body = Problem, content_type = "application/problem+json"),
         (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Buffer full; retry after Retry-After", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Not stored; retry", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/assistants/{id}/metrics")]
@@ -100,6 +104,7 @@ pub async fn post_daily_metrics(
     user: AuthUser,
     path: web::Path<i64>,
     pool: web::Data<PgPool>,
+    registry: web::Data<Addr<Registry>>,
     body: web::Json<DailyMetricsRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
@@ -113,22 +118,25 @@ pub async fn post_daily_metrics(
     };
     let mut conn = pool.get().await?;
     let assistant = owned_assistant(&mut conn, &user, path.into_inner()).await?;
+    drop(conn);
     let record = DailyRecord::validate(input, Utc::now().date_naive())?;
-    let outcome = samples::record_daily(&mut conn, assistant.id, &record).await?;
+    let recorded = DailyMetrics::new(
+        record.date,
+        record.calls,
+        0,
+        record.duration_ms,
+        record.cost_nanos,
+    );
+    let ack = ingest(&registry, assistant.id, vec![Sample::from_daily(record)]).await?;
     let answer = RecordedDailyMetrics {
         assistant_id: assistant.id,
-        recorded: DailyMetrics::new(
-            record.date,
-            record.calls,
-            0,
-            record.duration_ms,
-            record.cost_nanos,
-        ),
-        duplicate: outcome == Recorded::Duplicate,
+        recorded,
+        duplicate: ack.duplicates > 0,
     };
-    Ok(match outcome {
-        Recorded::Stored => HttpResponse::Created().json(answer),
-        Recorded::Duplicate => HttpResponse::Ok().json(answer),
+    Ok(if answer.duplicate {
+        HttpResponse::Ok().json(answer)
+    } else {
+        HttpResponse::Created().json(answer)
     })
 }
 

@@ -2,6 +2,8 @@
 
 pub mod accounts;
 pub mod assistants;
+pub mod dashboard;
+pub mod events;
 pub mod health;
 pub mod metrics;
 pub mod openapi;
@@ -15,7 +17,10 @@ use crate::error::ApiError;
 pub const API_PREFIX: &str = "/api/v1";
 
 /// Registers every route, and the extractor settings that turn bad input into problem documents.
-pub fn configure(max_json_bytes: usize) -> impl FnOnce(&mut web::ServiceConfig) {
+pub fn configure(
+    max_json_bytes: usize,
+    dashboard_dir: std::path::PathBuf,
+) -> impl FnOnce(&mut web::ServiceConfig) {
     move |cfg| {
         cfg.app_data(
             web::JsonConfig::default()
@@ -30,8 +35,11 @@ pub fn configure(max_json_bytes: usize) -> impl FnOnce(&mut web::ServiceConfig) 
                 .configure(accounts::configure)
                 .configure(assistants::configure)
                 .configure(metrics::configure)
-                .configure(openapi::configure),
+                .configure(events::configure)
+                .configure(openapi::configure)
+                .default_service(web::to(not_found)),
         )
+        .configure(dashboard::configure(dashboard_dir))
         .default_service(web::to(not_found));
     }
 }

@@ -4,7 +4,7 @@ use actix_web::{get, web, HttpResponse};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::{accounts, assistants, health, metrics};
+use super::{accounts, assistants, events, health, metrics};
 use crate::error::{Problem, ProblemField};
 
 /// The whole API description: probes at the root, everything else nested under `/api/v1`.
@@ -22,6 +22,8 @@ use crate::error::{Problem, ProblemField};
         (name = "accounts", description = "Register and log in"),
         (name = "assistants", description = "The assistants you track"),
         (name = "metrics", description = "Daily usage, ranges, rolling averages and totals"),
+        (name = "events", description = "Per-call usage ingestion (see docs/streaming.md)"),
+        (name = "events", description = "Per-call usage ingestion (see docs/streaming.md)"),
         (name = "health", description = "Liveness, readiness and this document"),
     )
 )]
@@ -40,6 +42,7 @@ pub struct ApiDoc;
     metrics::rolling_average,
     metrics::summary,
     metrics::totals,
+    events::post_events,
     openapi_json,
 ))]
 struct V1Api;

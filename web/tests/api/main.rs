@@ -3,10 +3,12 @@
 
 mod accounts;
 mod assistants;
+mod events;
 mod health;
 mod helpers;
 mod metrics;
 mod migrations;
 mod openapi;
+mod proxy;
 mod seed;
 mod validation;

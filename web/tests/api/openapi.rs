@@ -19,6 +19,7 @@ const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/assistants/{id}/metrics/rolling-avg"),
     ("get", "/api/v1/assistants/{id}/metrics/summary"),
     ("get", "/api/v1/metrics/totals"),
+    ("post", "/api/v1/assistants/{id}/events"),
     ("get", "/api/v1/openapi.json"),
 ];
 

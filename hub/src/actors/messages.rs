@@ -1,0 +1,102 @@
+//! Every message the actors exchange, as named-field structs.
+
+use actix::prelude::*;
+
+use crate::live::{Delta, LiveEvent};
+use crate::Sample;
+
+/// The outcome of one ingestion request, sent once its samples are durable.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Ack {
+    /// Samples stored.
+    pub accepted: usize,
+    /// Samples whose client id had been stored before (not stored again).
+    pub duplicates: usize,
+}
+
+/// Why samples were not acknowledged. Nothing of the request was stored in any case.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum IngestError {
+    /// The assistant's buffer is full; retry after the given seconds.
+    #[error("too many samples are waiting for this assistant; retry in {retry_after_secs} s")]
+    Busy { retry_after_secs: u64 },
+    /// Storage failed; retry later.
+    #[error("storage is unavailable; retry shortly")]
+    Unavailable,
+    /// The hub is shutting down.
+    #[error("the hub is shutting down")]
+    ShuttingDown,
+}
+
+/// Samples of one assistant to store; answered after commit.
+#[derive(Message)]
+#[rtype(result = "Result<Ack, IngestError>")]
+pub struct Ingest {
+    pub assistant_id: i64,
+    pub samples: Vec<Sample>,
+}
+
+/// Stop after storing everything buffered (answered when done).
+#[derive(Message)]
+#[rtype(result = "()")]
+pub struct Drain;
+
+/// Sent by an assistant actor that has been idle: the registry may stop it.
+#[derive(Message)]
+#[rtype(result = "()")]
+pub struct Idle {
+    pub assistant_id: i64,
+}
+
+/// Stop every assistant actor after draining its buffer (graceful shutdown).
+#[derive(Message)]
+#[rtype(result = "()")]
+pub struct Shutdown;
+
+/// How many assistant actors are running (for metrics and tests).
+#[derive(Message)]
+#[rtype(result = "usize")]
+pub struct ActiveCount;
+
+/// A live subscriber on this node.
+pub type Subscriber = Recipient<Live>;
+
+/// A live event for one subscriber.
+#[derive(Message, Clone, Debug)]
+#[rtype(result = "()")]
+pub struct Live {
+    pub event: LiveEvent,
+}
+
+/// Follow an assistant; `since` resumes after that sequence number when possible.
+#[derive(Message)]
+#[rtype(result = "()")]
+pub struct Subscribe {
+    pub session_id: u64,
+    pub subscriber: Subscriber,
+    pub assistant_id: i64,
+    pub since: Option<u64>,
+}
+
+/// Stop following an assistant.
+#[derive(Message)]
+#[rtype(result = "()")]
+pub struct Unsubscribe {
+    pub session_id: u64,
+    pub assistant_id: i64,
+}
+
+/// A subscriber went away: forget all its subscriptions.
+#[derive(Message)]
+#[rtype(result = "()")]
+pub struct Disconnect {
+    pub session_id: u64,
+}
+
+/// A delta to deliver: `seq` already assigned by the bus, or 0 to number it on this node
+/// (when the bus is unavailable).
+#[derive(Message)]
+#[rtype(result = "()")]
+pub struct Publish {
+    pub delta: Delta,
+}

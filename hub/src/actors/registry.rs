@@ -1,0 +1,124 @@
+//! The registry: routes each assistant's samples to its actor, starting the actor on first use
+//! and stopping it once idle. Actors are spread over a few arbiters (threads) so batch
+//! encoding of many assistants uses every core.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use actix::prelude::*;
+use futures_util::future::join_all;
+
+use super::assistant::AssistantActor;
+use super::config::HubConfig;
+use super::live_hub::LiveHub;
+use super::messages::{Ack, ActiveCount, Drain, Idle, Ingest, IngestError, Shutdown};
+use crate::store::{LiveBus, SampleStore};
+
+/// Starts, finds and stops assistant actors.
+pub struct Registry {
+    config: HubConfig,
+    store: Arc<dyn SampleStore>,
+    bus: Option<Arc<dyn LiveBus>>,
+    live: Addr<LiveHub>,
+    arbiters: Vec<Arbiter>,
+    actors: HashMap<i64, Addr<AssistantActor>>,
+    shutting_down: bool,
+}
+
+impl Registry {
+    /// A registry whose actors run on `threads` arbiters.
+    pub fn new(
+        config: HubConfig,
+        store: Arc<dyn SampleStore>,
+        bus: Option<Arc<dyn LiveBus>>,
+        live: Addr<LiveHub>,
+        threads: usize,
+    ) -> Self {
+        Self {
+            config,
+            store,
+            bus,
+            live,
+            arbiters: (0..threads.max(1)).map(|_| Arbiter::new()).collect(),
+            actors: HashMap::new(),
+            shutting_down: false,
+        }
+    }
+
+    fn actor_for(&mut self, assistant_id: i64, me: Addr<Self>) -> Addr<AssistantActor> {
+        if let Some(addr) = self.actors.get(&assistant_id).filter(|a| a.connected()) {
+            return addr.clone();
+        }
+        let index = usize::try_from(assistant_id.unsigned_abs()).unwrap_or(0) % self.arbiters.len();
+        let arbiter = self.arbiters[index].handle();
+        let (config, store, bus, live) = (
+            self.config.clone(),
+            Arc::clone(&self.store),
+            self.bus.clone(),
+            self.live.clone(),
+        );
+        let addr = AssistantActor::start_in_arbiter(&arbiter, move |_| {
+            AssistantActor::new(assistant_id, config, store, bus, live, Some(me))
+        });
+        self.actors.insert(assistant_id, addr.clone());
+        addr
+    }
+}
+
+impl Actor for Registry {
+    type Context = Context<Self>;
+
+    fn stopped(&mut self, _: &mut Self::Context) {
+        for arbiter in &self.arbiters {
+            arbiter.stop();
+        }
+    }
+}
+
+impl Handler<Ingest> for Registry {
+    type Result = ResponseFuture<Result<Ack, IngestError>>;
+
+    fn handle(&mut self, msg: Ingest, ctx: &mut Self::Context) -> Self::Result {
+        if self.shutting_down {
+            return Box::pin(async { Err(IngestError::ShuttingDown) });
+        }
+        let actor = self.actor_for(msg.assistant_id, ctx.address());
+        Box::pin(async move {
+            actor
+                .send(msg)
+                .await
+                .unwrap_or(Err(IngestError::Unavailable))
+        })
+    }
+}
+
+impl Handler<Idle> for Registry {
+    type Result = ();
+
+    fn handle(&mut self, msg: Idle, _: &mut Self::Context) {
+        // Removed first, so nothing new is routed to it; it still drains what it holds.
+        if let Some(actor) = self.actors.remove(&msg.assistant_id) {
+            actor.do_send(Drain);
+        }
+    }
+}
+
+impl Handler<Shutdown> for Registry {
+    type Result = ResponseFuture<()>;
+
+    fn handle(&mut self, _: Shutdown, _: &mut Self::Context) -> Self::Result {
+        self.shutting_down = true;
+        let actors: Vec<_> = self.actors.drain().map(|(_, a)| a).collect();
+        Box::pin(async move {
+            join_all(actors.iter().map(|a| a.send(Drain))).await;
+        })
+    }
+}
+
+impl Handler<ActiveCount> for Registry {
+    type Result = usize;
+
+    fn handle(&mut self, _: ActiveCount, _: &mut Self::Context) -> usize {
+        self.actors.values().filter(|a| a.connected()).count()
+    }
+}

@@ -1,0 +1,359 @@
+//! Samples: the one additive unit of usage. A per-call event and a daily record both become a
+//! [`Sample`] in storage units; everything downstream (buffers, batches, rollups, live totals)
+//! handles only samples.
+
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+
+use crate::daily::{DailyRecord, EARLIEST_DAY, MAX_CLIENT_ID_CHARS};
+use crate::units::{self, MAX_SAMPLE_COST_USD};
+use crate::ValidationErrors;
+
+/// Whether a sample is one call or a pre-aggregated day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SampleKind {
+    Call,
+    Daily,
+}
+
+impl SampleKind {
+    /// The value stored in `usage_samples.kind`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Call => "call",
+            Self::Daily => "daily",
+        }
+    }
+}
+
+/// One checked sample of one assistant, in storage units.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sample {
+    pub ts: DateTime<Utc>,
+    pub kind: SampleKind,
+    pub calls: i64,
+    pub errors: i64,
+    pub duration_ms: i64,
+    pub cost_nanos: i64,
+    pub tokens_in: i64,
+    pub tokens_out: i64,
+    pub model: Option<String>,
+    pub status: Option<String>,
+    pub status_code: Option<i16>,
+    pub latency_ms: Option<i32>,
+    pub country: Option<String>,
+    pub domain: Option<String>,
+    pub metadata: Option<serde_json::Value>,
+    pub client_id: Option<String>,
+}
+
+impl Sample {
+    /// The sample a daily record stands for (at midnight UTC of its day).
+    pub fn from_daily(record: DailyRecord) -> Self {
+        Self {
+            ts: record
+                .date
+                .and_hms_opt(0, 0, 0)
+                .unwrap_or_default()
+                .and_utc(),
+            kind: SampleKind::Daily,
+            calls: record.calls,
+            errors: 0,
+            duration_ms: record.duration_ms,
+            cost_nanos: record.cost_nanos,
+            tokens_in: 0,
+            tokens_out: 0,
+            model: None,
+            status: None,
+            status_code: None,
+            latency_ms: None,
+            country: None,
+            domain: None,
+            metadata: None,
+            client_id: record.client_id,
+        }
+    }
+}
+
+/// Most events one request may carry.
+pub const MAX_EVENTS_PER_REQUEST: usize = 10_000;
+/// How far ahead of the server's clock an event may be stamped.
+pub const MAX_CLOCK_SKEW: Duration = Duration::minutes(5);
+/// Largest `metadata`, serialised.
+pub const MAX_METADATA_BYTES: usize = 4096;
+/// Longest latency accepted (one hour).
+pub const MAX_LATENCY_MS: i64 = 3_600_000;
+/// Longest duration of one call (one day).
+pub const MAX_CALL_DURATION_MS: i64 = 86_400_000;
+/// Most tokens one call may report in each direction.
+pub const MAX_TOKENS: i64 = 1_000_000_000;
+/// Longest model or domain name.
+pub const MAX_LABEL_CHARS: usize = 100;
+
+/// A per-call event as the client sent it, before any check.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct EventInput {
+    pub ts: Option<DateTime<Utc>>,
+    pub model: Option<String>,
+    pub status: Option<String>,
+    pub status_code: Option<i64>,
+    pub latency_ms: Option<i64>,
+    pub duration_ms: Option<i64>,
+    pub tokens_in: Option<i64>,
+    pub tokens_out: Option<i64>,
+    pub cost: Option<f64>,
+    pub country: Option<String>,
+    pub domain: Option<String>,
+    pub metadata: Option<serde_json::Value>,
+    pub client_id: Option<String>,
+}
+
+/// Checks every event of a request; all or nothing. Field names in errors are prefixed with
+/// `events[i].` when the request carried more than one event.
+pub fn validate_events(
+    inputs: Vec<EventInput>,
+    now: DateTime<Utc>,
+) -> Result<Vec<Sample>, ValidationErrors> {
+    let mut errors = ValidationErrors::default();
+    if inputs.is_empty() {
+        errors.add("events", "at least one event is required");
+    } else if inputs.len() > MAX_EVENTS_PER_REQUEST {
+        errors.add(
+            "events",
+            format!(
+                "{} events in one request; at most {MAX_EVENTS_PER_REQUEST} are accepted",
+                inputs.len()
+            ),
+        );
+    }
+    if !errors.errors().is_empty() {
+        return Err(errors);
+    }
+    let single = inputs.len() == 1;
+    let mut samples = Vec::with_capacity(inputs.len());
+    for (index, input) in inputs.into_iter().enumerate() {
+        let prefix = if single {
+            String::new()
+        } else {
+            format!("events[{index}].")
+        };
+        if let Some(sample) = validate_event(input, now, &prefix, &mut errors) {
+            samples.push(sample);
+        }
+    }
+    errors.into_result(samples)
+}
+
+fn validate_event(
+    input: EventInput,
+    now: DateTime<Utc>,
+    prefix: &str,
+    errors: &mut ValidationErrors,
+) -> Option<Sample> {
+    let before = errors.errors().len();
+    let mut fail = |field: &str, message: String| errors.add(format!("{prefix}{field}"), message);
+    let ts = input.ts.unwrap_or(now);
+    let earliest = EARLIEST_DAY
+        .and_hms_opt(0, 0, 0)
+        .unwrap_or_default()
+        .and_utc();
+    if ts > now + MAX_CLOCK_SKEW {
+        fail("ts", format!("{ts} is in the future"));
+    } else if ts < earliest {
+        fail(
+            "ts",
+            format!("timestamps before {EARLIEST_DAY} are not accepted"),
+        );
+    }
+    let status_code = match input.status_code {
+        Some(code @ 100..=599) => i16::try_from(code).ok(),
+        Some(code) => {
+            fail(
+                "statusCode",
+                format!("{code} is not an HTTP status code (100..599)"),
+            );
+            None
+        }
+        None => None,
+    };
+    let status = match input.status.as_deref() {
+        Some(s @ ("success" | "error")) => s.to_owned(),
+        Some(other) => {
+            fail(
+                "status",
+                format!("{other:?} is neither \"success\" nor \"error\""),
+            );
+            String::new()
+        }
+        None if status_code.is_some_and(|c| c >= 400) => "error".to_owned(),
+        None => "success".to_owned(),
+    };
+    let mut bounded = |field: &str, value: Option<i64>, max: i64| -> i64 {
+        match value {
+            Some(v) if !(0..=max).contains(&v) => {
+                fail(field, format!("must be between 0 and {max}"));
+                0
+            }
+            Some(v) => v,
+            None => 0,
+        }
+    };
+    let latency_ms = input
+        .latency_ms
+        .map(|v| bounded("latencyMs", Some(v), MAX_LATENCY_MS));
+    let duration_ms = bounded("durationMs", input.duration_ms, MAX_CALL_DURATION_MS);
+    let tokens_in = bounded("tokensIn", input.tokens_in, MAX_TOKENS);
+    let tokens_out = bounded("tokensOut", input.tokens_out, MAX_TOKENS);
+    let cost = input.cost.unwrap_or(0.0);
+    if !cost.is_finite() || !(0.0..=MAX_SAMPLE_COST_USD).contains(&cost) {
+        fail(
+            "cost",
+            format!("must be between 0 and {MAX_SAMPLE_COST_USD}"),
+        );
+    }
+    let label = |field: &str, value: &Option<String>, fail: &mut dyn FnMut(&str, String)| {
+        if let Some(v) = value {
+            let chars = v.chars().count();
+            if chars == 0 || chars > MAX_LABEL_CHARS || v.chars().any(char::is_control) {
+                fail(
+                    field,
+                    format!("must be 1 to {MAX_LABEL_CHARS} characters without control characters"),
+                );
+            }
+        }
+    };
+    label("model", &input.model, &mut fail);
+    label("domain", &input.domain, &mut fail);
+    if let Some(country) = &input.country {
+        if country.len() != 2 || !country.chars().all(|c| c.is_ascii_alphabetic()) {
+            fail("country", "must be a two-letter country code".to_owned());
+        }
+    }
+    if let Some(metadata) = &input.metadata {
+        if !metadata.is_object() {
+            fail("metadata", "must be a JSON object".to_owned());
+        } else if metadata.to_string().len() > MAX_METADATA_BYTES {
+            fail(
+                "metadata",
+                format!("must be at most {MAX_METADATA_BYTES} bytes as JSON"),
+            );
+        }
+    }
+    if let Some(client_id) = &input.client_id {
+        let chars = client_id.chars().count();
+        if chars == 0 || chars > MAX_CLIENT_ID_CHARS || client_id.chars().any(char::is_control) {
+            fail(
+                "clientId",
+                format!("must be 1 to {MAX_CLIENT_ID_CHARS} characters without control characters"),
+            );
+        }
+    }
+    if errors.errors().len() > before {
+        return None;
+    }
+    Some(Sample {
+        ts,
+        kind: SampleKind::Call,
+        calls: 1,
+        errors: i64::from(status == "error"),
+        duration_ms,
+        cost_nanos: units::usd_to_nanos(cost),
+        tokens_in,
+        tokens_out,
+        model: input.model,
+        status: Some(status),
+        status_code,
+        latency_ms: latency_ms.and_then(|v| i32::try_from(v).ok()),
+        country: input.country.map(|c| c.to_ascii_uppercase()),
+        domain: input.domain,
+        metadata: input.metadata,
+        client_id: input.client_id,
+    })
+}
+
+/// The UTC day of a timestamp.
+pub fn day_of(ts: DateTime<Utc>) -> NaiveDate {
+    ts.date_naive()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn now() -> DateTime<Utc> {
+        "2026-06-01T12:00:00Z".parse().unwrap_or_default()
+    }
+
+    fn fields(result: Result<Vec<Sample>, ValidationErrors>) -> Vec<String> {
+        result
+            .err()
+            .map(|e| e.errors().iter().map(|f| f.field.clone()).collect())
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn a_minimal_event_is_one_successful_call_now() {
+        let samples = validate_events(vec![EventInput::default()], now()).unwrap_or_default();
+        assert_eq!(samples.len(), 1);
+        assert_eq!(samples[0].ts, now());
+        assert_eq!((samples[0].calls, samples[0].errors), (1, 0));
+        assert_eq!(samples[0].status.as_deref(), Some("success"));
+    }
+
+    #[test]
+    fn a_4xx_or_5xx_status_code_makes_an_error_unless_told_otherwise() {
+        let event = |code, status: Option<&str>| EventInput {
+            status_code: Some(code),
+            status: status.map(str::to_owned),
+            ..EventInput::default()
+        };
+        let samples = validate_events(
+            vec![
+                event(503, None),
+                event(200, None),
+                event(404, Some("success")),
+            ],
+            now(),
+        )
+        .unwrap_or_default();
+        let errors: Vec<i64> = samples.iter().map(|s| s.errors).collect();
+        assert_eq!(errors, vec![1, 0, 0]);
+    }
+
+    #[test]
+    fn every_bad_field_of_every_event_is_named() {
+        let good = EventInput::default();
+        let bad = EventInput {
+            ts: Some(now() + Duration::hours(1)),
+            status_code: Some(700),
+            latency_ms: Some(-1),
+            tokens_in: Some(-5),
+            cost: Some(f64::NAN),
+            country: Some("USA".into()),
+            metadata: Some(serde_json::json!([1, 2])),
+            client_id: Some(String::new()),
+            status: Some("ok".into()),
+            ..EventInput::default()
+        };
+        assert_eq!(
+            fields(validate_events(vec![good, bad], now())),
+            vec![
+                "events[1].ts",
+                "events[1].statusCode",
+                "events[1].status",
+                "events[1].latencyMs",
+                "events[1].tokensIn",
+                "events[1].cost",
+                "events[1].country",
+                "events[1].metadata",
+                "events[1].clientId",
+            ]
+        );
+    }
+
+    #[test]
+    fn empty_and_oversized_requests_are_rejected() {
+        assert_eq!(fields(validate_events(Vec::new(), now())), vec!["events"]);
+        let many = vec![EventInput::default(); MAX_EVENTS_PER_REQUEST + 1];
+        assert_eq!(fields(validate_events(many, now())), vec!["events"]);
+    }
+}

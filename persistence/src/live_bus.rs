@@ -1,0 +1,95 @@
+//! Live deltas across hub nodes through Redis: one pub/sub channel carries every delta of every
+//! node. A Lua script numbers and publishes each delta atomically (`INCR` of the assistant's
+//! sequence key, then `PUBLISH`), so every node sees one assistant's deltas in sequence order.
+
+use std::time::Duration;
+
+use async_trait::async_trait;
+use futures_util::StreamExt;
+use hub::live::Delta;
+use hub::store::{LiveBus, StoreError};
+
+use crate::cache::Cache;
+
+/// Numbers and publishes one delta; the payload is `<seq>|<delta JSON with seq 0>`.
+const PUBLISH: &str = r"
+local seq = redis.call('INCR', KEYS[1])
+redis.call('PUBLISH', KEYS[2], seq .. '|' .. ARGV[1])
+return seq
+";
+
+/// The Redis-backed live bus.
+#[derive(Clone)]
+pub struct RedisLiveBus {
+    cache: Cache,
+    script: redis::Script,
+}
+
+impl RedisLiveBus {
+    pub fn new(cache: Cache) -> Self {
+        Self {
+            cache,
+            script: redis::Script::new(PUBLISH),
+        }
+    }
+
+    fn channel(&self) -> String {
+        self.cache.key("live")
+    }
+}
+
+#[async_trait]
+impl LiveBus for RedisLiveBus {
+    async fn publish(&self, delta: &Delta) -> Result<u64, StoreError> {
+        let payload = serde_json::to_string(delta).map_err(|e| StoreError(e.to_string()))?;
+        let mut conn = self.cache.connection();
+        let seq_key = self.cache.key(&format!("live:seq:{}", delta.assistant_id));
+        let mut invocation = self.script.key(seq_key);
+        invocation.key(self.channel()).arg(payload);
+        invocation
+            .invoke_async::<u64>(&mut conn)
+            .await
+            .map_err(|e| StoreError(e.to_string()))
+    }
+}
+
+/// Receives every node's deltas and hands each to `deliver`, forever: reconnects (with a capped
+/// backoff) whenever Redis goes away. Run it as a background task.
+pub async fn follow(bus: RedisLiveBus, deliver: impl Fn(Delta) + Send + 'static) {
+    let mut backoff = Duration::from_millis(100);
+    loop {
+        match subscribe(&bus, &deliver).await {
+            Ok(()) => tracing::warn!("live bus subscription ended; reconnecting"),
+            Err(error) => tracing::debug!(%error, "live bus unavailable; retrying"),
+        }
+        tokio::time::sleep(backoff).await;
+        backoff = (backoff * 2).min(Duration::from_secs(5));
+    }
+}
+
+async fn subscribe(bus: &RedisLiveBus, deliver: &impl Fn(Delta)) -> redis::RedisResult<()> {
+    let connect = bus.cache.client().get_async_pubsub();
+    let mut pubsub = tokio::time::timeout(bus.cache.timeout(), connect)
+        .await
+        .map_err(|_| redis::RedisError::from((redis::ErrorKind::Io, "connect timed out")))??;
+    pubsub.subscribe(bus.channel()).await?;
+    tracing::info!("following live deltas of every node");
+    let mut messages = pubsub.on_message();
+    while let Some(message) = messages.next().await {
+        let Ok(payload) = message.get_payload::<String>() else {
+            continue;
+        };
+        match parse(&payload) {
+            Some(delta) => deliver(delta),
+            None => tracing::warn!("ignoring a malformed live delta"),
+        }
+    }
+    Ok(())
+}
+
+fn parse(payload: &str) -> Option<Delta> {
+    let (seq, json) = payload.split_once('|')?;
+    let mut delta: Delta = serde_json::from_str(json).ok()?;
+    delta.seq = seq.parse().ok()?;
+    Some(delta)
+}

@@ -1,0 +1,316 @@
+//! [`PgStore`]: the hub's `SampleStore` on PostgreSQL. A batch is one transaction: claim the
+//! client ids (dropping retries), insert the samples with one `INSERT ... SELECT FROM unnest(...)`
+//! (one statement and 16 array parameters whatever the batch size, close to COPY speed), and
+//! add the batch's minute, hour and day totals with additive upserts.
+
+use std::collections::{BTreeMap, HashSet};
+use std::time::Duration;
+
+use async_trait::async_trait;
+use chrono::{DateTime, NaiveDate, Utc};
+use diesel::sql_types::{
+    Array, BigInt, Date, Integer, Jsonb, Nullable, SmallInt, Text, Timestamptz,
+};
+use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
+use hub::store::{SampleStore, StoreError};
+use hub::{Sample, SampleKind, Stats, Totals};
+
+use crate::error::error_text;
+use crate::pool::PgPool;
+use crate::queries::reports;
+
+/// Minute and hour bucket widths kept in `time_rollups`.
+const WIDTHS: [i32; 2] = [60, 3600];
+
+/// PostgreSQL-backed storage of the hub.
+#[derive(Clone)]
+pub struct PgStore {
+    pool: PgPool,
+    timeout: Duration,
+}
+
+impl PgStore {
+    /// A store on `pool` whose operations fail after `timeout` (a stalled database must not
+    /// hold an assistant's buffer forever).
+    pub fn new(pool: PgPool, timeout: Duration) -> Self {
+        Self { pool, timeout }
+    }
+
+    async fn bounded<T>(
+        &self,
+        work: impl std::future::Future<Output = Result<T, StoreError>>,
+    ) -> Result<T, StoreError> {
+        tokio::time::timeout(self.timeout, work)
+            .await
+            .unwrap_or_else(|_| Err(StoreError(format!("no answer within {:?}", self.timeout))))
+    }
+}
+
+#[async_trait]
+impl SampleStore for PgStore {
+    async fn write_batch(
+        &self,
+        assistant_id: i64,
+        samples: &[Sample],
+    ) -> Result<Vec<bool>, StoreError> {
+        self.bounded(async {
+            let mut conn = self
+                .pool
+                .get()
+                .await
+                .map_err(|e| StoreError(error_text(&e)))?;
+            write_batch(&mut conn, assistant_id, samples)
+                .await
+                .map_err(|e| StoreError(error_text(&e)))
+        })
+        .await
+    }
+
+    async fn stats(&self, assistant_id: i64, now: DateTime<Utc>) -> Result<Stats, StoreError> {
+        self.bounded(async {
+            let mut conn = self
+                .pool
+                .get()
+                .await
+                .map_err(|e| StoreError(error_text(&e)))?;
+            reports::stats(&mut conn, assistant_id, now)
+                .await
+                .map_err(|e| StoreError(error_text(&e)))
+        })
+        .await
+    }
+}
+
+#[derive(diesel::QueryableByName)]
+struct ClaimedId {
+    #[diesel(sql_type = Text)]
+    client_id: String,
+}
+
+/// Stores `samples` of one assistant in one transaction; returns which were stored.
+pub async fn write_batch(
+    conn: &mut AsyncPgConnection,
+    assistant_id: i64,
+    samples: &[Sample],
+) -> diesel::QueryResult<Vec<bool>> {
+    conn.transaction(async |conn| {
+        let stored = claim_client_ids(conn, assistant_id, samples).await?;
+        let new: Vec<&Sample> = samples
+            .iter()
+            .zip(&stored)
+            .filter_map(|(s, keep)| keep.then_some(s))
+            .collect();
+        if !new.is_empty() {
+            insert_samples(conn, assistant_id, &new).await?;
+            add_rollups(conn, assistant_id, &new).await?;
+        }
+        Ok(stored)
+    })
+    .await
+}
+
+/// Marks which samples are new: no client id, or a client id neither earlier in the batch nor
+/// stored before (claimed here, in the same transaction as the samples).
+async fn claim_client_ids(
+    conn: &mut AsyncPgConnection,
+    assistant_id: i64,
+    samples: &[Sample],
+) -> diesel::QueryResult<Vec<bool>> {
+    let mut seen = HashSet::new();
+    let mut candidates = Vec::new();
+    for sample in samples {
+        if let Some(id) = &sample.client_id {
+            if seen.insert(id.as_str()) {
+                candidates.push(id.clone());
+            }
+        }
+    }
+    let claimed: HashSet<String> = if candidates.is_empty() {
+        HashSet::new()
+    } else {
+        diesel::sql_query(
+            "INSERT INTO sample_client_ids (assistant_id, client_id)
+             SELECT $1, unnest($2::text[])
+             ON CONFLICT DO NOTHING
+             RETURNING client_id",
+        )
+        .bind::<BigInt, _>(assistant_id)
+        .bind::<Array<Text>, _>(&candidates)
+        .load::<ClaimedId>(conn)
+        .await?
+        .into_iter()
+        .map(|row| row.client_id)
+        .collect()
+    };
+    let mut used = HashSet::new();
+    Ok(samples
+        .iter()
+        .map(|sample| match &sample.client_id {
+            None => true,
+            Some(id) => claimed.contains(id) && used.insert(id.as_str()),
+        })
+        .collect())
+}
+
+async fn insert_samples(
+    conn: &mut AsyncPgConnection,
+    assistant_id: i64,
+    samples: &[&Sample],
+) -> diesel::QueryResult<usize> {
+    let column = |f: fn(&Sample) -> i64| samples.iter().map(|s| f(s)).collect::<Vec<i64>>();
+    let text = |f: fn(&Sample) -> Option<String>| {
+        samples
+            .iter()
+            .map(|s| f(s))
+            .collect::<Vec<Option<String>>>()
+    };
+    diesel::sql_query(
+        "INSERT INTO usage_samples (assistant_id, ts, kind, calls, errors, duration_ms, cost_nanos,
+                                    tokens_in, tokens_out, model, status, status_code, latency_ms,
+                                    country, domain, metadata, client_id)
+         SELECT $1, * FROM unnest($2::timestamptz[], $3::text[], $4::bigint[], $5::bigint[],
+                                  $6::bigint[], $7::bigint[], $8::bigint[], $9::bigint[],
+                                  $10::text[], $11::text[], $12::smallint[], $13::integer[],
+                                  $14::text[], $15::text[], $16::jsonb[], $17::text[])",
+    )
+    .bind::<BigInt, _>(assistant_id)
+    .bind::<Array<Timestamptz>, _>(samples.iter().map(|s| s.ts).collect::<Vec<_>>())
+    .bind::<Array<Text>, _>(samples.iter().map(|s| s.kind.as_str()).collect::<Vec<_>>())
+    .bind::<Array<BigInt>, _>(column(|s| s.calls))
+    .bind::<Array<BigInt>, _>(column(|s| s.errors))
+    .bind::<Array<BigInt>, _>(column(|s| s.duration_ms))
+    .bind::<Array<BigInt>, _>(column(|s| s.cost_nanos))
+    .bind::<Array<BigInt>, _>(column(|s| s.tokens_in))
+    .bind::<Array<BigInt>, _>(column(|s| s.tokens_out))
+    .bind::<Array<Nullable<Text>>, _>(text(|s| s.model.clone()))
+    .bind::<Array<Nullable<Text>>, _>(text(|s| s.status.clone()))
+    .bind::<Array<Nullable<SmallInt>>, _>(samples.iter().map(|s| s.status_code).collect::<Vec<_>>())
+    .bind::<Array<Nullable<Integer>>, _>(samples.iter().map(|s| s.latency_ms).collect::<Vec<_>>())
+    .bind::<Array<Nullable<Text>>, _>(text(|s| s.country.clone()))
+    .bind::<Array<Nullable<Text>>, _>(text(|s| s.domain.clone()))
+    .bind::<Array<Nullable<Jsonb>>, _>(
+        samples
+            .iter()
+            .map(|s| s.metadata.clone())
+            .collect::<Vec<_>>(),
+    )
+    .bind::<Array<Nullable<Text>>, _>(text(|s| s.client_id.clone()))
+    .execute(conn)
+    .await
+}
+
+/// Totals per `(bucket width in seconds, bucket start)`.
+type TimeBuckets = BTreeMap<(i32, DateTime<Utc>), Totals>;
+
+/// The batch's totals per minute, hour (per-call samples) and day (all samples).
+fn bucket_totals(samples: &[&Sample]) -> (TimeBuckets, BTreeMap<NaiveDate, Totals>) {
+    let mut times = TimeBuckets::new();
+    let mut days: BTreeMap<NaiveDate, Totals> = BTreeMap::new();
+    for sample in samples {
+        days.entry(sample.ts.date_naive())
+            .or_default()
+            .add_sample(sample);
+        if sample.kind == SampleKind::Call {
+            for width in WIDTHS {
+                let secs = sample.ts.timestamp();
+                let start = secs - secs.rem_euclid(i64::from(width));
+                let bucket = DateTime::from_timestamp(start, 0).unwrap_or(sample.ts);
+                times.entry((width, bucket)).or_default().add_sample(sample);
+            }
+        }
+    }
+    (times, days)
+}
+
+/// The seven counters of `totals`, as parallel arrays.
+struct Columns([Vec<i64>; 7]);
+
+impl Columns {
+    fn of<'a>(totals: impl Iterator<Item = &'a Totals>) -> Self {
+        let mut columns: [Vec<i64>; 7] = Default::default();
+        for t in totals {
+            let values = [
+                t.samples,
+                t.calls,
+                t.errors,
+                t.duration_ms,
+                t.cost_nanos,
+                t.tokens_in,
+                t.tokens_out,
+            ];
+            for (column, value) in columns.iter_mut().zip(values) {
+                column.push(value);
+            }
+        }
+        Self(columns)
+    }
+}
+
+/// `SET counter = table.counter + EXCLUDED.counter` for every counter: the additive upsert.
+const ADD_COUNTERS: &str = "samples = {t}.samples + EXCLUDED.samples,
+    calls = {t}.calls + EXCLUDED.calls, errors = {t}.errors + EXCLUDED.errors,
+    duration_ms = {t}.duration_ms + EXCLUDED.duration_ms,
+    cost_nanos = {t}.cost_nanos + EXCLUDED.cost_nanos,
+    tokens_in = {t}.tokens_in + EXCLUDED.tokens_in, tokens_out = {t}.tokens_out + EXCLUDED.tokens_out";
+
+/// `$n::bigint[], ...` for the seven counters, numbered from `first`.
+fn counter_arrays(first: usize) -> String {
+    (first..first + 7)
+        .map(|n| format!("${n}::bigint[]"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+async fn add_rollups(
+    conn: &mut AsyncPgConnection,
+    assistant_id: i64,
+    samples: &[&Sample],
+) -> diesel::QueryResult<()> {
+    let (times, days) = bucket_totals(samples);
+    if !times.is_empty() {
+        let Columns([samples, calls, errors, duration, cost, tokens_in, tokens_out]) =
+            Columns::of(times.values());
+        diesel::sql_query(format!(
+            "INSERT INTO time_rollups (assistant_id, width_seconds, bucket, samples, calls, errors,
+                                       duration_ms, cost_nanos, tokens_in, tokens_out)
+             SELECT $1, * FROM unnest($2::integer[], $3::timestamptz[], {})
+             ON CONFLICT (assistant_id, width_seconds, bucket) DO UPDATE SET {}",
+            counter_arrays(4),
+            ADD_COUNTERS.replace("{t}", "time_rollups")
+        ))
+        .bind::<BigInt, _>(assistant_id)
+        .bind::<Array<Integer>, _>(times.keys().map(|(w, _)| *w).collect::<Vec<_>>())
+        .bind::<Array<Timestamptz>, _>(times.keys().map(|(_, b)| *b).collect::<Vec<_>>())
+        .bind::<Array<BigInt>, _>(samples)
+        .bind::<Array<BigInt>, _>(calls)
+        .bind::<Array<BigInt>, _>(errors)
+        .bind::<Array<BigInt>, _>(duration)
+        .bind::<Array<BigInt>, _>(cost)
+        .bind::<Array<BigInt>, _>(tokens_in)
+        .bind::<Array<BigInt>, _>(tokens_out)
+        .execute(conn)
+        .await?;
+    }
+    let Columns([samples, calls, errors, duration, cost, tokens_in, tokens_out]) =
+        Columns::of(days.values());
+    diesel::sql_query(format!(
+        "INSERT INTO day_rollups (assistant_id, day, samples, calls, errors, duration_ms,
+                                  cost_nanos, tokens_in, tokens_out)
+         SELECT $1, * FROM unnest($2::date[], {})
+         ON CONFLICT (assistant_id, day) DO UPDATE SET {}, updated_at = now()",
+        counter_arrays(3),
+        ADD_COUNTERS.replace("{t}", "day_rollups")
+    ))
+    .bind::<BigInt, _>(assistant_id)
+    .bind::<Array<Date>, _>(days.keys().copied().collect::<Vec<_>>())
+    .bind::<Array<BigInt>, _>(samples)
+    .bind::<Array<BigInt>, _>(calls)
+    .bind::<Array<BigInt>, _>(errors)
+    .bind::<Array<BigInt>, _>(duration)
+    .bind::<Array<BigInt>, _>(cost)
+    .bind::<Array<BigInt>, _>(tokens_in)
+    .bind::<Array<BigInt>, _>(tokens_out)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
