@@ -25,6 +25,8 @@
 //! | `APP_HUB__IDLE_TIMEOUT_MS` | `60000` | an idle assistant actor stops after this |
 //! | `APP_HUB__COALESCE_MS` | `250` | at most one live delta per assistant per this interval |
 //! | `APP_HUB__THREADS` | `2` | threads running assistant actors |
+//! | `APP_HUB__WS_HEARTBEAT_MS` | `10000` | WebSocket ping interval |
+//! | `APP_HUB__WS_TIMEOUT_MS` | `30000` | a WebSocket client silent this long is dropped |
 //! | `APP_AUTH__JWT_SECRET` | dev secret | HMAC secret of access tokens, at least 32 bytes |
 //! | `APP_AUTH__TOKEN_TTL_SECONDS` | `86400` | lifetime of an access token |
 
@@ -78,6 +80,8 @@ pub struct HubSettings {
     pub idle_timeout_ms: u64,
     pub coalesce_ms: u64,
     pub threads: usize,
+    pub ws_heartbeat_ms: u64,
+    pub ws_timeout_ms: u64,
 }
 
 impl HubSettings {
@@ -161,7 +165,9 @@ impl Settings {
             .set_default("hub.max_batch", 10_000)?
             .set_default("hub.idle_timeout_ms", 60_000)?
             .set_default("hub.coalesce_ms", 250)?
-            .set_default("hub.threads", 2)?;
+            .set_default("hub.threads", 2)?
+            .set_default("hub.ws_heartbeat_ms", 10_000)?
+            .set_default("hub.ws_timeout_ms", 30_000)?;
         if let Ok(file) = std::env::var("APP_CONFIG_FILE") {
             builder = builder.add_source(config::File::with_name(&file).required(true));
         }

@@ -97,6 +97,10 @@ impl Application {
         let registry_data = web::Data::new(registry.clone());
         let live_data = web::Data::new(live);
         let owners = web::Data::new(crate::auth::access::OwnerCache::default());
+        let heartbeat = web::Data::new(crate::ws::Heartbeat {
+            interval: Duration::from_millis(settings.hub.ws_heartbeat_ms),
+            timeout: Duration::from_millis(settings.hub.ws_timeout_ms),
+        });
         let server = HttpServer::new(move || {
             App::new()
                 .wrap(TracingLogger::default())
@@ -106,6 +110,7 @@ impl Application {
                 .app_data(registry_data.clone())
                 .app_data(live_data.clone())
                 .app_data(owners.clone())
+                .app_data(heartbeat.clone())
                 .configure(routes::configure(max_json_bytes, dashboard_dir.clone()))
         })
         .listen(listener)

@@ -34,22 +34,15 @@ impl FromRequest for AuthUser {
     }
 }
 
-fn authenticate(req: &HttpRequest) -> Result<AuthUser, ApiError> {
+/// The caller proven by the `Authorization: Bearer` header.
+pub fn authenticate(req: &HttpRequest) -> Result<AuthUser, ApiError> {
     let keys = req
         .app_data::<web::Data<JwtKeys>>()
         .ok_or(ApiError::Unauthorized("authentication is not configured"))?;
     let token = bearer_token(req).ok_or(ApiError::Unauthorized(
         "missing access token: send `Authorization: Bearer <token>` (from POST /api/v1/auth/login)",
     ))?;
-    let claims = keys.verify(token)?;
-    let id = claims
-        .sub
-        .parse()
-        .map_err(|_| ApiError::Unauthorized("the access token is invalid"))?;
-    Ok(AuthUser {
-        id,
-        role: claims.role,
-    })
+    keys.verify(token)?.user()
 }
 
 fn bearer_token(req: &HttpRequest) -> Option<&str> {

@@ -23,6 +23,20 @@ pub struct Claims {
     pub exp: i64,
 }
 
+impl Claims {
+    /// The user these claims are about.
+    pub fn user(&self) -> Result<super::AuthUser, ApiError> {
+        let id = self
+            .sub
+            .parse()
+            .map_err(|_| ApiError::Unauthorized("the access token is invalid"))?;
+        Ok(super::AuthUser {
+            id,
+            role: self.role,
+        })
+    }
+}
+
 /// Signs and checks tokens; built once from the settings.
 #[derive(Clone)]
 pub struct JwtKeys {

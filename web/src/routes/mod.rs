@@ -36,6 +36,7 @@ pub fn configure(
                 .configure(assistants::configure)
                 .configure(metrics::configure)
                 .configure(events::configure)
+                .configure(crate::ws::configure)
                 .configure(openapi::configure)
                 .default_service(web::to(not_found)),
         )

@@ -24,6 +24,7 @@ use crate::error::{Problem, ProblemField};
         (name = "metrics", description = "Daily usage, ranges, rolling averages and totals"),
         (name = "events", description = "Per-call usage ingestion (see docs/streaming.md)"),
         (name = "events", description = "Per-call usage ingestion (see docs/streaming.md)"),
+        (name = "live", description = "WebSockets: live statistics (see docs/streaming.md)"),
         (name = "health", description = "Liveness, readiness and this document"),
     )
 )]
@@ -43,6 +44,7 @@ pub struct ApiDoc;
     metrics::summary,
     metrics::totals,
     events::post_events,
+    crate::ws::live::live,
     openapi_json,
 ))]
 struct V1Api;

@@ -6,6 +6,7 @@ mod assistants;
 mod events;
 mod health;
 mod helpers;
+mod live;
 mod metrics;
 mod migrations;
 mod openapi;

@@ -20,6 +20,7 @@ const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/assistants/{id}/metrics/summary"),
     ("get", "/api/v1/metrics/totals"),
     ("post", "/api/v1/assistants/{id}/events"),
+    ("get", "/api/v1/ws/live"),
     ("get", "/api/v1/openapi.json"),
 ];
 

@@ -1,0 +1,282 @@
+//! `WS /api/v1/ws/live`: one session actor per connection. It follows the assistants the
+//! client subscribes to (after an ownership check), relays snapshots and deltas from the
+//! node's live hub as JSON (see docs/streaming.md), and drops clients that stop answering
+//! pings.
+
+use std::collections::HashSet;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Instant;
+
+use actix::prelude::*;
+use actix_web::{get, web, HttpRequest, HttpResponse};
+use actix_web_actors::ws;
+use chrono::{DateTime, Utc};
+use hub::actors::messages::{Disconnect, Live, Subscribe, Unsubscribe};
+use hub::actors::LiveHub;
+use hub::live::LiveEvent;
+use hub::totals::{StatsView, TotalsView};
+use hub::Totals;
+use persistence::PgPool;
+use serde::{Deserialize, Serialize};
+
+use super::{authenticate, Heartbeat, MAX_FRAME_BYTES};
+use crate::auth::access::OwnerCache;
+use crate::auth::AuthUser;
+use crate::error::ApiError;
+
+static NEXT_SESSION: AtomicU64 = AtomicU64::new(1);
+
+/// Live deltas a session may hold before the slowest clients start missing some.
+const MAILBOX: usize = 1024;
+/// Most assistants one subscribe message may name.
+const MAX_SUBSCRIBE: usize = 1000;
+
+/// Opens a live session (access token as `?token=` or bearer header). Protocol:
+/// docs/streaming.md.
+#[utoipa::path(
+    tag = "live",
+    params(("token" = Option<String>, Query, description = "Access token (browsers cannot set headers)")),
+    responses(
+        (status = 101, description = "Switching to the WebSocket protocol"),
+        (status = 401, body = crate::error::Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/ws/live")]
+pub async fn live(
+    req: HttpRequest,
+    stream: web::Payload,
+    hub: web::Data<Addr<LiveHub>>,
+    pool: web::Data<PgPool>,
+    owners: web::Data<OwnerCache>,
+    heartbeat: web::Data<Heartbeat>,
+) -> Result<HttpResponse, actix_web::Error> {
+    let user = authenticate(&req)?;
+    let session = LiveSession {
+        id: NEXT_SESSION.fetch_add(1, Ordering::Relaxed),
+        user,
+        hub: hub.get_ref().clone(),
+        pool: pool.get_ref().clone(),
+        owners: owners.into_inner(),
+        heartbeat: **heartbeat,
+        last_heard: Instant::now(),
+        following: HashSet::new(),
+    };
+    ws::WsResponseBuilder::new(session, &req, stream)
+        .frame_size(MAX_FRAME_BYTES)
+        .start()
+}
+
+struct LiveSession {
+    id: u64,
+    user: AuthUser,
+    hub: Addr<LiveHub>,
+    pool: PgPool,
+    owners: std::sync::Arc<OwnerCache>,
+    heartbeat: Heartbeat,
+    last_heard: Instant,
+    following: HashSet<i64>,
+}
+
+/// What a client sends.
+#[derive(Debug, Deserialize)]
+#[serde(tag = "type", rename_all = "camelCase", deny_unknown_fields)]
+enum ClientMessage {
+    Subscribe {
+        assistants: Vec<i64>,
+        #[serde(default)]
+        since: std::collections::HashMap<String, u64>,
+    },
+    Unsubscribe {
+        assistants: Vec<i64>,
+    },
+}
+
+/// What the server sends.
+#[derive(Debug, Serialize)]
+#[serde(tag = "type", rename_all = "camelCase")]
+enum ServerMessage {
+    #[serde(rename_all = "camelCase")]
+    Snapshot {
+        assistant_id: i64,
+        seq: u64,
+        stats: StatsView,
+    },
+    #[serde(rename_all = "camelCase")]
+    Delta {
+        assistant_id: i64,
+        seq: u64,
+        at: DateTime<Utc>,
+        added: TotalsView,
+        stats: StatsView,
+    },
+    #[serde(rename_all = "camelCase")]
+    Error {
+        #[serde(skip_serializing_if = "Option::is_none")]
+        assistant_id: Option<i64>,
+        status: u16,
+        detail: String,
+    },
+}
+
+impl From<LiveEvent> for ServerMessage {
+    fn from(event: LiveEvent) -> Self {
+        match event {
+            LiveEvent::Snapshot {
+                assistant_id,
+                seq,
+                stats,
+            } => Self::Snapshot {
+                assistant_id,
+                seq,
+                stats: stats.view(),
+            },
+            LiveEvent::Delta(delta) => Self::Delta {
+                assistant_id: delta.assistant_id,
+                seq: delta.seq,
+                at: delta.at,
+                added: Totals::from(delta.added).view(),
+                stats: hub::Stats::from(delta.stats).view(),
+            },
+        }
+    }
+}
+
+impl LiveSession {
+    fn send(ctx: &mut ws::WebsocketContext<Self>, message: &ServerMessage) {
+        match serde_json::to_string(message) {
+            Ok(text) => ctx.text(text),
+            Err(error) => tracing::error!(%error, "cannot encode a live message"),
+        }
+    }
+
+    fn error(ctx: &mut ws::WebsocketContext<Self>, assistant_id: Option<i64>, error: &ApiError) {
+        use actix_web::ResponseError;
+        Self::send(
+            ctx,
+            &ServerMessage::Error {
+                assistant_id,
+                status: error.status_code().as_u16(),
+                detail: error.to_string(),
+            },
+        );
+    }
+
+    fn handle_text(&mut self, text: &str, ctx: &mut ws::WebsocketContext<Self>) {
+        let message = match serde_json::from_str::<ClientMessage>(text) {
+            Ok(message) => message,
+            Err(e) => {
+                let error = ApiError::BadRequest(format!("malformed message: {e}"));
+                Self::error(ctx, None, &error);
+                return;
+            }
+        };
+        match message {
+            ClientMessage::Subscribe { assistants, since } => {
+                if assistants.len() > MAX_SUBSCRIBE {
+                    let error = ApiError::BadRequest(format!(
+                        "at most {MAX_SUBSCRIBE} assistants per subscribe message"
+                    ));
+                    Self::error(ctx, None, &error);
+                    return;
+                }
+                for assistant_id in assistants {
+                    let since = since.get(&assistant_id.to_string()).copied();
+                    self.subscribe(assistant_id, since, ctx);
+                }
+            }
+            ClientMessage::Unsubscribe { assistants } => {
+                for assistant_id in assistants {
+                    self.following.remove(&assistant_id);
+                    self.hub.do_send(Unsubscribe {
+                        session_id: self.id,
+                        assistant_id,
+                    });
+                }
+            }
+        }
+    }
+
+    fn subscribe(
+        &mut self,
+        assistant_id: i64,
+        since: Option<u64>,
+        ctx: &mut ws::WebsocketContext<Self>,
+    ) {
+        let (owners, pool, user) = (self.owners.clone(), self.pool.clone(), self.user);
+        let check = async move { owners.check(&pool, &user, assistant_id).await };
+        ctx.spawn(
+            check
+                .into_actor(self)
+                .map(move |allowed, act, ctx| match allowed {
+                    Ok(()) => {
+                        act.following.insert(assistant_id);
+                        act.hub.do_send(Subscribe {
+                            session_id: act.id,
+                            subscriber: ctx.address().recipient(),
+                            assistant_id,
+                            since,
+                        });
+                    }
+                    Err(error) => Self::error(ctx, Some(assistant_id), &error),
+                }),
+        );
+    }
+}
+
+impl Actor for LiveSession {
+    type Context = ws::WebsocketContext<Self>;
+
+    fn started(&mut self, ctx: &mut Self::Context) {
+        ctx.set_mailbox_capacity(MAILBOX);
+        ctx.run_interval(self.heartbeat.interval, |act, ctx| {
+            if act.last_heard.elapsed() > act.heartbeat.timeout {
+                tracing::debug!(session = act.id, "live client stopped answering; closing");
+                ctx.stop();
+            } else {
+                ctx.ping(b"");
+            }
+        });
+    }
+
+    fn stopped(&mut self, _: &mut Self::Context) {
+        self.hub.do_send(Disconnect {
+            session_id: self.id,
+        });
+    }
+}
+
+impl Handler<Live> for LiveSession {
+    type Result = ();
+
+    fn handle(&mut self, msg: Live, ctx: &mut Self::Context) {
+        Self::send(ctx, &ServerMessage::from(msg.event));
+    }
+}
+
+impl StreamHandler<Result<ws::Message, ws::ProtocolError>> for LiveSession {
+    fn handle(&mut self, msg: Result<ws::Message, ws::ProtocolError>, ctx: &mut Self::Context) {
+        self.last_heard = Instant::now();
+        match msg {
+            Ok(ws::Message::Text(text)) => self.handle_text(&text, ctx),
+            Ok(ws::Message::Ping(bytes)) => ctx.pong(&bytes),
+            Ok(ws::Message::Pong(_)) => {}
+            Ok(ws::Message::Binary(_)) => {
+                let error = ApiError::BadRequest("send JSON text frames".into());
+                Self::error(ctx, None, &error);
+            }
+            Ok(ws::Message::Close(reason)) => {
+                ctx.close(reason);
+                ctx.stop();
+            }
+            Ok(ws::Message::Continuation(_) | ws::Message::Nop) => {}
+            Err(error) => {
+                tracing::debug!(session = self.id, %error, "live protocol error; closing");
+                ctx.close(Some(ws::CloseReason {
+                    code: ws::CloseCode::Size,
+                    description: Some(error.to_string()),
+                }));
+                ctx.stop();
+            }
+        }
+    }
+}
