@@ -26,6 +26,19 @@ diesel::table! {
 }
 
 diesel::table! {
+    ingest_keys (id) {
+        id -> Int8,
+        assistant_id -> Int8,
+        name -> Text,
+        prefix -> Text,
+        key_hash -> Text,
+        created_at -> Timestamptz,
+        last_used_at -> Nullable<Timestamptz>,
+        revoked_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
     sample_client_ids (assistant_id, client_id) {
         assistant_id -> Int8,
         client_id -> Text,
@@ -84,6 +97,7 @@ diesel::table! {
 
 diesel::joinable!(assistants -> users (owner_id));
 diesel::joinable!(day_rollups -> assistants (assistant_id));
+diesel::joinable!(ingest_keys -> assistants (assistant_id));
 diesel::joinable!(sample_client_ids -> assistants (assistant_id));
 diesel::joinable!(time_rollups -> assistants (assistant_id));
 diesel::joinable!(usage_samples -> assistants (assistant_id));
@@ -91,6 +105,7 @@ diesel::joinable!(usage_samples -> assistants (assistant_id));
 diesel::allow_tables_to_appear_in_same_query!(
     assistants,
     day_rollups,
+    ingest_keys,
     sample_client_ids,
     time_rollups,
     usage_samples,

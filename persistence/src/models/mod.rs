@@ -2,8 +2,10 @@
 
 pub mod assistant;
 pub mod day_rollup;
+pub mod ingest_key;
 pub mod user;
 
 pub use assistant::{Assistant, NewAssistant};
 pub use day_rollup::DayRollup;
+pub use ingest_key::{IngestKey, NewIngestKey};
 pub use user::{NewUser, Role, User};

@@ -3,5 +3,6 @@
 
 pub mod assistants;
 pub mod health;
+pub mod ingest_keys;
 pub mod reports;
 pub mod users;

@@ -3,6 +3,7 @@
 
 pub mod access;
 pub mod extractor;
+pub mod ingest_key;
 pub mod jwt;
 pub mod password;
 

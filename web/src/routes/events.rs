@@ -14,7 +14,7 @@ use serde_json::Value;
 use utoipa::ToSchema;
 
 use crate::auth::access::OwnerCache;
-use crate::auth::AuthUser;
+use crate::auth::ingest_key::Ingestor;
 use crate::error::{ApiError, Problem};
 use crate::ingest::ingest;
 
@@ -95,7 +95,7 @@ pub struct EventsAck {
     tag = "events",
     params(("id" = i64, Path, description = "Assistant id")),
     request_body(content = Vec<Event>, description = "One event, an array, or NDJSON (application/x-ndjson)"),
-    security(("bearer" = [])),
+    security(("bearer" = []), ("api_key" = [])),
     responses(
         (status = 200, description = "Stored", body = EventsAck),
         (status = 400, body = Problem, content_type = "application/problem+json"),
@@ -109,7 +109,7 @@ pub struct EventsAck {
 )]
 #[post("/assistants/{id}/events")]
 pub async fn post_events(
-    user: AuthUser,
+    ingestor: Ingestor,
     path: web::Path<i64>,
     request: HttpRequest,
     payload: web::Payload,
@@ -118,7 +118,7 @@ pub async fn post_events(
     registry: web::Data<Addr<Registry>>,
 ) -> Result<HttpResponse, ApiError> {
     let assistant_id = path.into_inner();
-    owners.check(&pool, &user, assistant_id).await?;
+    ingestor.check(&pool, &owners, assistant_id).await?;
     let format = BodyFormat::of(&request)?;
     let body = read_limited(payload, MAX_EVENTS_BODY_BYTES).await?;
     let events = parse_events(&body, format)?;
@@ -171,6 +171,19 @@ async fn read_limited(mut payload: web::Payload, limit: usize) -> Result<web::By
     Ok(body)
 }
 
+/// Decodes an array of JSON events; the error names the first malformed one by index.
+pub fn parse_event_values(items: Vec<Value>) -> Result<Vec<EventInput>, ApiError> {
+    items
+        .into_iter()
+        .enumerate()
+        .map(|(i, item)| {
+            serde_json::from_value::<Event>(item)
+                .map(Into::into)
+                .map_err(|e| ApiError::BadRequest(format!("events[{i}]: {e}")))
+        })
+        .collect()
+}
+
 /// Decodes the body into events; the error names the event (index or line) that is malformed.
 pub fn parse_events(body: &[u8], format: BodyFormat) -> Result<Vec<EventInput>, ApiError> {
     match format {
@@ -178,15 +191,7 @@ pub fn parse_events(body: &[u8], format: BodyFormat) -> Result<Vec<EventInput>, 
             let value: Value = serde_json::from_slice(body)
                 .map_err(|e| ApiError::BadRequest(format!("malformed JSON: {e}")))?;
             match value {
-                Value::Array(items) => items
-                    .into_iter()
-                    .enumerate()
-                    .map(|(i, item)| {
-                        serde_json::from_value::<Event>(item)
-                            .map(Into::into)
-                            .map_err(|e| ApiError::BadRequest(format!("events[{i}]: {e}")))
-                    })
-                    .collect(),
+                Value::Array(items) => parse_event_values(items),
                 Value::Object(_) => serde_json::from_value::<Event>(value)
                     .map(|e| vec![e.into()])
                     .map_err(|e| ApiError::BadRequest(format!("malformed event: {e}"))),

@@ -13,7 +13,8 @@ use persistence::PgPool;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::auth::access::owned_assistant;
+use crate::auth::access::{owned_assistant, OwnerCache};
+use crate::auth::ingest_key::Ingestor;
 use crate::auth::AuthUser;
 use crate::error::{ApiError, Problem};
 use crate::ingest::ingest;
@@ -88,7 +89,7 @@ pub struct RecordedDailyMetrics {
     tag = "metrics",
     params(("id" = i64, Path, description = "Assistant id")),
     request_body = DailyMetricsRequest,
-    security(("bearer" = [])),
+    security(("bearer" = []), ("api_key" = [])),
     responses(
         (status = 201, description = "Stored", body = RecordedDailyMetrics),
         (status = 200, description = "Duplicate clientId, nothing changed", body = RecordedDailyMetrics),
@@ -101,9 +102,10 @@ pub struct RecordedDailyMetrics {
 )]
 #[post("/assistants/{id}/metrics")]
 pub async fn post_daily_metrics(
-    user: AuthUser,
+    ingestor: Ingestor,
     path: web::Path<i64>,
     pool: web::Data<PgPool>,
+    owners: web::Data<OwnerCache>,
     registry: web::Data<Addr<Registry>>,
     body: web::Json<DailyMetricsRequest>,
 ) -> Result<HttpResponse, ApiError> {
@@ -116,9 +118,8 @@ pub async fn post_daily_metrics(
         avg_call_cost: body.avg_call_cost,
         client_id: body.client_id,
     };
-    let mut conn = pool.get().await?;
-    let assistant = owned_assistant(&mut conn, &user, path.into_inner()).await?;
-    drop(conn);
+    let assistant_id = path.into_inner();
+    ingestor.check(&pool, &owners, assistant_id).await?;
     let record = DailyRecord::validate(input, Utc::now().date_naive())?;
     let recorded = DailyMetrics::new(
         record.date,
@@ -127,9 +128,9 @@ pub async fn post_daily_metrics(
         record.duration_ms,
         record.cost_nanos,
     );
-    let ack = ingest(&registry, assistant.id, vec![Sample::from_daily(record)]).await?;
+    let ack = ingest(&registry, assistant_id, vec![Sample::from_daily(record)]).await?;
     let answer = RecordedDailyMetrics {
-        assistant_id: assistant.id,
+        assistant_id,
         recorded,
         duplicate: ack.duplicates > 0,
     };

@@ -5,6 +5,7 @@ pub mod assistants;
 pub mod dashboard;
 pub mod events;
 pub mod health;
+pub mod keys;
 pub mod metrics;
 pub mod openapi;
 
@@ -36,6 +37,7 @@ pub fn configure(
                 .configure(assistants::configure)
                 .configure(metrics::configure)
                 .configure(events::configure)
+                .configure(keys::configure)
                 .configure(crate::ws::configure)
                 .configure(openapi::configure)
                 .default_service(web::to(not_found)),

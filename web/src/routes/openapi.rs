@@ -1,10 +1,10 @@
 //! The OpenAPI document of every endpoint, served at `/api/v1/openapi.json`.
 
 use actix_web::{get, web, HttpResponse};
-use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::{accounts, assistants, events, health, metrics};
+use super::{accounts, assistants, events, health, keys, metrics};
 use crate::error::{Problem, ProblemField};
 
 /// The whole API description: probes at the root, everything else nested under `/api/v1`.
@@ -24,6 +24,7 @@ use crate::error::{Problem, ProblemField};
         (name = "metrics", description = "Daily usage, ranges, rolling averages and totals"),
         (name = "events", description = "Per-call usage ingestion (see docs/streaming.md)"),
         (name = "events", description = "Per-call usage ingestion (see docs/streaming.md)"),
+        (name = "keys", description = "Ingestion API keys for machine clients (`X-Api-Key`)"),
         (name = "live", description = "WebSockets: live statistics (see docs/streaming.md)"),
         (name = "health", description = "Liveness, readiness and this document"),
     )
@@ -44,7 +45,11 @@ pub struct ApiDoc;
     metrics::summary,
     metrics::totals,
     events::post_events,
+    keys::create_key,
+    keys::list_keys,
+    keys::revoke_key,
     crate::ws::live::live,
+    crate::ws::ingest::ingest,
     openapi_json,
 ))]
 struct V1Api;
@@ -63,6 +68,13 @@ impl Modify for BearerAuth {
                     .description(Some("Access token from POST /api/v1/auth/login"))
                     .build(),
             ),
+        );
+        components.add_security_scheme(
+            "api_key",
+            SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::with_description(
+                "X-Api-Key",
+                "Ingestion key of one assistant (POST /api/v1/assistants/{id}/keys)",
+            ))),
         );
     }
 }

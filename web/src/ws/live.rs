@@ -19,7 +19,7 @@ use hub::Totals;
 use persistence::PgPool;
 use serde::{Deserialize, Serialize};
 
-use super::{authenticate, Heartbeat, MAX_FRAME_BYTES};
+use super::{authenticate, close_on_error, keep_alive, Heartbeat, MAX_FRAME_BYTES};
 use crate::auth::access::OwnerCache;
 use crate::auth::AuthUser;
 use crate::error::ApiError;
@@ -228,14 +228,7 @@ impl Actor for LiveSession {
 
     fn started(&mut self, ctx: &mut Self::Context) {
         ctx.set_mailbox_capacity(MAILBOX);
-        ctx.run_interval(self.heartbeat.interval, |act, ctx| {
-            if act.last_heard.elapsed() > act.heartbeat.timeout {
-                tracing::debug!(session = act.id, "live client stopped answering; closing");
-                ctx.stop();
-            } else {
-                ctx.ping(b"");
-            }
-        });
+        keep_alive(ctx, self.heartbeat, |act| act.last_heard);
     }
 
     fn stopped(&mut self, _: &mut Self::Context) {
@@ -269,14 +262,7 @@ impl StreamHandler<Result<ws::Message, ws::ProtocolError>> for LiveSession {
                 ctx.stop();
             }
             Ok(ws::Message::Continuation(_) | ws::Message::Nop) => {}
-            Err(error) => {
-                tracing::debug!(session = self.id, %error, "live protocol error; closing");
-                ctx.close(Some(ws::CloseReason {
-                    code: ws::CloseCode::Size,
-                    description: Some(error.to_string()),
-                }));
-                ctx.stop();
-            }
+            Err(error) => close_on_error(ctx, &error),
         }
     }
 }

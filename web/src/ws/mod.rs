@@ -2,13 +2,18 @@
 //! upstream in favour of actix-ws, so a later switch touches only this module.
 //!
 //! - [`live`]: `/api/v1/ws/live`, live statistics of one's assistants (snapshot, then deltas).
+//! - [`ingest`]: `/api/v1/ws/ingest`, streaming ingestion with one ack per message.
 //!
 //! Browsers cannot set headers on a WebSocket handshake, so the access token may also come as
 //! the `token` query parameter.
 
+pub mod ingest;
 pub mod live;
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
+
+use actix::{Actor, ActorContext, AsyncContext};
+use actix_web_actors::ws;
 
 use actix_web::{web, HttpRequest};
 use serde::Deserialize;
@@ -36,12 +41,70 @@ impl Default for Heartbeat {
 }
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(live::live);
+    cfg.service(live::live).service(ingest::ingest);
 }
 
 #[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
 struct TokenQuery {
     token: Option<String>,
+    api_key: Option<String>,
+}
+
+/// Pings the client every interval and stops the session once `last_heard` is older than the
+/// timeout.
+pub fn keep_alive<A>(
+    ctx: &mut ws::WebsocketContext<A>,
+    heartbeat: Heartbeat,
+    last_heard: fn(&A) -> Instant,
+) where
+    A: Actor<Context = ws::WebsocketContext<A>>,
+{
+    ctx.run_interval(heartbeat.interval, move |act, ctx| {
+        if last_heard(act).elapsed() > heartbeat.timeout {
+            tracing::debug!("WebSocket client stopped answering; closing");
+            ctx.stop();
+        } else {
+            ctx.ping(b"");
+        }
+    });
+}
+
+/// Closes a session after a protocol error (e.g. a frame over [`MAX_FRAME_BYTES`]: code 1009).
+pub fn close_on_error<A>(ctx: &mut ws::WebsocketContext<A>, error: &ws::ProtocolError)
+where
+    A: Actor<Context = ws::WebsocketContext<A>>,
+{
+    let code = match error {
+        ws::ProtocolError::Overflow => ws::CloseCode::Size,
+        _ => ws::CloseCode::Protocol,
+    };
+    ctx.close(Some(ws::CloseReason {
+        code,
+        description: Some(error.to_string()),
+    }));
+    ctx.stop();
+}
+
+/// The ingestor of a WebSocket handshake: `X-Api-Key` / `?apiKey=`, else a user token.
+pub async fn ingestor(req: &HttpRequest) -> Result<crate::auth::ingest_key::Ingestor, ApiError> {
+    use crate::auth::ingest_key::{Ingestor, API_KEY_HEADER};
+    let query = web::Query::<TokenQuery>::from_query(req.query_string()).ok();
+    let key = req
+        .headers()
+        .get(API_KEY_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned)
+        .or_else(|| query.and_then(|q| q.into_inner().api_key));
+    match key {
+        Some(key) => {
+            let pool = req
+                .app_data::<web::Data<persistence::PgPool>>()
+                .ok_or(ApiError::Unauthorized("keys are not configured"))?;
+            Ingestor::from_key(pool, &key).await
+        }
+        None => authenticate(req).map(Ingestor::User),
+    }
 }
 
 /// The caller of a WebSocket handshake: `Authorization: Bearer` or `?token=`.

@@ -50,6 +50,7 @@ async fn migrations_apply_revert_and_reapply() {
     let expected = [
         "assistants",
         "day_rollups",
+        "ingest_keys",
         "sample_client_ids",
         "time_rollups",
         "usage_samples",

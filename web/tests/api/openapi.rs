@@ -21,6 +21,10 @@ const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/metrics/totals"),
     ("post", "/api/v1/assistants/{id}/events"),
     ("get", "/api/v1/ws/live"),
+    ("get", "/api/v1/ws/ingest"),
+    ("post", "/api/v1/assistants/{id}/keys"),
+    ("get", "/api/v1/assistants/{id}/keys"),
+    ("delete", "/api/v1/keys/{id}"),
     ("get", "/api/v1/openapi.json"),
 ];
 
@@ -53,6 +57,7 @@ async fn every_route_is_documented_and_every_documented_route_exists() {
         let url = app.url(&path.replace("{id}", "1"));
         let request = match *method {
             "post" => app.client.post(&url).json(&serde_json::json!({})),
+            "delete" => app.client.delete(&url),
             _ => app.client.get(&url),
         };
         let response = request.send().await.unwrap_or_else(|e| panic!("{e}"));

@@ -1,0 +1,80 @@
+//! Ingestion keys: create, list, revoke, and resolve a presented key.
+
+use diesel::prelude::*;
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+
+use crate::models::{IngestKey, NewIngestKey};
+use crate::schema::{assistants, ingest_keys};
+
+/// Stores a new key.
+pub async fn insert(
+    conn: &mut AsyncPgConnection,
+    new: &NewIngestKey<'_>,
+) -> QueryResult<IngestKey> {
+    diesel::insert_into(ingest_keys::table)
+        .values(new)
+        .returning(IngestKey::as_returning())
+        .get_result(conn)
+        .await
+}
+
+/// The assistant's keys that are not revoked, newest first.
+pub async fn list_for_assistant(
+    conn: &mut AsyncPgConnection,
+    assistant_id: i64,
+) -> QueryResult<Vec<IngestKey>> {
+    ingest_keys::table
+        .filter(ingest_keys::assistant_id.eq(assistant_id))
+        .filter(ingest_keys::revoked_at.is_null())
+        .order(ingest_keys::id.desc())
+        .select(IngestKey::as_select())
+        .load(conn)
+        .await
+}
+
+/// Key `id` (not revoked) with the owner of its assistant.
+pub async fn find_with_owner(
+    conn: &mut AsyncPgConnection,
+    id: i64,
+) -> QueryResult<Option<(IngestKey, i64)>> {
+    ingest_keys::table
+        .inner_join(assistants::table)
+        .filter(ingest_keys::id.eq(id))
+        .filter(ingest_keys::revoked_at.is_null())
+        .select((IngestKey::as_select(), assistants::owner_id))
+        .first(conn)
+        .await
+        .optional()
+}
+
+/// Revokes key `id`; it stops working at once.
+pub async fn revoke(conn: &mut AsyncPgConnection, id: i64) -> QueryResult<usize> {
+    diesel::update(ingest_keys::table.find(id))
+        .set(ingest_keys::revoked_at.eq(diesel::dsl::now))
+        .execute(conn)
+        .await
+}
+
+/// The assistant a (not revoked) key digest grants, noting the use at most once a minute.
+pub async fn resolve(conn: &mut AsyncPgConnection, key_hash: &str) -> QueryResult<Option<i64>> {
+    let key: Option<IngestKey> = ingest_keys::table
+        .filter(ingest_keys::key_hash.eq(key_hash))
+        .filter(ingest_keys::revoked_at.is_null())
+        .select(IngestKey::as_select())
+        .first(conn)
+        .await
+        .optional()?;
+    let Some(key) = key else {
+        return Ok(None);
+    };
+    let stale = key
+        .last_used_at
+        .is_none_or(|at| chrono::Utc::now() - at > chrono::Duration::minutes(1));
+    if stale {
+        diesel::update(ingest_keys::table.find(key.id))
+            .set(ingest_keys::last_used_at.eq(diesel::dsl::now))
+            .execute(conn)
+            .await?;
+    }
+    Ok(Some(key.assistant_id))
+}

@@ -1,0 +1,162 @@
+//! Ingestion key management (needs a user's access token; keys cannot manage keys).
+
+use actix_web::{delete, get, post, web, HttpResponse};
+use chrono::{DateTime, Utc};
+use hub::ValidationErrors;
+use persistence::models::{IngestKey, NewIngestKey};
+use persistence::queries::ingest_keys;
+use persistence::PgPool;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::auth::access::owned_assistant;
+use crate::auth::ingest_key::{digest, generate, shown_part};
+use crate::auth::AuthUser;
+use crate::error::{ApiError, Problem};
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(create_key)
+        .service(list_keys)
+        .service(revoke_key);
+}
+
+/// A key to create.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateKey {
+    /// What the key is for, 1 to 100 characters.
+    #[schema(example = "production agents")]
+    pub name: String,
+}
+
+/// A key as listed (the secret itself is never shown again).
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct KeyResponse {
+    pub id: i64,
+    pub assistant_id: i64,
+    pub name: String,
+    /// The first characters of the key, to recognise it.
+    pub prefix: String,
+    pub created_at: DateTime<Utc>,
+    pub last_used_at: Option<DateTime<Utc>>,
+}
+
+impl From<IngestKey> for KeyResponse {
+    fn from(k: IngestKey) -> Self {
+        Self {
+            id: k.id,
+            assistant_id: k.assistant_id,
+            name: k.name,
+            prefix: k.prefix,
+            created_at: k.created_at,
+            last_used_at: k.last_used_at,
+        }
+    }
+}
+
+/// A newly created key, with the secret: shown this once.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct CreatedKey {
+    #[serde(flatten)]
+    pub listed: KeyResponse,
+    /// Send as `X-Api-Key` (or `?apiKey=` on WebSockets). Store it now: it cannot be shown again.
+    pub key: String,
+}
+
+/// Create an ingestion key for an assistant.
+#[utoipa::path(
+    tag = "keys",
+    params(("id" = i64, Path, description = "Assistant id")),
+    request_body = CreateKey,
+    security(("bearer" = [])),
+    responses(
+        (status = 201, body = CreatedKey),
+        (status = 400, body = Problem, content_type = "application/problem+json"),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/assistants/{id}/keys")]
+pub async fn create_key(
+    user: AuthUser,
+    path: web::Path<i64>,
+    pool: web::Data<PgPool>,
+    body: web::Json<CreateKey>,
+) -> Result<HttpResponse, ApiError> {
+    let name = body.name.trim();
+    let chars = name.chars().count();
+    if chars == 0 || chars > 100 || name.chars().any(char::is_control) {
+        return Err(ValidationErrors::single("name", "must be 1 to 100 characters").into());
+    }
+    let mut conn = pool.get().await?;
+    let assistant = owned_assistant(&mut conn, &user, path.into_inner()).await?;
+    let key = generate();
+    let stored = ingest_keys::insert(
+        &mut conn,
+        &NewIngestKey {
+            assistant_id: assistant.id,
+            name,
+            prefix: &shown_part(&key),
+            key_hash: &digest(&key),
+        },
+    )
+    .await?;
+    Ok(HttpResponse::Created().json(CreatedKey {
+        listed: stored.into(),
+        key,
+    }))
+}
+
+/// List an assistant's ingestion keys (not revoked), newest first.
+#[utoipa::path(
+    tag = "keys",
+    params(("id" = i64, Path, description = "Assistant id")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, body = [KeyResponse]),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/assistants/{id}/keys")]
+pub async fn list_keys(
+    user: AuthUser,
+    path: web::Path<i64>,
+    pool: web::Data<PgPool>,
+) -> Result<HttpResponse, ApiError> {
+    let mut conn = pool.get().await?;
+    let assistant = owned_assistant(&mut conn, &user, path.into_inner()).await?;
+    let keys = ingest_keys::list_for_assistant(&mut conn, assistant.id).await?;
+    let body: Vec<KeyResponse> = keys.into_iter().map(Into::into).collect();
+    Ok(HttpResponse::Ok().json(body))
+}
+
+/// Revoke an ingestion key; it stops working at once.
+#[utoipa::path(
+    tag = "keys",
+    params(("id" = i64, Path, description = "Key id")),
+    security(("bearer" = [])),
+    responses(
+        (status = 204, description = "Revoked"),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[delete("/keys/{id}")]
+pub async fn revoke_key(
+    user: AuthUser,
+    path: web::Path<i64>,
+    pool: web::Data<PgPool>,
+) -> Result<HttpResponse, ApiError> {
+    let id = path.into_inner();
+    let mut conn = pool.get().await?;
+    match ingest_keys::find_with_owner(&mut conn, id).await? {
+        Some((_, owner)) if user.may_access(owner) => {
+            ingest_keys::revoke(&mut conn, id).await?;
+            Ok(HttpResponse::NoContent().finish())
+        }
+        _ => Err(ApiError::NotFound(format!("key {id} not found"))),
+    }
+}

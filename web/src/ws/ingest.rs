@@ -1,0 +1,205 @@
+//! `WS /api/v1/ws/ingest`: streaming ingestion. Each text frame carries events for one
+//! assistant and is answered, once they are durable, by an ack (or a nack saying why nothing
+//! was stored). Several frames may be in flight; answers carry the client's message id.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use actix::prelude::*;
+use actix_web::{get, web, HttpRequest, HttpResponse, ResponseError};
+use actix_web_actors::ws;
+use chrono::Utc;
+use hub::actors::Registry;
+use hub::sample::validate_events;
+use persistence::PgPool;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use super::{close_on_error, ingestor, keep_alive, Heartbeat, MAX_FRAME_BYTES};
+use crate::auth::access::OwnerCache;
+use crate::auth::ingest_key::Ingestor;
+use crate::error::ApiError;
+use crate::ingest::ingest as store;
+use crate::routes::events::parse_event_values;
+
+/// Frames one connection may have waiting for their acks; more are refused with a 429 nack.
+const MAX_IN_FLIGHT: usize = 64;
+
+/// Opens an ingestion session (`?apiKey=`, `X-Api-Key`, `?token=` or a bearer header).
+#[utoipa::path(
+    tag = "live",
+    params(
+        ("apiKey" = Option<String>, Query, description = "Ingestion key"),
+        ("token" = Option<String>, Query, description = "Access token"),
+    ),
+    responses(
+        (status = 101, description = "Switching to the WebSocket protocol"),
+        (status = 401, body = crate::error::Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/ws/ingest")]
+pub async fn ingest(
+    req: HttpRequest,
+    stream: web::Payload,
+    registry: web::Data<Addr<Registry>>,
+    pool: web::Data<PgPool>,
+    owners: web::Data<OwnerCache>,
+    heartbeat: web::Data<Heartbeat>,
+) -> Result<HttpResponse, actix_web::Error> {
+    let ingestor = ingestor(&req).await?;
+    let session = IngestSession {
+        ingestor,
+        registry: registry.get_ref().clone(),
+        pool: pool.get_ref().clone(),
+        owners: owners.into_inner(),
+        heartbeat: **heartbeat,
+        last_heard: Instant::now(),
+        in_flight: 0,
+    };
+    ws::WsResponseBuilder::new(session, &req, stream)
+        .frame_size(MAX_FRAME_BYTES)
+        .start()
+}
+
+struct IngestSession {
+    ingestor: Ingestor,
+    registry: Addr<Registry>,
+    pool: PgPool,
+    owners: Arc<OwnerCache>,
+    heartbeat: Heartbeat,
+    last_heard: Instant,
+    in_flight: usize,
+}
+
+/// One frame from the client.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct IngestFrame {
+    id: String,
+    assistant_id: i64,
+    events: Vec<Value>,
+}
+
+/// The answer to one frame.
+#[derive(Debug, Serialize)]
+#[serde(tag = "type", rename_all = "camelCase")]
+enum Answer {
+    Ack {
+        id: String,
+        accepted: usize,
+        duplicates: usize,
+    },
+    #[serde(rename_all = "camelCase")]
+    Nack {
+        id: Option<String>,
+        status: u16,
+        detail: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        retry_after: Option<u64>,
+    },
+}
+
+impl Answer {
+    fn nack(id: Option<String>, error: &ApiError) -> Self {
+        let retry_after = match error {
+            ApiError::Busy {
+                retry_after_secs, ..
+            } => Some(*retry_after_secs),
+            ApiError::NotStored(_) | ApiError::Unavailable(_) => Some(1),
+            _ => None,
+        };
+        Self::Nack {
+            id,
+            status: error.status_code().as_u16(),
+            detail: match error {
+                ApiError::Validation(errors) => format!("invalid input: {errors}"),
+                other => other.to_string(),
+            },
+            retry_after,
+        }
+    }
+}
+
+impl IngestSession {
+    fn answer(ctx: &mut ws::WebsocketContext<Self>, answer: &Answer) {
+        match serde_json::to_string(answer) {
+            Ok(text) => ctx.text(text),
+            Err(error) => tracing::error!(%error, "cannot encode an ingest answer"),
+        }
+    }
+
+    fn handle_frame(&mut self, text: &str, ctx: &mut ws::WebsocketContext<Self>) {
+        let frame = match serde_json::from_str::<IngestFrame>(text) {
+            Ok(frame) => frame,
+            Err(e) => {
+                let id = serde_json::from_str::<Value>(text)
+                    .ok()
+                    .and_then(|v| v["id"].as_str().map(str::to_owned));
+                let error = ApiError::BadRequest(format!("malformed message: {e}"));
+                Self::answer(ctx, &Answer::nack(id, &error));
+                return;
+            }
+        };
+        if self.in_flight >= MAX_IN_FLIGHT {
+            let error = ApiError::Busy {
+                detail: format!("at most {MAX_IN_FLIGHT} messages may wait for their acks"),
+                retry_after_secs: 1,
+            };
+            Self::answer(ctx, &Answer::nack(Some(frame.id), &error));
+            return;
+        }
+        self.in_flight += 1;
+        let (ingestor, pool, owners, registry) = (
+            self.ingestor,
+            self.pool.clone(),
+            Arc::clone(&self.owners),
+            self.registry.clone(),
+        );
+        let id = frame.id.clone();
+        let work = async move {
+            ingestor.check(&pool, &owners, frame.assistant_id).await?;
+            let samples = validate_events(parse_event_values(frame.events)?, Utc::now())?;
+            store(&registry, frame.assistant_id, samples).await
+        };
+        ctx.spawn(work.into_actor(self).map(move |result, act, ctx| {
+            act.in_flight -= 1;
+            let answer = match result {
+                Ok(ack) => Answer::Ack {
+                    id,
+                    accepted: ack.accepted,
+                    duplicates: ack.duplicates,
+                },
+                Err(error) => Answer::nack(Some(id), &error),
+            };
+            Self::answer(ctx, &answer);
+        }));
+    }
+}
+
+impl Actor for IngestSession {
+    type Context = ws::WebsocketContext<Self>;
+
+    fn started(&mut self, ctx: &mut Self::Context) {
+        keep_alive(ctx, self.heartbeat, |act| act.last_heard);
+    }
+}
+
+impl StreamHandler<Result<ws::Message, ws::ProtocolError>> for IngestSession {
+    fn handle(&mut self, msg: Result<ws::Message, ws::ProtocolError>, ctx: &mut Self::Context) {
+        self.last_heard = Instant::now();
+        match msg {
+            Ok(ws::Message::Text(text)) => self.handle_frame(&text, ctx),
+            Ok(ws::Message::Ping(bytes)) => ctx.pong(&bytes),
+            Ok(ws::Message::Binary(_)) => {
+                let error = ApiError::BadRequest("send JSON text frames".into());
+                Self::answer(ctx, &Answer::nack(None, &error));
+            }
+            Ok(ws::Message::Close(reason)) => {
+                ctx.close(reason);
+                ctx.stop();
+            }
+            Ok(ws::Message::Pong(_) | ws::Message::Continuation(_) | ws::Message::Nop) => {}
+            Err(error) => close_on_error(ctx, &error),
+        }
+    }
+}
