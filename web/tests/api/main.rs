@@ -13,5 +13,6 @@ mod migrations;
 mod openapi;
 mod proxy;
 mod seed;
+mod shutdown;
 mod validation;
 mod ws_ingest;
