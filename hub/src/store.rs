@@ -32,5 +32,54 @@ pub trait SampleStore: Send + Sync + 'static {
 #[async_trait]
 pub trait LiveBus: Send + Sync + 'static {
     /// Publishes a delta to every node (including this one); returns the sequence number it got.
+    /// The bus also keeps it as the assistant's latest delta (see [`LiveBus::latest`]).
     async fn publish(&self, delta: &Delta) -> Result<u64, StoreError>;
+
+    /// The assistant's most recently published delta (with its statistics), if the bus holds one.
+    async fn latest(&self, assistant_id: i64) -> Result<Option<Delta>, StoreError>;
+}
+
+/// How old cached statistics may be before they are recomputed: the 24-hour window slides even
+/// when nothing new arrives.
+pub const MAX_CACHED_STATS_AGE: chrono::Duration = chrono::Duration::seconds(60);
+
+/// An assistant's current statistics.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CurrentStats {
+    pub stats: Stats,
+    /// The sequence number of the delta they come from (0 when computed afresh).
+    pub seq: u64,
+    /// Whether they came from the bus's cache rather than the database.
+    pub cached: bool,
+}
+
+/// The assistant's statistics: from the bus's cache of the latest delta when it is recent, from
+/// the durable rollups otherwise (cache miss, stale entry, or bus unavailable).
+pub async fn current_stats(
+    store: &dyn SampleStore,
+    bus: Option<&dyn LiveBus>,
+    assistant_id: i64,
+    now: DateTime<Utc>,
+) -> Result<CurrentStats, StoreError> {
+    if let Some(bus) = bus {
+        match bus.latest(assistant_id).await {
+            Ok(Some(delta))
+                if now - delta.at <= MAX_CACHED_STATS_AGE
+                    && delta.at.date_naive() == now.date_naive() =>
+            {
+                return Ok(CurrentStats {
+                    stats: delta.stats.into(),
+                    seq: delta.seq,
+                    cached: true,
+                });
+            }
+            Ok(_) => {}
+            Err(error) => tracing::debug!(assistant_id, %error, "stats cache unavailable"),
+        }
+    }
+    Ok(CurrentStats {
+        stats: store.stats(assistant_id, now).await?,
+        seq: 0,
+        cached: false,
+    })
 }

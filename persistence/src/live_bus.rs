@@ -11,12 +11,18 @@ use hub::store::{LiveBus, StoreError};
 
 use crate::cache::Cache;
 
-/// Numbers and publishes one delta; the payload is `<seq>|<delta JSON with seq 0>`.
+/// Numbers and publishes one delta, and keeps it as the assistant's latest (the cached
+/// statistics readers use); the payload is `<seq>|<delta JSON with seq 0>`.
 const PUBLISH: &str = r"
 local seq = redis.call('INCR', KEYS[1])
-redis.call('PUBLISH', KEYS[2], seq .. '|' .. ARGV[1])
+local payload = seq .. '|' .. ARGV[1]
+redis.call('PUBLISH', KEYS[2], payload)
+redis.call('SET', KEYS[3], payload, 'EX', ARGV[2])
 return seq
 ";
+
+/// How long the latest delta of an assistant is kept (a week and a day).
+const LATEST_TTL_SECS: u64 = 8 * 24 * 3600;
 
 /// The Redis-backed live bus.
 #[derive(Clone)]
@@ -36,6 +42,10 @@ impl RedisLiveBus {
     fn channel(&self) -> String {
         self.cache.key("live")
     }
+
+    fn latest_key(&self, assistant_id: i64) -> String {
+        self.cache.key(&format!("live:latest:{assistant_id}"))
+    }
 }
 
 #[async_trait]
@@ -45,11 +55,25 @@ impl LiveBus for RedisLiveBus {
         let mut conn = self.cache.connection();
         let seq_key = self.cache.key(&format!("live:seq:{}", delta.assistant_id));
         let mut invocation = self.script.key(seq_key);
-        invocation.key(self.channel()).arg(payload);
+        invocation
+            .key(self.channel())
+            .key(self.latest_key(delta.assistant_id))
+            .arg(payload)
+            .arg(LATEST_TTL_SECS);
         invocation
             .invoke_async::<u64>(&mut conn)
             .await
             .map_err(|e| StoreError(e.to_string()))
+    }
+
+    async fn latest(&self, assistant_id: i64) -> Result<Option<Delta>, StoreError> {
+        let mut conn = self.cache.connection();
+        let payload: Option<String> = redis::cmd("GET")
+            .arg(self.latest_key(assistant_id))
+            .query_async(&mut conn)
+            .await
+            .map_err(|e| StoreError(e.to_string()))?;
+        Ok(payload.as_deref().and_then(parse))
     }
 }
 

@@ -76,11 +76,17 @@ impl Application {
             Duration::from_millis(settings.database.write_timeout_ms),
         ));
         let bus = RedisLiveBus::new(cache.clone());
-        let live = LiveHub::new(Arc::clone(&store), config.history).start();
+        let shared_bus: Arc<dyn LiveBus> = Arc::new(bus.clone());
+        let live = LiveHub::new(
+            Arc::clone(&store),
+            Some(Arc::clone(&shared_bus)),
+            config.history,
+        )
+        .start();
         let registry = Registry::new(
             config,
-            store,
-            Some(Arc::new(bus.clone()) as Arc<dyn LiveBus>),
+            Arc::clone(&store),
+            Some(Arc::clone(&shared_bus)),
             live.clone(),
             settings.hub.threads,
         )
@@ -95,6 +101,8 @@ impl Application {
         let cache = web::Data::new(cache);
         let keys = web::Data::new(keys);
         let registry_data = web::Data::new(registry.clone());
+        let store_data = web::Data::new(store);
+        let bus_data = web::Data::new(shared_bus);
         let live_data = web::Data::new(live);
         let owners = web::Data::new(crate::auth::access::OwnerCache::default());
         let heartbeat = web::Data::new(crate::ws::Heartbeat {
@@ -108,6 +116,8 @@ impl Application {
                 .app_data(cache.clone())
                 .app_data(keys.clone())
                 .app_data(registry_data.clone())
+                .app_data(store_data.clone())
+                .app_data(bus_data.clone())
                 .app_data(live_data.clone())
                 .app_data(owners.clone())
                 .app_data(heartbeat.clone())

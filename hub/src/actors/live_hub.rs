@@ -11,11 +11,12 @@ use chrono::Utc;
 
 use super::messages::{Disconnect, Live, Publish, Subscribe, Subscriber, Unsubscribe};
 use crate::live::{Delta, LiveEvent};
-use crate::store::SampleStore;
+use crate::store::{current_stats, LiveBus, SampleStore};
 
 /// Subscriptions and history of one node.
 pub struct LiveHub {
     store: Arc<dyn SampleStore>,
+    bus: Option<Arc<dyn LiveBus>>,
     history_len: usize,
     subscribers: HashMap<i64, HashMap<u64, Subscriber>>,
     history: HashMap<i64, VecDeque<Delta>>,
@@ -23,10 +24,16 @@ pub struct LiveHub {
 }
 
 impl LiveHub {
-    /// A hub keeping `history_len` recent deltas per assistant; snapshots come from `store`.
-    pub fn new(store: Arc<dyn SampleStore>, history_len: usize) -> Self {
+    /// A hub keeping `history_len` recent deltas per assistant; snapshots come from the bus's
+    /// cache when recent, else from `store`.
+    pub fn new(
+        store: Arc<dyn SampleStore>,
+        bus: Option<Arc<dyn LiveBus>>,
+        history_len: usize,
+    ) -> Self {
         Self {
             store,
+            bus,
             history_len: history_len.max(1),
             subscribers: HashMap::new(),
             history: HashMap::new(),
@@ -53,20 +60,28 @@ impl LiveHub {
 
     fn send_snapshot(&self, assistant_id: i64, subscriber: Subscriber, ctx: &mut Context<Self>) {
         let store = Arc::clone(&self.store);
+        let bus = self.bus.clone();
         let seq = self.last_seq.get(&assistant_id).copied().unwrap_or(0);
-        let fetch = async move { store.stats(assistant_id, Utc::now()).await };
-        ctx.spawn(fetch.into_actor(self).map(move |stats, _, _| match stats {
-            Ok(stats) => {
-                let _ = subscriber.try_send(Live {
-                    event: LiveEvent::Snapshot {
-                        assistant_id,
-                        seq,
-                        stats,
-                    },
-                });
-            }
-            Err(error) => tracing::warn!(assistant_id, %error, "snapshot unavailable"),
-        }));
+        let fetch = async move {
+            current_stats(store.as_ref(), bus.as_deref(), assistant_id, Utc::now()).await
+        };
+        ctx.spawn(
+            fetch
+                .into_actor(self)
+                .map(move |current, _, _| match current {
+                    Ok(current) => {
+                        let stats = current.stats;
+                        let _ = subscriber.try_send(Live {
+                            event: LiveEvent::Snapshot {
+                                assistant_id,
+                                seq,
+                                stats,
+                            },
+                        });
+                    }
+                    Err(error) => tracing::warn!(assistant_id, %error, "snapshot unavailable"),
+                }),
+        );
     }
 }
 

@@ -8,6 +8,7 @@ pub mod health;
 pub mod keys;
 pub mod metrics;
 pub mod openapi;
+pub mod stats;
 
 use actix_web::error::{JsonPayloadError, PathError, QueryPayloadError};
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -38,6 +39,7 @@ pub fn configure(
                 .configure(metrics::configure)
                 .configure(events::configure)
                 .configure(keys::configure)
+                .configure(stats::configure)
                 .configure(crate::ws::configure)
                 .configure(openapi::configure)
                 .default_service(web::to(not_found)),

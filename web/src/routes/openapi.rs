@@ -4,7 +4,7 @@ use actix_web::{get, web, HttpResponse};
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::{accounts, assistants, events, health, keys, metrics};
+use super::{accounts, assistants, events, health, keys, metrics, stats};
 use crate::error::{Problem, ProblemField};
 
 /// The whole API description: probes at the root, everything else nested under `/api/v1`.
@@ -45,6 +45,7 @@ pub struct ApiDoc;
     metrics::summary,
     metrics::totals,
     events::post_events,
+    stats::stats,
     keys::create_key,
     keys::list_keys,
     keys::revoke_key,

@@ -288,3 +288,76 @@ async fn a_silent_client_is_dropped() {
     .unwrap_or(false);
     assert!(closed, "the server kept a silent client");
 }
+
+#[actix_web::test]
+async fn stats_come_from_the_cache_the_actors_keep_and_fall_back_to_postgres() {
+    let app = spawn_app().await;
+    let user = app.new_user().await;
+    let assistant = app.new_assistant(&user, "Bot").await;
+    let path = format!("/api/v1/assistants/{assistant}/stats");
+    let cold = crate::helpers::json_of(app.get(&path, Some(&user.token)).await).await;
+    assert_eq!(
+        (
+            cold["cached"].clone(),
+            cold["stats"]["today"]["calls"].clone()
+        ),
+        (json!(false), json!(0))
+    );
+
+    post_calls(&app, &user, assistant, 3).await;
+    let mut cached = Value::Null;
+    for _ in 0..50 {
+        cached = crate::helpers::json_of(app.get(&path, Some(&user.token)).await).await;
+        if cached["cached"] == true {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(cached["cached"], true, "{cached}");
+    assert_eq!(cached["stats"]["today"]["calls"], 3);
+    assert!(cached["seq"].as_u64().is_some_and(|s| s >= 1));
+
+    let stranger = app.new_user().await;
+    let response = app.get(&path, Some(&stranger.token)).await;
+    assert_eq!(response.status(), StatusCode::NOT_FOUND);
+}
+
+#[actix_web::test]
+async fn without_redis_live_updates_still_reach_local_subscribers() {
+    let database = TestDatabase::migrated().await;
+    let mut settings = test_settings(&database);
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .unwrap_or(1);
+    settings.redis.url = secrecy::SecretString::from(format!("redis://127.0.0.1:{closed}"));
+    let app = spawn_with(database, settings).await;
+    let user = app.new_user().await;
+    let assistant = app.new_assistant(&user, "Bot").await;
+    let mut ws = connect(&app, &user.token).await;
+    send(
+        &mut ws,
+        json!({"type": "subscribe", "assistants": [assistant]}),
+    )
+    .await;
+    let snapshot = next(&mut ws, WAIT).await.unwrap_or_default();
+    assert_eq!(snapshot["type"], "snapshot");
+    post_calls(&app, &user, assistant, 2).await;
+    let seen = until(&mut ws, WAIT, |m| m["stats"]["today"]["calls"] == 2).await;
+    assert_eq!(seen.last().and_then(|m| m["seq"].as_u64()), Some(1));
+    let stats = crate::helpers::json_of(
+        app.get(
+            &format!("/api/v1/assistants/{assistant}/stats"),
+            Some(&user.token),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(
+        (
+            stats["cached"].clone(),
+            stats["stats"]["today"]["calls"].clone()
+        ),
+        (json!(false), json!(2))
+    );
+}

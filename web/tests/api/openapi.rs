@@ -21,6 +21,7 @@ const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/metrics/totals"),
     ("post", "/api/v1/assistants/{id}/events"),
     ("get", "/api/v1/ws/live"),
+    ("get", "/api/v1/assistants/{id}/stats"),
     ("get", "/api/v1/ws/ingest"),
     ("post", "/api/v1/assistants/{id}/keys"),
     ("get", "/api/v1/assistants/{id}/keys"),

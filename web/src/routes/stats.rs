@@ -1,0 +1,74 @@
+//! `GET /assistants/{id}/stats`: the live tile numbers (today, last 24 hours, last 7 days),
+//! served from the Redis cache the actors keep current, or from PostgreSQL when the cache
+//! misses, is stale, or Redis is down.
+
+use std::sync::Arc;
+
+use actix_web::{get, web, HttpResponse};
+use chrono::Utc;
+use hub::store::{current_stats, LiveBus, SampleStore};
+use hub::totals::StatsView;
+use persistence::PgPool;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::auth::access::OwnerCache;
+use crate::auth::AuthUser;
+use crate::error::{ApiError, Problem};
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(stats);
+}
+
+/// Current statistics of one assistant.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct StatsResponse {
+    pub assistant_id: i64,
+    /// Sequence number of the live delta these come from (0: computed from the database).
+    pub seq: u64,
+    /// Whether they came from the cache.
+    pub cached: bool,
+    /// `{today, last24h, last7Days}`, each `{calls, errors, cost, totalMinutes, tokensIn, tokensOut}`.
+    #[schema(value_type = Object)]
+    pub stats: StatsView,
+}
+
+/// Live statistics of one assistant (the numbers of a dashboard tile).
+#[utoipa::path(
+    tag = "metrics",
+    params(("id" = i64, Path, description = "Assistant id")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, body = StatsResponse),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 503, body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/assistants/{id}/stats")]
+pub async fn stats(
+    user: AuthUser,
+    path: web::Path<i64>,
+    pool: web::Data<PgPool>,
+    owners: web::Data<OwnerCache>,
+    store: web::Data<Arc<dyn SampleStore>>,
+    bus: web::Data<Arc<dyn LiveBus>>,
+) -> Result<HttpResponse, ApiError> {
+    let assistant_id = path.into_inner();
+    owners.check(&pool, &user, assistant_id).await?;
+    let current = current_stats(
+        store.as_ref().as_ref(),
+        Some(bus.as_ref().as_ref()),
+        assistant_id,
+        Utc::now(),
+    )
+    .await
+    .map_err(|e| ApiError::NotStored(format!("statistics are unavailable: {e}")))?;
+    Ok(HttpResponse::Ok().json(StatsResponse {
+        assistant_id,
+        seq: current.seq,
+        cached: current.cached,
+        stats: current.stats.view(),
+    }))
+}
