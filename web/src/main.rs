@@ -32,6 +32,9 @@ enum Command {
     Migrate,
     /// Load demo users, assistants and 90 days of usage, unless already present.
     Seed,
+    /// Measure ingestion, baselines, live latency and memory on this machine (needs the local
+    /// stack: it creates and drops a database of its own).
+    Bench(web::bench::BenchArgs),
 }
 
 #[actix_web::main]
@@ -55,6 +58,11 @@ async fn run(command: Command) -> Result<(), Box<dyn std::error::Error>> {
         Command::Serve { migrate, seed } => (migrate, seed, true),
         Command::Migrate => (true, false, false),
         Command::Seed => (false, true, false),
+        Command::Bench(args) => {
+            let redis_url = settings.redis.url.expose_secret().to_owned();
+            web::bench::run(args, &database_url, &redis_url).await?;
+            return Ok(());
+        }
     };
     if migrate {
         let applied = persistence::migrations::run_pending(&database_url).await?;

@@ -3,6 +3,7 @@
 
 mod accounts;
 mod assistants;
+mod bench;
 mod events;
 mod health;
 mod helpers;
