@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # test.sh: every check of the project, as CI runs it (.ci/run calls this). Starts the local
 # PostgreSQL + Redis (installing them if needed), then: formatting, clippy, all tests, the
-# schema.rs-matches-migrations check and the docker-compose.yml validation.
+# schema.rs-matches-migrations check, the docker-compose.yml validation, and the dashboard's
+# lints, unit tests and end-to-end tests in headless Chromium (building it for wasm first).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -25,5 +26,11 @@ scripts/check-schema.sh
 
 step "docker-compose.yml is valid"
 scripts/check-compose.sh
+
+step "dashboard: fmt, clippy, unit tests (native)"
+(cd web/dashboard && cargo fmt --check && cargo clippy --all-targets -- -D warnings && cargo test)
+
+step "dashboard: browser end-to-end tests"
+scripts/e2e.sh
 
 step "all checks passed"

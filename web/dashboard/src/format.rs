@@ -69,12 +69,14 @@ pub fn usd(x: f64) -> String {
     }
 }
 
-/// Minutes: `0.5 min`, `95.5 min`, `1,234 min`.
+/// Minutes: `0.5 min`, `95.5 min`, `1,234 min`, `56.5k min`.
 pub fn minutes(x: f64) -> String {
     if !x.is_finite() {
         return "–".to_owned();
     }
-    if x.abs() >= 1000.0 {
+    if x.abs() >= 10_000.0 {
+        format!("{} min", compact(x))
+    } else if x.abs() >= 1000.0 {
         format!("{} min", count_f64(x))
     } else if x == x.trunc() {
         format!("{x:.0} min")
@@ -173,6 +175,7 @@ mod tests {
         assert_eq!(minutes(95.5), "95.5 min");
         assert_eq!(minutes(12.0), "12 min");
         assert_eq!(minutes(1234.4), "1,234 min");
+        assert_eq!(minutes(56_492.0), "56.5k min");
         assert_eq!(percent(0.0), "0%");
         assert_eq!(percent(0.025), "2.5%");
         assert_eq!(percent(0.5), "50%");

@@ -1,0 +1,249 @@
+//! The REST calls. Every call sends the session's bearer token (when there is one), turns a
+//! failure status into an [`ApiError`] and decodes the documented answer. Same-origin only:
+//! the hub serves both the dashboard and the API.
+
+use chrono::NaiveDate;
+use gloo_net::http::{Request, RequestBuilder, Response};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+use super::error::ApiError;
+use super::types::{
+    ApiKey, Assistant, CreatedApiKey, Credentials, DailyMetricsRange, LoginResponse, NewApiKey,
+    NewAssistant, RollingAverage, Summary, TotalsPerAssistant, User,
+};
+use crate::filters::encode;
+
+/// Where the API lives on the serving origin.
+pub const API_PREFIX: &str = "/api/v1";
+
+/// A handle for API calls, with the bearer token of the session (if any).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Api {
+    token: Option<String>,
+}
+
+/// Builds `path?k=v&...` with every value percent-encoded.
+pub fn with_query(path: &str, params: &[(&str, String)]) -> String {
+    if params.is_empty() {
+        return path.to_owned();
+    }
+    let query: Vec<String> = params
+        .iter()
+        .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
+        .collect();
+    format!("{path}?{}", query.join("&"))
+}
+
+impl Api {
+    /// Calls made without a session (register, log in).
+    pub fn anonymous() -> Self {
+        Self { token: None }
+    }
+
+    /// Calls made with a session's token.
+    pub fn with_token(token: impl Into<String>) -> Self {
+        Self {
+            token: Some(token.into()),
+        }
+    }
+
+    fn url(path: &str) -> String {
+        format!("{API_PREFIX}{path}")
+    }
+
+    fn authorised(&self, builder: RequestBuilder) -> RequestBuilder {
+        let builder = builder.header("accept", "application/json");
+        match &self.token {
+            Some(token) => builder.header("authorization", &format!("Bearer {token}")),
+            None => builder,
+        }
+    }
+
+    async fn send(request: Result<Request, gloo_net::Error>) -> Result<Response, ApiError> {
+        let request = request.map_err(|e| ApiError::Network(e.to_string()))?;
+        let response = request
+            .send()
+            .await
+            .map_err(|e| ApiError::Network(e.to_string()))?;
+        if response.ok() {
+            Ok(response)
+        } else {
+            let status = response.status();
+            let body = response.text().await.unwrap_or_default();
+            Err(ApiError::from_response(status, &body))
+        }
+    }
+
+    async fn decode<T: DeserializeOwned>(response: Response) -> Result<T, ApiError> {
+        let text = response
+            .text()
+            .await
+            .map_err(|e| ApiError::Network(e.to_string()))?;
+        serde_json::from_str(&text).map_err(|e| ApiError::Decode(e.to_string()))
+    }
+
+    async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, ApiError> {
+        let builder = self.authorised(Request::get(&Self::url(path)));
+        Self::decode(Self::send(builder.build()).await?).await
+    }
+
+    async fn post<B: Serialize, T: DeserializeOwned>(
+        &self,
+        path: &str,
+        body: &B,
+    ) -> Result<T, ApiError> {
+        let builder = self.authorised(Request::post(&Self::url(path)));
+        Self::decode(Self::send(builder.json(body)).await?).await
+    }
+
+    /// `POST /users`.
+    pub async fn register(&self, email: &str, password: &str) -> Result<User, ApiError> {
+        self.post("/users", &Credentials { email, password }).await
+    }
+
+    /// `POST /auth/login`.
+    pub async fn login(&self, email: &str, password: &str) -> Result<LoginResponse, ApiError> {
+        self.post("/auth/login", &Credentials { email, password })
+            .await
+    }
+
+    /// `GET /users/{id}/assistants`.
+    pub async fn assistants(&self, user_id: i64) -> Result<Vec<Assistant>, ApiError> {
+        self.get(&format!("/users/{user_id}/assistants")).await
+    }
+
+    /// `GET /assistants/{id}`.
+    pub async fn assistant(&self, id: i64) -> Result<Assistant, ApiError> {
+        self.get(&format!("/assistants/{id}")).await
+    }
+
+    /// `POST /users/{id}/assistants`.
+    pub async fn create_assistant(
+        &self,
+        user_id: i64,
+        name: &str,
+        model_type: &str,
+    ) -> Result<Assistant, ApiError> {
+        self.post(
+            &format!("/users/{user_id}/assistants"),
+            &NewAssistant { name, model_type },
+        )
+        .await
+    }
+
+    /// `GET /assistants/{id}/metrics?start&end` plus metric-type filters.
+    pub async fn daily_metrics(
+        &self,
+        id: i64,
+        start: NaiveDate,
+        end: NaiveDate,
+        filters: &[(&'static str, String)],
+    ) -> Result<DailyMetricsRange, ApiError> {
+        self.get(&with_query(
+            &format!("/assistants/{id}/metrics"),
+            &range_params(start, end, filters),
+        ))
+        .await
+    }
+
+    /// `GET /assistants/{id}/metrics/rolling-avg?days&start&end` plus metric-type filters.
+    pub async fn rolling_average(
+        &self,
+        id: i64,
+        days: u32,
+        start: NaiveDate,
+        end: NaiveDate,
+        filters: &[(&'static str, String)],
+    ) -> Result<RollingAverage, ApiError> {
+        let mut params = vec![("days", days.to_string())];
+        params.extend(range_params(start, end, filters));
+        self.get(&with_query(
+            &format!("/assistants/{id}/metrics/rolling-avg"),
+            &params,
+        ))
+        .await
+    }
+
+    /// `GET /assistants/{id}/metrics/summary?start&end` plus metric-type filters.
+    pub async fn summary(
+        &self,
+        id: i64,
+        start: NaiveDate,
+        end: NaiveDate,
+        filters: &[(&'static str, String)],
+    ) -> Result<Summary, ApiError> {
+        self.get(&with_query(
+            &format!("/assistants/{id}/metrics/summary"),
+            &range_params(start, end, filters),
+        ))
+        .await
+    }
+
+    /// `GET /metrics/totals?start&end`: every assistant of the caller.
+    pub async fn totals(
+        &self,
+        start: NaiveDate,
+        end: NaiveDate,
+    ) -> Result<TotalsPerAssistant, ApiError> {
+        self.get(&with_query(
+            "/metrics/totals",
+            &range_params(start, end, &[]),
+        ))
+        .await
+    }
+
+    /// `GET /assistants/{id}/keys`.
+    pub async fn keys(&self, assistant_id: i64) -> Result<Vec<ApiKey>, ApiError> {
+        self.get(&format!("/assistants/{assistant_id}/keys")).await
+    }
+
+    /// `POST /assistants/{id}/keys`.
+    pub async fn create_key(
+        &self,
+        assistant_id: i64,
+        name: &str,
+    ) -> Result<CreatedApiKey, ApiError> {
+        self.post(
+            &format!("/assistants/{assistant_id}/keys"),
+            &NewApiKey { name },
+        )
+        .await
+    }
+
+    /// `DELETE /keys/{id}` (204).
+    pub async fn delete_key(&self, key_id: i64) -> Result<(), ApiError> {
+        let builder = self.authorised(Request::delete(&Self::url(&format!("/keys/{key_id}"))));
+        Self::send(builder.build()).await.map(|_| ())
+    }
+}
+
+fn range_params(
+    start: NaiveDate,
+    end: NaiveDate,
+    filters: &[(&'static str, String)],
+) -> Vec<(&'static str, String)> {
+    let mut params = vec![("start", start.to_string()), ("end", end.to_string())];
+    params.extend(filters.iter().cloned());
+    params
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn query_strings_are_encoded() {
+        assert_eq!(with_query("/x", &[]), "/x");
+        let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap_or_default();
+        let params = range_params(
+            d("2026-11-01"),
+            d("2026-11-07"),
+            &[("model", "gpt 4o/mini".to_owned())],
+        );
+        assert_eq!(
+            with_query("/assistants/1/metrics", &params),
+            "/assistants/1/metrics?start=2026-11-01&end=2026-11-07&model=gpt%204o%2Fmini"
+        );
+    }
+}

@@ -1,0 +1,71 @@
+//! The app: routes, the session context every page reads, and the router switch.
+
+use yew::prelude::*;
+use yew_router::prelude::*;
+
+use crate::pages::{
+    AssistantDetail, CreateAssistant, KeysPage, Login, NotFound, Overview, Register, Wall,
+};
+use crate::session::{self, SessionContext, SessionState};
+
+/// Every page of the dashboard. The hub answers `index.html` for any non-API path, so each of
+/// these survives a reload and can be shared as a link.
+#[derive(Clone, Debug, PartialEq, Routable)]
+pub enum Route {
+    #[at("/")]
+    Overview,
+    #[at("/login")]
+    Login,
+    #[at("/register")]
+    Register,
+    #[at("/assistants/new")]
+    NewAssistant,
+    #[at("/assistants/:id")]
+    Assistant { id: i64 },
+    #[at("/assistants/:id/keys")]
+    Keys { id: i64 },
+    #[at("/wall")]
+    Wall,
+    #[not_found]
+    #[at("/404")]
+    NotFound,
+}
+
+fn switch(route: Route) -> Html {
+    match route {
+        Route::Overview => html! { <Overview /> },
+        Route::Login => html! { <Login /> },
+        Route::Register => html! { <Register /> },
+        Route::NewAssistant => html! { <CreateAssistant /> },
+        Route::Assistant { id } => html! { <AssistantDetail {id} /> },
+        Route::Keys { id } => html! { <KeysPage {id} /> },
+        Route::Wall => html! { <Wall /> },
+        Route::NotFound => html! { <NotFound /> },
+    }
+}
+
+/// The root component.
+#[component]
+pub fn App() -> Html {
+    let state = use_reducer(|| SessionState {
+        session: session::load(),
+    });
+    // Persist every change (log in, log out, expiry) for reloads and other tabs.
+    use_effect_with(state.session.clone(), |session| {
+        session::store(session.as_ref());
+    });
+    let context = SessionContext {
+        session: state.session.clone(),
+        dispatch: {
+            let state = state.clone();
+            Callback::from(move |action| state.dispatch(action))
+        },
+    };
+    html! {
+        <ContextProvider<SessionContext> {context}>
+            <BrowserRouter>
+                <Switch<Route> render={switch} />
+            </BrowserRouter>
+        </ContextProvider<SessionContext>>
+    }
+}

@@ -1,0 +1,45 @@
+//! The top bar of the signed-in pages: where you are, where you can go, who you are.
+
+use yew::prelude::*;
+use yew_router::prelude::*;
+
+use crate::app::Route;
+use crate::session::SessionContext;
+
+/// The navigation bar.
+#[component]
+pub fn Nav() -> Html {
+    let ctx = use_context::<SessionContext>();
+    let navigator = use_navigator();
+    let email = ctx
+        .as_ref()
+        .and_then(|c| c.session.as_ref())
+        .map(|s| s.email.clone());
+    let log_out = {
+        let ctx = ctx.clone();
+        Callback::from(move |_| {
+            if let Some(ctx) = &ctx {
+                ctx.log_out();
+            }
+            if let Some(navigator) = &navigator {
+                navigator.push(&Route::Login);
+            }
+        })
+    };
+    html! {
+        <header class="nav">
+            <Link<Route> to={Route::Overview} classes="brand">{ "metrics-hub" }</Link<Route>>
+            <nav class="nav-links" aria-label="Main">
+                <Link<Route> to={Route::Overview}>{ "Assistants" }</Link<Route>>
+                <Link<Route> to={Route::NewAssistant}>{ "New assistant" }</Link<Route>>
+                <Link<Route> to={Route::Wall}>{ "Wallboard" }</Link<Route>>
+            </nav>
+            <div class="nav-user">
+                if let Some(email) = email {
+                    <span class="nav-email">{ email }</span>
+                }
+                <button class="button button-quiet" onclick={log_out}>{ "Log out" }</button>
+            </div>
+        </header>
+    }
+}

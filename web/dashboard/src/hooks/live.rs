@@ -1,0 +1,159 @@
+//! `use_live`: the WebSocket to `/api/v1/ws/live`, kept open while the page shows. It
+//! subscribes to the given assistants, feeds applied messages into a `use_reducer`
+//! [`LiveState`], reconnects with exponential backoff when the connection drops, and resumes
+//! with `since` (the last `seq` per assistant) so no update is lost; a `seq` gap triggers a
+//! resubscribe from the last good `seq` (all of it decided by [`SeqTracker`]).
+
+use chrono::Utc;
+use futures::future::{AbortHandle, Abortable};
+use std::pin::Pin;
+
+use futures::{Sink, StreamExt};
+use gloo_net::websocket::futures::WebSocket;
+use gloo_net::websocket::{Message, State};
+use gloo_timers::future::TimeoutFuture;
+use wasm_bindgen_futures::spawn_local;
+use yew::prelude::*;
+
+use crate::filters::encode;
+use crate::hooks::use_session;
+use crate::live::backoff;
+use crate::live::{
+    ClientMessage, Connection, LiveAction, LiveState, SeqTracker, ServerMessage, Verdict,
+};
+
+/// The live endpoint's path.
+pub const LIVE_PATH: &str = "/api/v1/ws/live";
+
+/// `ws[s]://host/api/v1/ws/live?token=...` for a page served from `protocol//host`.
+pub fn ws_url(page_protocol: &str, host: &str, token: &str) -> String {
+    let scheme = if page_protocol == "https:" {
+        "wss"
+    } else {
+        "ws"
+    };
+    format!("{scheme}://{host}{LIVE_PATH}?token={}", encode(token))
+}
+
+/// The live state of `assistants`, updated as the hub reports changes.
+#[hook]
+pub fn use_live(assistants: Vec<i64>) -> UseReducerHandle<LiveState> {
+    let state = use_reducer(LiveState::default);
+    let token = use_session().map(|s| s.token);
+    {
+        let dispatcher = state.dispatcher();
+        use_effect_with((token, assistants), move |(token, assistants)| {
+            dispatcher.dispatch(LiveAction::Retain(assistants.clone()));
+            let location = web_sys::window().map(|w| w.location());
+            let url = match (token, location) {
+                (Some(token), Some(loc)) if !assistants.is_empty() => {
+                    match (loc.protocol(), loc.host()) {
+                        (Ok(protocol), Ok(host)) => Some(ws_url(&protocol, &host, token)),
+                        _ => None,
+                    }
+                }
+                _ => None,
+            };
+            let abort = match url {
+                Some(url) => {
+                    let (handle, registration) = AbortHandle::new_pair();
+                    let task = run(url, assistants.clone(), dispatcher);
+                    spawn_local(async move {
+                        let _ = Abortable::new(task, registration).await;
+                    });
+                    Some(handle)
+                }
+                None => {
+                    dispatcher.dispatch(LiveAction::Connection(Connection::Idle));
+                    None
+                }
+            };
+            // Aborting drops the socket, which closes it.
+            move || {
+                if let Some(handle) = abort {
+                    handle.abort();
+                }
+            }
+        });
+    }
+    state
+}
+
+/// Connects, reads, and reconnects, until aborted.
+async fn run(url: String, assistants: Vec<i64>, dispatch: UseReducerDispatcher<LiveState>) {
+    let mut tracker = SeqTracker::default();
+    let mut attempt: u32 = 0;
+    loop {
+        dispatch.dispatch(LiveAction::Connection(Connection::Connecting { attempt }));
+        if let Ok(mut ws) = WebSocket::open(&url) {
+            let subscribe = ClientMessage::subscribe(&assistants, tracker.since()).to_json();
+            if send_when_open(&mut ws, subscribe).await {
+                while let Some(frame) = ws.next().await {
+                    let text = match frame {
+                        Ok(Message::Text(text)) => text,
+                        Ok(Message::Bytes(_)) => continue,
+                        Err(_) => break,
+                    };
+                    let Ok(message) = ServerMessage::parse(&text) else {
+                        continue; // not ours to understand; the next frame may be
+                    };
+                    // A working connection: the next drop starts the backoff afresh.
+                    attempt = 0;
+                    match tracker.check(&message) {
+                        Verdict::Apply => dispatch.dispatch(LiveAction::Message {
+                            message: Box::new(message),
+                            received: Utc::now(),
+                        }),
+                        Verdict::Ignore => {}
+                        Verdict::Resync {
+                            assistant_id,
+                            since,
+                        } => {
+                            let since = since
+                                .map(|seq| std::collections::BTreeMap::from([(assistant_id, seq)]))
+                                .unwrap_or_default();
+                            let again = ClientMessage::subscribe(&[assistant_id], &since);
+                            if !send_when_open(&mut ws, again.to_json()).await {
+                                break;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        tracker.disconnected();
+        let delay = backoff::delay_ms(attempt, js_sys::Math::random());
+        dispatch.dispatch(LiveAction::Connection(Connection::Reconnecting {
+            attempt: attempt.saturating_add(1),
+            retry_in_ms: delay,
+        }));
+        TimeoutFuture::new(delay).await;
+        attempt = attempt.saturating_add(1);
+    }
+}
+
+/// Waits until the socket is no longer connecting, then sends `text` if it is open. A socket
+/// that failed to open is not written to (the browser would log an error for that).
+async fn send_when_open(ws: &mut WebSocket, text: String) -> bool {
+    let ready = futures::future::poll_fn(|cx| Pin::new(&mut *ws).poll_ready(cx)).await;
+    ready.is_ok()
+        && matches!(ws.state(), State::Open)
+        && Pin::new(&mut *ws).start_send(Message::Text(text)).is_ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn socket_url_follows_the_page() {
+        assert_eq!(
+            ws_url("http:", "127.0.0.1:8080", "a.b+c"),
+            "ws://127.0.0.1:8080/api/v1/ws/live?token=a.b%2Bc"
+        );
+        assert_eq!(
+            ws_url("https:", "hub.example.com", "t"),
+            "wss://hub.example.com/api/v1/ws/live?token=t"
+        );
+    }
+}

@@ -1,0 +1,11 @@
+//! The live feed (`WS /api/v1/ws/live`, contract in docs/streaming.md), split so that all of
+//! its logic is plain Rust testable natively: the wire format ([`protocol`]), the state the
+//! pages render and the sequence bookkeeping that detects gaps ([`state`]), and the reconnect
+//! schedule ([`backoff`]). The browser side (the socket itself) is `hooks::use_live`.
+
+pub mod backoff;
+pub mod protocol;
+pub mod state;
+
+pub use protocol::{ClientMessage, ServerMessage, Stats, Totals};
+pub use state::{Connection, LiveAction, LiveState, SeqTracker, Verdict};

@@ -1,0 +1,106 @@
+//! Create an account, then log in with it.
+
+use wasm_bindgen_futures::spawn_local;
+use web_sys::HtmlInputElement;
+use yew::prelude::*;
+use yew_router::prelude::*;
+
+use crate::api::{Api, ApiError};
+use crate::app::Route;
+use crate::components::states::explain;
+
+/// Shortest password the hub accepts.
+const MIN_PASSWORD_CHARS: usize = 8;
+
+/// The registration page.
+#[component]
+pub fn Register() -> Html {
+    let navigator = use_navigator();
+    let email = use_state(String::new);
+    let password = use_state(String::new);
+    let error = use_state(|| None::<ApiError>);
+    let busy = use_state(|| false);
+
+    let onsubmit = {
+        let (email, password, error, busy) =
+            (email.clone(), password.clone(), error.clone(), busy.clone());
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            if *busy {
+                return;
+            }
+            busy.set(true);
+            error.set(None);
+            let (email_v, password_v) = ((*email).trim().to_owned(), (*password).clone());
+            let (error, busy, navigator) = (error.clone(), busy.clone(), navigator.clone());
+            spawn_local(async move {
+                match Api::anonymous().register(&email_v, &password_v).await {
+                    Ok(user) => {
+                        if let Some(navigator) = navigator {
+                            let query = vec![("email", user.email), ("registered", "1".to_owned())];
+                            if navigator.push_with_query(&Route::Login, &query).is_err() {
+                                navigator.push(&Route::Login);
+                            }
+                        }
+                    }
+                    Err(e) => error.set(Some(e)),
+                }
+                busy.set(false);
+            });
+        })
+    };
+    let on_email = {
+        let email = email.clone();
+        Callback::from(move |e: InputEvent| {
+            email.set(e.target_unchecked_into::<HtmlInputElement>().value())
+        })
+    };
+    let on_password = {
+        let password = password.clone();
+        Callback::from(move |e: InputEvent| {
+            password.set(e.target_unchecked_into::<HtmlInputElement>().value())
+        })
+    };
+    let field = |name: &str| {
+        (*error)
+            .as_ref()
+            .and_then(|e| e.field(name))
+            .map(str::to_owned)
+    };
+    let (email_error, password_error) = (field("email"), field("password"));
+    let general = (*error)
+        .as_ref()
+        .filter(|e| !matches!(e, ApiError::Invalid { fields, .. } if !fields.is_empty()))
+        .map(explain);
+
+    html! {
+        <main class="auth">
+            <form class="card auth-card" {onsubmit} novalidate=true>
+                <h1>{ "Create your account" }</h1>
+                <label for="email">{ "Email" }</label>
+                <input id="email" name="email" type="email" autocomplete="username" required=true
+                       value={(*email).clone()} oninput={on_email} />
+                if let Some(message) = email_error {
+                    <p class="field-error" role="alert">{ format!("Email {message}") }</p>
+                }
+                <label for="password">{ "Password" }</label>
+                <input id="password" name="password" type="password" autocomplete="new-password" required=true
+                       minlength={MIN_PASSWORD_CHARS.to_string()} value={(*password).clone()} oninput={on_password} />
+                <p class="hint">{ format!("At least {MIN_PASSWORD_CHARS} characters.") }</p>
+                if let Some(message) = password_error {
+                    <p class="field-error" role="alert">{ format!("Password {message}") }</p>
+                }
+                if let Some(message) = general {
+                    <p class="form-error" role="alert">{ message }</p>
+                }
+                <button class="button button-primary" type="submit" disabled={*busy}>
+                    { if *busy { "Creating…" } else { "Create account" } }
+                </button>
+                <p class="auth-switch">
+                    { "Already registered? " }
+                    <Link<Route> to={Route::Login}>{ "Log in" }</Link<Route>>
+                </p>
+            </form>
+        </main>
+    }
+}
