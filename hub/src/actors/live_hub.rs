@@ -70,14 +70,11 @@ impl LiveHub {
                 .into_actor(self)
                 .map(move |current, _, _| match current {
                     Ok(current) => {
-                        let stats = current.stats;
-                        let _ = subscriber.try_send(Live {
-                            event: LiveEvent::Snapshot {
-                                assistant_id,
-                                seq,
-                                stats,
-                            },
-                        });
+                        let _ = subscriber.try_send(Live::single(LiveEvent::Snapshot {
+                            assistant_id,
+                            seq,
+                            stats: current.stats,
+                        }));
                     }
                     Err(error) => tracing::warn!(assistant_id, %error, "snapshot unavailable"),
                 }),
@@ -103,9 +100,9 @@ impl Handler<Subscribe> for LiveHub {
         {
             Some(missed) => {
                 for delta in missed {
-                    let _ = msg.subscriber.try_send(Live {
-                        event: LiveEvent::Delta(delta),
-                    });
+                    let _ = msg
+                        .subscriber
+                        .try_send(Live::single(LiveEvent::Delta(delta)));
                 }
             }
             None => self.send_snapshot(msg.assistant_id, msg.subscriber, ctx),
@@ -154,12 +151,11 @@ impl Handler<Publish> for LiveHub {
             history.pop_front();
         }
         if let Some(followers) = self.subscribers.get(&delta.assistant_id) {
+            let message = Live::single(LiveEvent::Delta(delta));
             for subscriber in followers.values() {
                 // A subscriber whose mailbox is full misses this delta; the jump in `seq`
                 // tells it to resume with `since`.
-                let _ = subscriber.try_send(Live {
-                    event: LiveEvent::Delta(delta.clone()),
-                });
+                let _ = subscriber.try_send(message.clone());
             }
         }
     }

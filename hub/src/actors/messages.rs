@@ -61,11 +61,23 @@ pub struct ActiveCount;
 /// A live subscriber on this node.
 pub type Subscriber = Recipient<Live>;
 
-/// A live event for one subscriber.
+/// A live event for one subscriber. The same delta goes to every subscriber with one shared
+/// `encoded` cell, so the transport encodes it once however many clients follow it.
 #[derive(Message, Clone, Debug)]
 #[rtype(result = "()")]
 pub struct Live {
     pub event: LiveEvent,
+    pub encoded: std::sync::Arc<std::sync::OnceLock<String>>,
+}
+
+impl Live {
+    /// An event not shared with other subscribers.
+    pub fn single(event: LiveEvent) -> Self {
+        Self {
+            event,
+            encoded: std::sync::Arc::default(),
+        }
+    }
 }
 
 /// Follow an assistant; `since` resumes after that sequence number when possible.

@@ -242,7 +242,12 @@ impl Handler<Live> for LiveSession {
     type Result = ();
 
     fn handle(&mut self, msg: Live, ctx: &mut Self::Context) {
-        Self::send(ctx, &ServerMessage::from(msg.event));
+        let text = msg.encoded.get_or_init(|| {
+            serde_json::to_string(&ServerMessage::from(msg.event.clone())).unwrap_or_default()
+        });
+        if !text.is_empty() {
+            ctx.text(text.clone());
+        }
     }
 }
 
