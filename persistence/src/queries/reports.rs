@@ -6,22 +6,80 @@ use diesel::sql_types::{BigInt, Date, Integer, Nullable, Text, Timestamptz};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use hub::{DateRange, RollingWindow, Stats, Totals};
 
-use crate::models::DayRollup;
-use crate::schema::day_rollups;
+/// Which samples a daily series counts: all of them (from `day_rollups`), or only those with
+/// this status and/or model (from the raw samples).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SampleFilter {
+    /// `success` or `error`.
+    pub status: Option<String>,
+    pub model: Option<String>,
+}
 
-/// The stored days of one assistant within `range`, oldest first (days without data are absent).
-pub async fn daily_rollups(
+impl SampleFilter {
+    /// The per-day totals of assistant `$1` for the days from `first_day` (an SQL expression) to
+    /// `$3`, honouring the status `$4` and model `$5` (NULL: any). Unfiltered series come from
+    /// the rollups; filtered ones are summed from the raw samples. Both forms use `$4` and `$5`
+    /// so every query binds the same parameters.
+    fn daily_source(&self, first_day: &str) -> String {
+        if self.status.is_none() && self.model.is_none() {
+            format!(
+                "SELECT day, samples, calls, errors, duration_ms, cost_nanos
+                 FROM day_rollups
+                 WHERE assistant_id = $1 AND day BETWEEN {first_day} AND $3
+                   AND $4::text IS NULL AND $5::text IS NULL"
+            )
+        } else {
+            format!(
+                "SELECT (ts AT TIME ZONE 'UTC')::date AS day, count(*)::bigint AS samples,
+                        sum(calls)::bigint AS calls, sum(errors)::bigint AS errors,
+                        sum(duration_ms)::bigint AS duration_ms, sum(cost_nanos)::bigint AS cost_nanos
+                 FROM usage_samples
+                 WHERE assistant_id = $1
+                   AND ts >= ({first_day})::timestamp AT TIME ZONE 'UTC'
+                   AND ts < ($3::date + 1)::timestamp AT TIME ZONE 'UTC'
+                   AND ($4::text IS NULL OR status = $4)
+                   AND ($5::text IS NULL OR model = $5)
+                 GROUP BY 1"
+            )
+        }
+    }
+}
+
+/// One day of one assistant's series.
+#[derive(Debug, Clone, PartialEq, Eq, QueryableByName)]
+pub struct DayTotals {
+    #[diesel(sql_type = Date)]
+    pub day: NaiveDate,
+    #[diesel(sql_type = BigInt)]
+    pub samples: i64,
+    #[diesel(sql_type = BigInt)]
+    pub calls: i64,
+    #[diesel(sql_type = BigInt)]
+    pub errors: i64,
+    #[diesel(sql_type = BigInt)]
+    pub duration_ms: i64,
+    #[diesel(sql_type = BigInt)]
+    pub cost_nanos: i64,
+}
+
+/// The days of one assistant within `range` that have matching data, oldest first.
+pub async fn daily_series(
     conn: &mut AsyncPgConnection,
     assistant_id: i64,
     range: DateRange,
-) -> QueryResult<Vec<DayRollup>> {
-    day_rollups::table
-        .filter(day_rollups::assistant_id.eq(assistant_id))
-        .filter(day_rollups::day.between(range.start(), range.end()))
-        .order(day_rollups::day)
-        .select(DayRollup::as_select())
-        .load(conn)
-        .await
+    filter: &SampleFilter,
+) -> QueryResult<Vec<DayTotals>> {
+    diesel::sql_query(format!(
+        "SELECT * FROM ({}) AS d ORDER BY day",
+        filter.daily_source("$2::date")
+    ))
+    .bind::<BigInt, _>(assistant_id)
+    .bind::<Date, _>(range.start())
+    .bind::<Date, _>(range.end())
+    .bind::<Nullable<Text>, _>(filter.status.as_deref())
+    .bind::<Nullable<Text>, _>(filter.model.as_deref())
+    .load(conn)
+    .await
 }
 
 /// One day of a rolling-window series: the day's own totals and the sums over the window of
@@ -46,7 +104,7 @@ pub struct RollingRow {
     pub window_days: i64,
 }
 
-/// Rolling sums for every day of `range`. The day series is generated with
+/// Rolling sums for every day of `range` (of the samples `filter` admits). The day series is generated with
 /// `generate_series` (so gaps are zero-filled), starting `window - 1` days before `range` so
 /// the first days of the range have full windows, and summed with SQL window functions.
 pub async fn rolling_sums(
@@ -54,19 +112,20 @@ pub async fn rolling_sums(
     assistant_id: i64,
     range: DateRange,
     window: RollingWindow,
+    filter: &SampleFilter,
 ) -> QueryResult<Vec<RollingRow>> {
     let preceding = i32::try_from(window.days()).unwrap_or(i32::MAX) - 1;
-    diesel::sql_query(
+    diesel::sql_query(format!(
         "WITH days AS (
              SELECT d::date AS day
-             FROM generate_series($2::date - $4, $3::date, INTERVAL '1 day') AS d
-         ), daily AS (
+             FROM generate_series($2::date - $6, $3::date, INTERVAL '1 day') AS d
+         ), source AS ({}), daily AS (
              SELECT days.day,
                     COALESCE(r.calls, 0)       AS calls,
                     COALESCE(r.duration_ms, 0) AS duration_ms,
                     COALESCE(r.cost_nanos, 0)  AS cost_nanos
              FROM days
-             LEFT JOIN day_rollups r ON r.assistant_id = $1 AND r.day = days.day
+             LEFT JOIN source r ON r.day = days.day
          ), windowed AS (
              SELECT day, calls, duration_ms, cost_nanos,
                     SUM(calls)       OVER w AS window_calls,
@@ -74,7 +133,7 @@ pub async fn rolling_sums(
                     SUM(cost_nanos)  OVER w AS window_cost_nanos,
                     COUNT(*)         OVER w AS window_days
              FROM daily
-             WINDOW w AS (ORDER BY day ROWS BETWEEN $4 PRECEDING AND CURRENT ROW)
+             WINDOW w AS (ORDER BY day ROWS BETWEEN $6 PRECEDING AND CURRENT ROW)
          )
          SELECT day, calls, duration_ms, cost_nanos,
                 window_calls::bigint, window_duration_ms::bigint, window_cost_nanos::bigint,
@@ -82,10 +141,13 @@ pub async fn rolling_sums(
          FROM windowed
          WHERE day >= $2
          ORDER BY day",
-    )
+        filter.daily_source("$2::date - $6")
+    ))
     .bind::<BigInt, _>(assistant_id)
     .bind::<Date, _>(range.start())
     .bind::<Date, _>(range.end())
+    .bind::<Nullable<Text>, _>(filter.status.as_deref())
+    .bind::<Nullable<Text>, _>(filter.model.as_deref())
     .bind::<Integer, _>(preceding)
     .load(conn)
     .await
@@ -110,25 +172,13 @@ pub struct AssistantTotals {
     pub days_with_data: i64,
 }
 
-/// Which assistants [`totals`] covers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TotalsScope {
-    /// Every assistant of this owner.
-    Owner(i64),
-    /// This one assistant.
-    Assistant(i64),
-}
-
-/// Totals per assistant over `range`; assistants without data in the range appear with zeros.
+/// Totals per assistant of `owner_id` over `range`; assistants without data in the range appear
+/// with zeros.
 pub async fn totals(
     conn: &mut AsyncPgConnection,
-    scope: TotalsScope,
+    owner_id: i64,
     range: DateRange,
 ) -> QueryResult<Vec<AssistantTotals>> {
-    let (owner, assistant) = match scope {
-        TotalsScope::Owner(id) => (Some(id), None),
-        TotalsScope::Assistant(id) => (None, Some(id)),
-    };
     diesel::sql_query(
         "SELECT a.id AS assistant_id, a.name,
                 COALESCE(SUM(r.calls), 0)::bigint       AS calls,
@@ -137,14 +187,12 @@ pub async fn totals(
                 COALESCE(SUM(r.cost_nanos), 0)::bigint  AS cost_nanos,
                 COUNT(r.day)                            AS days_with_data
          FROM assistants a
-         LEFT JOIN day_rollups r ON r.assistant_id = a.id AND r.day BETWEEN $3 AND $4
-         WHERE ($1::bigint IS NULL OR a.owner_id = $1)
-           AND ($2::bigint IS NULL OR a.id = $2)
+         LEFT JOIN day_rollups r ON r.assistant_id = a.id AND r.day BETWEEN $2 AND $3
+         WHERE a.owner_id = $1
          GROUP BY a.id, a.name
          ORDER BY a.id",
     )
-    .bind::<Nullable<BigInt>, _>(owner)
-    .bind::<Nullable<BigInt>, _>(assistant)
+    .bind::<BigInt, _>(owner_id)
     .bind::<Date, _>(range.start())
     .bind::<Date, _>(range.end())
     .load(conn)

@@ -8,7 +8,7 @@ use hub::actors::Registry;
 use hub::daily::avg_call_cost;
 use hub::units::{ms_to_minutes, nanos_to_usd};
 use hub::{DailyRecord, DailyRecordInput, DateRange, RollingWindow, Sample};
-use persistence::queries::reports::{self, AssistantTotals, TotalsScope};
+use persistence::queries::reports::{self, AssistantTotals, DayTotals, SampleFilter};
 use persistence::PgPool;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -165,6 +165,63 @@ impl RangeQuery {
     }
 }
 
+/// A date range and which samples to count.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct MetricsQuery {
+    /// First day, `YYYY-MM-DD` (default: 29 days before `end`).
+    #[param(value_type = Option<String>, format = Date)]
+    pub start: Option<NaiveDate>,
+    /// Last day, inclusive (default: today, UTC).
+    #[param(value_type = Option<String>, format = Date)]
+    pub end: Option<NaiveDate>,
+    /// Only calls with this status: `success` or `error`.
+    pub status: Option<String>,
+    /// Only calls of this model.
+    pub model: Option<String>,
+}
+
+impl MetricsQuery {
+    fn range(&self) -> Result<DateRange, ApiError> {
+        RangeQuery {
+            start: self.start,
+            end: self.end,
+        }
+        .range()
+    }
+
+    fn filter(&self) -> Result<SampleFilter, ApiError> {
+        sample_filter(self.status.as_deref(), self.model.as_deref())
+    }
+}
+
+/// Checks the `status` and `model` filters.
+fn sample_filter(status: Option<&str>, model: Option<&str>) -> Result<SampleFilter, ApiError> {
+    let mut errors = hub::ValidationErrors::default();
+    if let Some(status) = status {
+        if !matches!(status, "success" | "error") {
+            errors.add(
+                "status",
+                format!("{status:?} is neither \"success\" nor \"error\""),
+            );
+        }
+    }
+    if let Some(model) = model {
+        let chars = model.chars().count();
+        if chars == 0 || chars > hub::sample::MAX_LABEL_CHARS {
+            errors.add(
+                "model",
+                format!("must be 1 to {} characters", hub::sample::MAX_LABEL_CHARS),
+            );
+        }
+    }
+    Ok(errors.into_result(SampleFilter {
+        status: status.map(str::to_owned),
+        model: model.map(str::to_owned),
+    })?)
+}
+
 /// Daily metrics over a range.
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
@@ -181,7 +238,7 @@ pub struct DailyMetricsRange {
 /// Daily metrics of one assistant over a date range.
 #[utoipa::path(
     tag = "metrics",
-    params(("id" = i64, Path, description = "Assistant id"), RangeQuery),
+    params(("id" = i64, Path, description = "Assistant id"), MetricsQuery),
     security(("bearer" = [])),
     responses(
         (status = 200, body = DailyMetricsRange),
@@ -194,13 +251,14 @@ pub struct DailyMetricsRange {
 pub async fn daily_metrics(
     user: AuthUser,
     path: web::Path<i64>,
-    query: web::Query<RangeQuery>,
+    query: web::Query<MetricsQuery>,
     pool: web::Data<PgPool>,
 ) -> Result<HttpResponse, ApiError> {
     let range = query.range()?;
     let mut conn = pool.get().await?;
     let assistant = owned_assistant(&mut conn, &user, path.into_inner()).await?;
-    let rows = reports::daily_rollups(&mut conn, assistant.id, range).await?;
+    let rows: Vec<DayTotals> =
+        reports::daily_series(&mut conn, assistant.id, range, &query.filter()?).await?;
     Ok(HttpResponse::Ok().json(DailyMetricsRange {
         assistant_id: assistant.id,
         start: range.start(),
@@ -225,6 +283,10 @@ pub struct RollingQuery {
     /// Last day reported, inclusive (default: today, UTC).
     #[param(value_type = Option<String>, format = Date)]
     pub end: Option<NaiveDate>,
+    /// Only calls with this status: `success` or `error`.
+    pub status: Option<String>,
+    /// Only calls of this model.
+    pub model: Option<String>,
 }
 
 /// One day of a rolling average.
@@ -287,7 +349,8 @@ pub async fn rolling_average(
     .range()?;
     let mut conn = pool.get().await?;
     let assistant = owned_assistant(&mut conn, &user, path.into_inner()).await?;
-    let rows = reports::rolling_sums(&mut conn, assistant.id, range, window).await?;
+    let filter = sample_filter(query.status.as_deref(), query.model.as_deref())?;
+    let rows = reports::rolling_sums(&mut conn, assistant.id, range, window, &filter).await?;
     let points = rows
         .into_iter()
         .map(|r| {
@@ -353,7 +416,7 @@ pub struct DailyAverage {
 /// Totals and daily averages of one assistant.
 #[utoipa::path(
     tag = "metrics",
-    params(("id" = i64, Path, description = "Assistant id"), RangeQuery),
+    params(("id" = i64, Path, description = "Assistant id"), MetricsQuery),
     security(("bearer" = [])),
     responses(
         (status = 200, body = Summary),
@@ -366,17 +429,29 @@ pub struct DailyAverage {
 pub async fn summary(
     user: AuthUser,
     path: web::Path<i64>,
-    query: web::Query<RangeQuery>,
+    query: web::Query<MetricsQuery>,
     pool: web::Data<PgPool>,
 ) -> Result<HttpResponse, ApiError> {
     let range = query.range()?;
     let mut conn = pool.get().await?;
     let assistant = owned_assistant(&mut conn, &user, path.into_inner()).await?;
-    let rows = reports::totals(&mut conn, TotalsScope::Assistant(assistant.id), range).await?;
-    let row = rows
-        .into_iter()
-        .next()
-        .ok_or_else(|| ApiError::NotFound(format!("assistant {} not found", assistant.id)))?;
+    let days = reports::daily_series(&mut conn, assistant.id, range, &query.filter()?).await?;
+    let mut row = AssistantTotals {
+        assistant_id: assistant.id,
+        name: assistant.name,
+        calls: 0,
+        errors: 0,
+        duration_ms: 0,
+        cost_nanos: 0,
+        days_with_data: 0,
+    };
+    for day in days {
+        row.calls += day.calls;
+        row.errors += day.errors;
+        row.duration_ms += day.duration_ms;
+        row.cost_nanos += day.cost_nanos;
+        row.days_with_data += 1;
+    }
     Ok(HttpResponse::Ok().json(Summary::new(row, range)))
 }
 
@@ -411,7 +486,7 @@ pub async fn totals(
 ) -> Result<HttpResponse, ApiError> {
     let range = query.range()?;
     let mut conn = pool.get().await?;
-    let rows = reports::totals(&mut conn, TotalsScope::Owner(user.id), range).await?;
+    let rows = reports::totals(&mut conn, user.id, range).await?;
     Ok(HttpResponse::Ok().json(TotalsPerAssistant {
         start: range.start(),
         end: range.end(),

@@ -275,3 +275,129 @@ async fn the_default_range_is_the_last_30_days() {
             .to_string()
     );
 }
+
+#[actix_web::test]
+async fn series_can_be_filtered_by_status_and_model() {
+    let app = spawn_app().await;
+    let user = app.new_user().await;
+    let assistant = app.new_assistant(&user, "Bot").await;
+    let day_one = "2026-07-01T10:00:00Z";
+    let day_two = "2026-07-03T10:00:00Z";
+    let events = json!([
+        {"ts": day_one, "model": "gpt-4o", "statusCode": 200, "cost": 1.0},
+        {"ts": day_one, "model": "gpt-4o", "statusCode": 500, "cost": 2.0},
+        {"ts": day_one, "model": "gpt-4o-mini", "statusCode": 200, "cost": 4.0},
+        {"ts": day_two, "model": "gpt-4o-mini", "status": "error", "cost": 8.0},
+    ]);
+    let response = app
+        .post(
+            &format!("/api/v1/assistants/{assistant}/events"),
+            Some(&user.token),
+            &events,
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    // A daily record has no model or status: it counts only when nothing is filtered.
+    let daily = app
+        .post_daily(
+            &user,
+            assistant,
+            &json!({"date": "2026-07-01", "callCount": 10, "totalMinutes": 1.0, "totalCost": 16.0}),
+        )
+        .await;
+    assert_eq!(daily.status(), StatusCode::CREATED);
+
+    let range = "start=2026-07-01&end=2026-07-03";
+    let calls_per_day = |body: &Value| -> Vec<(String, i64, f64)> {
+        body["metrics"]
+            .as_array()
+            .map(|days| {
+                days.iter()
+                    .map(|d| {
+                        (
+                            d["date"].as_str().unwrap_or_default().to_owned(),
+                            d["callCount"].as_i64().unwrap_or(-1),
+                            d["totalCost"].as_f64().unwrap_or(-1.0),
+                        )
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let all = metrics_of(&app, &user, assistant, range).await;
+    assert_eq!(
+        calls_per_day(&all),
+        vec![
+            ("2026-07-01".into(), 13, 23.0),
+            ("2026-07-03".into(), 1, 8.0)
+        ]
+    );
+    let errors = metrics_of(&app, &user, assistant, &format!("{range}&status=error")).await;
+    assert_eq!(
+        calls_per_day(&errors),
+        vec![("2026-07-01".into(), 1, 2.0), ("2026-07-03".into(), 1, 8.0)]
+    );
+    let mini = metrics_of(
+        &app,
+        &user,
+        assistant,
+        &format!("{range}&model=gpt-4o-mini"),
+    )
+    .await;
+    assert_eq!(
+        calls_per_day(&mini),
+        vec![("2026-07-01".into(), 1, 4.0), ("2026-07-03".into(), 1, 8.0)]
+    );
+    let both = metrics_of(
+        &app,
+        &user,
+        assistant,
+        &format!("{range}&model=gpt-4o&status=success"),
+    )
+    .await;
+    assert_eq!(calls_per_day(&both), vec![("2026-07-01".into(), 1, 1.0)]);
+
+    let summary = json_of(
+        app.get(
+            &format!("/api/v1/assistants/{assistant}/metrics/summary?{range}&status=error"),
+            Some(&user.token),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(summary["totals"]["callCount"], 2);
+    assert_eq!(summary["totals"]["totalCost"], 10.0);
+    assert_eq!(summary["daysWithData"], 2);
+
+    let rolling = json_of(
+        app.get(
+            &format!("/api/v1/assistants/{assistant}/metrics/rolling-avg?days=3&{range}&model=gpt-4o-mini"),
+            Some(&user.token),
+        )
+        .await,
+    )
+    .await;
+    let averages: Vec<f64> = rolling["points"]
+        .as_array()
+        .map(|p| {
+            p.iter()
+                .filter_map(|x| x["avgCallCount"].as_f64())
+                .collect()
+        })
+        .unwrap_or_default();
+    assert_eq!(averages.len(), 3);
+    assert!(
+        close(averages[0], 1.0 / 3.0)
+            && close(averages[1], 1.0 / 3.0)
+            && close(averages[2], 2.0 / 3.0),
+        "{averages:?}"
+    );
+
+    let bad = app
+        .get(
+            &format!("/api/v1/assistants/{assistant}/metrics?status=maybe"),
+            Some(&user.token),
+        )
+        .await;
+    assert_eq!(bad.status(), StatusCode::BAD_REQUEST);
+}
