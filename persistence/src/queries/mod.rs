@@ -5,4 +5,5 @@ pub mod assistants;
 pub mod health;
 pub mod ingest_keys;
 pub mod reports;
+pub mod runs;
 pub mod users;

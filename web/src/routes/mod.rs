@@ -8,6 +8,7 @@ pub mod health;
 pub mod keys;
 pub mod metrics;
 pub mod openapi;
+pub mod runs;
 pub mod stats;
 
 use actix_web::error::{JsonPayloadError, PathError, QueryPayloadError};
@@ -40,6 +41,7 @@ pub fn configure(
                 .configure(events::configure)
                 .configure(keys::configure)
                 .configure(stats::configure)
+                .configure(runs::configure)
                 .configure(crate::ws::configure)
                 .configure(openapi::configure)
                 .default_service(web::to(not_found)),

@@ -4,7 +4,7 @@ use actix_web::{get, web, HttpResponse};
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::{accounts, assistants, events, health, keys, metrics, stats};
+use super::{accounts, assistants, events, health, keys, metrics, runs, stats};
 use crate::error::{Problem, ProblemField};
 
 /// The whole API description: probes at the root, everything else nested under `/api/v1`.
@@ -25,6 +25,7 @@ use crate::error::{Problem, ProblemField};
         (name = "events", description = "Per-call usage ingestion (see docs/streaming.md)"),
         (name = "events", description = "Per-call usage ingestion (see docs/streaming.md)"),
         (name = "keys", description = "Ingestion API keys for machine clients (`X-Api-Key`)"),
+        (name = "runs", description = "Individual calls: list, models, CSV/JSON export"),
         (name = "live", description = "WebSockets: live statistics (see docs/streaming.md)"),
         (name = "health", description = "Liveness, readiness and this document"),
     )
@@ -46,6 +47,9 @@ pub struct ApiDoc;
     metrics::totals,
     events::post_events,
     stats::stats,
+    runs::list_runs,
+    runs::list_models,
+    runs::export,
     keys::create_key,
     keys::list_keys,
     keys::revoke_key,

@@ -13,6 +13,7 @@ mod metrics;
 mod migrations;
 mod openapi;
 mod proxy;
+mod runs;
 mod seed;
 mod shutdown;
 mod validation;
