@@ -158,6 +158,8 @@ impl AssistantActor {
             ctx.run_later(wait, |act, ctx| {
                 act.announce_scheduled = false;
                 act.announce(ctx);
+                // A drain may be waiting for this scheduled announcement to settle.
+                act.finish_drain_if_done(ctx);
             });
         }
     }
@@ -302,5 +304,231 @@ impl Handler<Drain> for AssistantActor {
         Box::pin(async move {
             let _ = finished.await;
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Mutex;
+    use std::time::Duration;
+
+    use async_trait::async_trait;
+    use chrono::{DateTime, Utc};
+
+    use super::*;
+    use crate::actors::messages::{Live, Subscribe};
+    use crate::live::LiveEvent;
+    use crate::store::StoreError;
+    use crate::{SampleKind, Stats};
+
+    /// Samples kept in memory; client ids deduplicated like the real store.
+    #[derive(Default)]
+    struct MemoryStore {
+        samples: Mutex<Vec<Sample>>,
+        fail: Mutex<bool>,
+    }
+
+    #[async_trait]
+    impl SampleStore for MemoryStore {
+        async fn write_batch(&self, _: i64, samples: &[Sample]) -> Result<Vec<bool>, StoreError> {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+            if *self.fail.lock().map_err(|e| StoreError(e.to_string()))? {
+                return Err(StoreError("down".into()));
+            }
+            let mut stored = self.samples.lock().map_err(|e| StoreError(e.to_string()))?;
+            let mut flags = Vec::new();
+            for sample in samples {
+                let seen = sample.client_id.is_some()
+                    && stored.iter().any(|s| s.client_id == sample.client_id);
+                if !seen {
+                    stored.push(sample.clone());
+                }
+                flags.push(!seen);
+            }
+            Ok(flags)
+        }
+
+        async fn stats(&self, _: i64, _: DateTime<Utc>) -> Result<Stats, StoreError> {
+            let stored = self.samples.lock().map_err(|e| StoreError(e.to_string()))?;
+            let mut stats = Stats::default();
+            for sample in stored.iter() {
+                stats.today.add_sample(sample);
+            }
+            Ok(stats)
+        }
+    }
+
+    fn call(client_id: Option<&str>) -> Sample {
+        Sample {
+            ts: Utc::now(),
+            kind: SampleKind::Call,
+            calls: 1,
+            errors: 0,
+            duration_ms: 1_000,
+            cost_nanos: 5,
+            tokens_in: 1,
+            tokens_out: 1,
+            model: None,
+            status: None,
+            status_code: None,
+            latency_ms: None,
+            country: None,
+            domain: None,
+            metadata: None,
+            client_id: client_id.map(str::to_owned),
+        }
+    }
+
+    /// Collects what a subscriber receives.
+    struct Collector(std::sync::Arc<Mutex<Vec<LiveEvent>>>);
+
+    impl Actor for Collector {
+        type Context = Context<Self>;
+    }
+
+    impl Handler<Live> for Collector {
+        type Result = ();
+        fn handle(&mut self, msg: Live, _: &mut Self::Context) {
+            if let Ok(mut seen) = self.0.lock() {
+                seen.push(msg.event);
+            }
+        }
+    }
+
+    fn start(store: Arc<MemoryStore>, config: HubConfig) -> (Addr<AssistantActor>, Addr<LiveHub>) {
+        let live = LiveHub::new(store.clone(), None, config.history).start();
+        let actor = AssistantActor::new(1, config, store, None, live.clone(), None).start();
+        (actor, live)
+    }
+
+    fn config() -> HubConfig {
+        HubConfig {
+            coalesce: Duration::from_millis(200),
+            ..HubConfig::default()
+        }
+    }
+
+    #[actix_rt::test]
+    async fn concurrent_requests_are_acknowledged_after_they_are_stored() {
+        let store = Arc::new(MemoryStore::default());
+        let (actor, _) = start(store.clone(), config());
+        let requests = (0..5).map(|i| {
+            actor.send(Ingest {
+                assistant_id: 1,
+                samples: vec![call(Some(&format!("c{i}"))), call(None)],
+            })
+        });
+        let acks = futures_util::future::join_all(requests).await;
+        for ack in acks {
+            assert_eq!(
+                ack.ok().and_then(Result::ok),
+                Some(Ack {
+                    accepted: 2,
+                    duplicates: 0
+                })
+            );
+        }
+        assert_eq!(store.samples.lock().map(|s| s.len()).unwrap_or(0), 10);
+        let retry = actor
+            .send(Ingest {
+                assistant_id: 1,
+                samples: vec![call(Some("c0"))],
+            })
+            .await
+            .ok()
+            .and_then(Result::ok);
+        assert_eq!(
+            retry,
+            Some(Ack {
+                accepted: 0,
+                duplicates: 1
+            })
+        );
+    }
+
+    #[actix_rt::test]
+    async fn a_full_buffer_refuses_and_a_failed_write_is_not_acknowledged() {
+        let store = Arc::new(MemoryStore::default());
+        let (actor, _) = start(
+            store.clone(),
+            HubConfig {
+                buffer_capacity: 3,
+                ..config()
+            },
+        );
+        let too_many = actor
+            .send(Ingest {
+                assistant_id: 1,
+                samples: vec![call(None); 4],
+            })
+            .await
+            .ok();
+        assert_eq!(
+            too_many,
+            Some(Err(IngestError::Busy {
+                retry_after_secs: 1
+            }))
+        );
+        if let Ok(mut fail) = store.fail.lock() {
+            *fail = true;
+        }
+        let failed = actor
+            .send(Ingest {
+                assistant_id: 1,
+                samples: vec![call(None)],
+            })
+            .await
+            .ok();
+        assert_eq!(failed, Some(Err(IngestError::Unavailable)));
+        assert_eq!(store.samples.lock().map(|s| s.len()).unwrap_or(9), 0);
+    }
+
+    #[actix_rt::test]
+    async fn deltas_are_coalesced_numbered_and_a_drain_waits_for_the_last_one() {
+        let store = Arc::new(MemoryStore::default());
+        let (actor, live) = start(store.clone(), config());
+        let seen = std::sync::Arc::new(Mutex::new(Vec::new()));
+        let collector = Collector(seen.clone()).start();
+        live.send(Subscribe {
+            session_id: 1,
+            subscriber: collector.recipient(),
+            assistant_id: 1,
+            since: None,
+        })
+        .await
+        .ok();
+        for _ in 0..5 {
+            let _ = actor
+                .send(Ingest {
+                    assistant_id: 1,
+                    samples: vec![call(None)],
+                })
+                .await;
+        }
+        // The first batch is announced at once; the next four wait for the coalescing interval,
+        // and the drain must not finish before they are announced.
+        let drained = tokio::time::timeout(Duration::from_secs(3), actor.send(Drain)).await;
+        assert!(drained.is_ok(), "drain hung");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        let events = seen.lock().map(|s| s.clone()).unwrap_or_default();
+        let deltas: Vec<(u64, i64, i64)> = events
+            .iter()
+            .filter_map(|e| match e {
+                LiveEvent::Delta(d) => Some((
+                    d.seq,
+                    Totals::from(d.added).calls,
+                    Stats::from(d.stats).today.calls,
+                )),
+                LiveEvent::Snapshot { .. } => None,
+            })
+            .collect();
+        assert!(
+            deltas.len() >= 2 && deltas.len() < 5,
+            "coalesced: {deltas:?}"
+        );
+        let seqs: Vec<u64> = deltas.iter().map(|d| d.0).collect();
+        assert_eq!(seqs, (1..=deltas.len() as u64).collect::<Vec<_>>());
+        assert_eq!(deltas.iter().map(|d| d.1).sum::<i64>(), 5);
+        assert_eq!(deltas.last().map(|d| d.2), Some(5));
     }
 }
