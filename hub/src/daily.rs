@@ -84,7 +84,7 @@ impl DailyRecord {
             check_average(&mut errors, avg, &input);
         }
         if let Some(client_id) = &input.client_id {
-            check_client_id(&mut errors, client_id);
+            errors.check_text("clientId", client_id, MAX_CLIENT_ID_CHARS);
         }
         errors.into_result(())?;
         Ok(Self {
@@ -144,18 +144,6 @@ fn check_average(errors: &mut ValidationErrors, avg: f64, input: &DailyRecordInp
                  derived value, or round it to whole cents"
             ),
         );
-    }
-}
-
-fn check_client_id(errors: &mut ValidationErrors, client_id: &str) {
-    let chars = client_id.chars().count();
-    if chars == 0 || chars > MAX_CLIENT_ID_CHARS {
-        errors.add(
-            "clientId",
-            format!("must be 1 to {MAX_CLIENT_ID_CHARS} characters"),
-        );
-    } else if client_id.chars().any(char::is_control) {
-        errors.add("clientId", "must not contain control characters");
     }
 }
 

@@ -2,7 +2,7 @@
 //! [`Sample`] in storage units; everything downstream (buffers, batches, rollups, live totals)
 //! handles only samples.
 
-use chrono::{DateTime, Duration, NaiveDate, Utc};
+use chrono::{DateTime, Duration, Utc};
 
 use crate::daily::{DailyRecord, EARLIEST_DAY, MAX_CLIENT_ID_CHARS};
 use crate::units::{self, MAX_SAMPLE_COST_USD};
@@ -176,13 +176,11 @@ fn validate_event(
         None => None,
     };
     let status = match input.status.as_deref() {
-        Some(s @ ("success" | "error")) => s.to_owned(),
-        Some(other) => {
-            fail(
-                "status",
-                format!("{other:?} is neither \"success\" nor \"error\""),
-            );
-            String::new()
+        Some(status) => {
+            if let Some(message) = status_error(status) {
+                fail("status", message);
+            }
+            status.to_owned()
         }
         None if status_code.is_some_and(|c| c >= 400) => "error".to_owned(),
         None => "success".to_owned(),
@@ -210,19 +208,6 @@ fn validate_event(
             format!("must be between 0 and {MAX_SAMPLE_COST_USD}"),
         );
     }
-    let label = |field: &str, value: &Option<String>, fail: &mut dyn FnMut(&str, String)| {
-        if let Some(v) = value {
-            let chars = v.chars().count();
-            if chars == 0 || chars > MAX_LABEL_CHARS || v.chars().any(char::is_control) {
-                fail(
-                    field,
-                    format!("must be 1 to {MAX_LABEL_CHARS} characters without control characters"),
-                );
-            }
-        }
-    };
-    label("model", &input.model, &mut fail);
-    label("domain", &input.domain, &mut fail);
     if let Some(country) = &input.country {
         if country.len() != 2 || !country.chars().all(|c| c.is_ascii_alphabetic()) {
             fail("country", "must be a two-letter country code".to_owned());
@@ -238,13 +223,13 @@ fn validate_event(
             );
         }
     }
-    if let Some(client_id) = &input.client_id {
-        let chars = client_id.chars().count();
-        if chars == 0 || chars > MAX_CLIENT_ID_CHARS || client_id.chars().any(char::is_control) {
-            fail(
-                "clientId",
-                format!("must be 1 to {MAX_CLIENT_ID_CHARS} characters without control characters"),
-            );
+    for (field, value, max) in [
+        ("model", &input.model, MAX_LABEL_CHARS),
+        ("domain", &input.domain, MAX_LABEL_CHARS),
+        ("clientId", &input.client_id, MAX_CLIENT_ID_CHARS),
+    ] {
+        if let Some(value) = value {
+            errors.check_text(&format!("{prefix}{field}"), value, max);
         }
     }
     if errors.errors().len() > before {
@@ -270,9 +255,10 @@ fn validate_event(
     })
 }
 
-/// The UTC day of a timestamp.
-pub fn day_of(ts: DateTime<Utc>) -> NaiveDate {
-    ts.date_naive()
+/// Why `status` is not one a call may have (`success` or `error`); `None` when it is.
+pub fn status_error(status: &str) -> Option<String> {
+    (!matches!(status, "success" | "error"))
+        .then(|| format!("{status:?} is neither \"success\" nor \"error\""))
 }
 
 #[cfg(test)]

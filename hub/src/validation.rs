@@ -33,6 +33,18 @@ impl ValidationErrors {
         errors
     }
 
+    /// Records that `field` is invalid unless `value` has 1 to `max_chars` characters and no
+    /// control characters: the one rule for names, labels and client ids.
+    pub fn check_text(&mut self, field: &str, value: &str, max_chars: usize) {
+        let chars = value.chars().count();
+        if chars == 0 || chars > max_chars || value.chars().any(char::is_control) {
+            self.add(
+                field,
+                format!("must be 1 to {max_chars} characters without control characters"),
+            );
+        }
+    }
+
     /// The recorded failures, in the order they were found.
     pub fn errors(&self) -> &[FieldError] {
         &self.errors

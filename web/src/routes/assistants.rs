@@ -84,8 +84,8 @@ pub async fn create_assistant(
     let name = body.name.trim();
     let model_type = body.model_type.trim();
     let mut errors = ValidationErrors::default();
-    check_label(&mut errors, "name", name);
-    check_label(&mut errors, "modelType", model_type);
+    errors.check_text("name", name, MAX_NAME_CHARS);
+    errors.check_text("modelType", model_type, MAX_NAME_CHARS);
     errors.into_result(())?;
     let mut conn = pool.get().await?;
     if persistence::queries::users::find(&mut conn, owner_id)
@@ -155,13 +155,4 @@ pub async fn get_assistant(
     let mut conn = pool.get().await?;
     let assistant = owned_assistant(&mut conn, &user, path.into_inner()).await?;
     Ok(HttpResponse::Ok().json(AssistantResponse::from(assistant)))
-}
-
-fn check_label(errors: &mut ValidationErrors, field: &str, value: &str) {
-    let chars = value.chars().count();
-    if chars == 0 || chars > MAX_NAME_CHARS {
-        errors.add(field, format!("must be 1 to {MAX_NAME_CHARS} characters"));
-    } else if value.chars().any(char::is_control) {
-        errors.add(field, "must not contain control characters");
-    }
 }

@@ -86,10 +86,9 @@ pub async fn create_key(
     body: web::Json<CreateKey>,
 ) -> Result<HttpResponse, ApiError> {
     let name = body.name.trim();
-    let chars = name.chars().count();
-    if chars == 0 || chars > 100 || name.chars().any(char::is_control) {
-        return Err(ValidationErrors::single("name", "must be 1 to 100 characters").into());
-    }
+    let mut errors = ValidationErrors::default();
+    errors.check_text("name", name, crate::routes::assistants::MAX_NAME_CHARS);
+    errors.into_result(())?;
     let mut conn = pool.get().await?;
     let assistant = owned_assistant(&mut conn, &user, path.into_inner()).await?;
     let key = generate();

@@ -199,22 +199,11 @@ impl MetricsQuery {
 /// Checks the `status` and `model` filters.
 fn sample_filter(status: Option<&str>, model: Option<&str>) -> Result<SampleFilter, ApiError> {
     let mut errors = hub::ValidationErrors::default();
-    if let Some(status) = status {
-        if !matches!(status, "success" | "error") {
-            errors.add(
-                "status",
-                format!("{status:?} is neither \"success\" nor \"error\""),
-            );
-        }
+    if let Some(message) = status.and_then(hub::sample::status_error) {
+        errors.add("status", message);
     }
     if let Some(model) = model {
-        let chars = model.chars().count();
-        if chars == 0 || chars > hub::sample::MAX_LABEL_CHARS {
-            errors.add(
-                "model",
-                format!("must be 1 to {} characters", hub::sample::MAX_LABEL_CHARS),
-            );
-        }
+        errors.check_text("model", model, hub::sample::MAX_LABEL_CHARS);
     }
     Ok(errors.into_result(SampleFilter {
         status: status.map(str::to_owned),

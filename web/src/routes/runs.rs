@@ -57,15 +57,14 @@ impl RunsQuery {
         if let Some(assistant) = self.assistant {
             owners.check(pool, user, assistant).await?;
         }
-        if let Some(status) = &self.status {
-            if !matches!(status.as_str(), "success" | "error") {
-                return Err(hub::ValidationErrors::single(
-                    "status",
-                    format!("{status:?} is neither \"success\" nor \"error\""),
-                )
-                .into());
-            }
+        let mut errors = hub::ValidationErrors::default();
+        if let Some(message) = self.status.as_deref().and_then(hub::sample::status_error) {
+            errors.add("status", message);
         }
+        if let Some(model) = &self.model {
+            errors.check_text("model", model, hub::sample::MAX_LABEL_CHARS);
+        }
+        errors.into_result(())?;
         if let (Some(start), Some(end)) = (self.start, self.end) {
             hub::DateRange::new(start, end)?;
         }
