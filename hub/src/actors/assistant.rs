@@ -96,40 +96,62 @@ impl AssistantActor {
                 batch.push(waiting);
             }
         }
-        let samples: Vec<Sample> = batch
-            .iter()
-            .flat_map(|w| w.samples.iter().cloned())
-            .collect();
+        // Move (not copy) the samples into one batch; they come back with the result so the
+        // acknowledgement can count what was stored.
+        let mut samples = Vec::with_capacity(rows);
+        let mut counts = Vec::with_capacity(batch.len());
+        for waiting in &mut batch {
+            counts.push(waiting.samples.len());
+            samples.append(&mut waiting.samples);
+        }
         self.writing = true;
         let store = Arc::clone(&self.store);
         let assistant_id = self.assistant_id;
-        let write = async move { store.write_batch(assistant_id, &samples).await };
-        ctx.spawn(write.into_actor(self).map(move |result, act, ctx| {
-            act.writing = false;
-            act.buffered = act.buffered.saturating_sub(rows);
-            act.last_activity = Instant::now();
-            match result {
-                Ok(stored) => act.acknowledge(batch, &stored, ctx),
-                Err(error) => {
-                    tracing::warn!(assistant_id, %error, rows, "batch not stored; clients will retry");
-                    for waiting in batch {
-                        let _ = waiting.reply.send(Err(IngestError::Unavailable));
+        let write = async move {
+            let result = store.write_batch(assistant_id, &samples).await;
+            (samples, result)
+        };
+        ctx.spawn(
+            write
+                .into_actor(self)
+                .map(move |(samples, result), act, ctx| {
+                    act.writing = false;
+                    act.buffered = act.buffered.saturating_sub(rows);
+                    act.last_activity = Instant::now();
+                    match result {
+                        Ok(stored) => act.acknowledge(batch, &counts, &samples, &stored, ctx),
+                        Err(error) => {
+                            tracing::warn!(assistant_id, %error, rows, "batch not stored; clients will retry");
+                            for waiting in batch {
+                                let _ = waiting.reply.send(Err(IngestError::Unavailable));
+                            }
+                        }
                     }
-                }
-            }
-            act.write_next(ctx);
-        }));
+                    act.write_next(ctx);
+                }),
+        );
     }
 
-    fn acknowledge(&mut self, batch: Vec<Waiting>, stored: &[bool], ctx: &mut Context<Self>) {
-        let mut flags = stored.iter().copied();
-        for waiting in batch {
+    /// Answers each request of a committed batch: `counts[i]` of `samples` are request `i`'s,
+    /// `stored` says which were new.
+    fn acknowledge(
+        &mut self,
+        batch: Vec<Waiting>,
+        counts: &[usize],
+        samples: &[Sample],
+        stored: &[bool],
+        ctx: &mut Context<Self>,
+    ) {
+        // A store that reports fewer flags than samples has not stored the rest.
+        let flags = stored.iter().copied().chain(std::iter::repeat(false));
+        let mut outcomes = samples.iter().zip(flags);
+        for (waiting, &count) in batch.into_iter().zip(counts) {
             let mut ack = Ack {
                 accepted: 0,
                 duplicates: 0,
             };
-            for sample in &waiting.samples {
-                if flags.next().unwrap_or(false) {
+            for (sample, new) in outcomes.by_ref().take(count) {
+                if new {
                     ack.accepted += 1;
                     self.unannounced.add_sample(sample);
                 } else {
