@@ -23,9 +23,6 @@ pub enum PersistenceError {
     /// Redis did not answer or answered with an error.
     #[error("cache unavailable")]
     Cache(#[from] redis::RedisError),
-    /// Redis did not answer within its time limit.
-    #[error("cache timed out")]
-    CacheTimeout,
 }
 
 impl PersistenceError {

@@ -15,9 +15,6 @@ pub type PgPool = Pool<AsyncPgConnection>;
 
 pub use diesel_async::pooled_connection::deadpool::PoolError;
 
-/// A connection checked out of the pool; derefs to `AsyncPgConnection`.
-pub type PooledConnection = diesel_async::pooled_connection::deadpool::Object<AsyncPgConnection>;
-
 /// How the pool connects and how long callers wait.
 #[derive(Debug, Clone)]
 pub struct PoolSettings {

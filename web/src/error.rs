@@ -3,12 +3,11 @@
 //! Client errors say exactly what is wrong. Server errors (500, 503) log the whole cause chain
 //! and send only a generic message: internals never leak to clients.
 
-use std::fmt::Write as _;
-
 use actix_web::http::{header, StatusCode};
 use actix_web::{HttpResponse, ResponseError};
 use hub::actors::messages::IngestError;
 use hub::{FieldError, ValidationErrors};
+use persistence::error::error_text;
 use persistence::PersistenceError;
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -157,7 +156,7 @@ impl ResponseError for ApiError {
     fn error_response(&self) -> HttpResponse {
         let status = self.status_code();
         if status.is_server_error() {
-            tracing::error!(error = %error_chain(self), "request failed");
+            tracing::error!(error = %error_text(self), "request failed");
         }
         let detail = match self {
             Self::Validation(errors) => format!("invalid input: {errors}"),
@@ -191,15 +190,4 @@ impl ResponseError for ApiError {
         }
         response.json(problem)
     }
-}
-
-/// `error: cause: cause ...`, for logs.
-pub fn error_chain(error: &dyn std::error::Error) -> String {
-    let mut text = error.to_string();
-    let mut source = error.source();
-    while let Some(cause) = source {
-        let _ = write!(text, ": {cause}");
-        source = cause.source();
-    }
-    text
 }

@@ -4,8 +4,8 @@ use std::process::ExitCode;
 
 use chrono::Utc;
 use clap::{Parser, Subcommand};
+use persistence::error::error_text;
 use secrecy::ExposeSecret;
-use web::error::error_chain;
 use web::settings::Settings;
 use web::startup::Application;
 
@@ -44,8 +44,8 @@ async fn main() -> ExitCode {
     match run(cli.command).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
-            tracing::error!("{}", error_chain(error.as_ref()));
-            eprintln!("metrics-hub: {}", error_chain(error.as_ref()));
+            tracing::error!("{}", error_text(error.as_ref()));
+            eprintln!("metrics-hub: {}", error_text(error.as_ref()));
             ExitCode::FAILURE
         }
     }

@@ -10,7 +10,7 @@ use actix_web::{web, App, HttpServer};
 use persistence::cache::Cache;
 use persistence::live_bus::{self, RedisLiveBus};
 use persistence::pool::build_pool;
-use persistence::{PgPool, PgStore};
+use persistence::PgStore;
 use std::sync::Arc;
 
 use actix::{Actor, Addr};
@@ -41,7 +41,6 @@ pub enum StartupError {
 pub struct Application {
     port: u16,
     server: Server,
-    pool: PgPool,
     registry: Addr<Registry>,
 }
 
@@ -129,7 +128,6 @@ impl Application {
         Ok(Self {
             port,
             server,
-            pool,
             registry,
         })
     }
@@ -137,11 +135,6 @@ impl Application {
     /// The port actually bound.
     pub fn port(&self) -> u16 {
         self.port
-    }
-
-    /// The connection pool the server uses.
-    pub fn pool(&self) -> &PgPool {
-        &self.pool
     }
 
     /// Serves until the server is stopped. SIGINT/SIGTERM stop it gracefully: requests in

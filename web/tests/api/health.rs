@@ -3,15 +3,9 @@
 use reqwest::StatusCode;
 use secrecy::SecretString;
 
-use crate::helpers::{assert_problem, json_of, spawn_app, spawn_with, test_settings, TestDatabase};
-
-/// A loopback port nothing listens on.
-fn closed_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .unwrap_or(1)
-}
+use crate::helpers::{
+    assert_problem, free_port, json_of, spawn_app, spawn_with, test_settings, TestDatabase,
+};
 
 #[actix_web::test]
 async fn healthz_and_readyz_answer() {
@@ -31,7 +25,7 @@ async fn healthz_and_readyz_answer() {
 async fn redis_down_is_reported_but_not_fatal() {
     let database = TestDatabase::migrated().await;
     let mut settings = test_settings(&database);
-    settings.redis.url = SecretString::from(format!("redis://127.0.0.1:{}", closed_port()));
+    settings.redis.url = SecretString::from(format!("redis://127.0.0.1:{}", free_port()));
     let app = spawn_with(database, settings).await;
     let ready = app.get("/readyz", None).await;
     assert_eq!(ready.status(), StatusCode::OK);
@@ -47,7 +41,7 @@ async fn postgres_down_means_not_ready_and_503_with_retry_after() {
     let mut settings = test_settings(&database);
     settings.database.url = SecretString::from(format!(
         "postgres://metrics_hub:metrics_hub@127.0.0.1:{}/nothing",
-        closed_port()
+        free_port()
     ));
     settings.database.connect_timeout_ms = 500;
     settings.database.acquire_timeout_ms = 500;

@@ -326,10 +326,7 @@ async fn stats_come_from_the_cache_the_actors_keep_and_fall_back_to_postgres() {
 async fn without_redis_live_updates_still_reach_local_subscribers() {
     let database = TestDatabase::migrated().await;
     let mut settings = test_settings(&database);
-    let closed = std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .unwrap_or(1);
+    let closed = crate::helpers::free_port();
     settings.redis.url = secrecy::SecretString::from(format!("redis://127.0.0.1:{closed}"));
     let app = spawn_with(database, settings).await;
     let user = app.new_user().await;
