@@ -8,8 +8,12 @@
 //! written once and shared by the web layer, the persistence layer and the tests.
 
 pub mod actors;
+pub mod analytics;
+pub mod budget;
 pub mod daily;
+pub mod latency;
 pub mod live;
+pub mod pricing;
 pub mod range;
 pub mod sample;
 pub mod store;

@@ -4,6 +4,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::budget::BudgetAlert;
 use crate::{Stats, Totals};
 
 /// What changed for one assistant, and its state afterwards.
@@ -18,6 +19,12 @@ pub struct Delta {
     pub added: TotalsWire,
     /// The assistant's statistics after them.
     pub stats: StatsWire,
+    /// Budgets exceeded by these samples (each alerted once per period).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub alerts: Vec<BudgetAlert>,
+    /// A budget covering the assistant is spent for its current period.
+    #[serde(default)]
+    pub over_budget: bool,
 }
 
 /// [`Totals`] as carried between nodes (storage units).

@@ -44,6 +44,9 @@ pub struct Sample {
     pub domain: Option<String>,
     pub metadata: Option<serde_json::Value>,
     pub client_id: Option<String>,
+    /// The client sent tokens and a model but no cost: price it from the model price table
+    /// before storing (see [`crate::pricing`]).
+    pub needs_price: bool,
 }
 
 impl Sample {
@@ -70,6 +73,7 @@ impl Sample {
             domain: None,
             metadata: None,
             client_id: record.client_id,
+            needs_price: false,
         }
     }
 }
@@ -235,6 +239,7 @@ fn validate_event(
     if errors.errors().len() > before {
         return None;
     }
+    let needs_price = input.cost.is_none() && input.model.is_some() && tokens_in + tokens_out > 0;
     Some(Sample {
         ts,
         kind: SampleKind::Call,
@@ -252,6 +257,7 @@ fn validate_event(
         domain: input.domain,
         metadata: input.metadata,
         client_id: input.client_id,
+        needs_price,
     })
 }
 

@@ -4,6 +4,7 @@
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
+use crate::budget::BudgetCheck;
 use crate::live::Delta;
 use crate::{Sample, Stats};
 
@@ -18,11 +19,20 @@ pub trait SampleStore: Send + Sync + 'static {
     /// Stores a batch of one assistant's samples in one transaction, with their rollups.
     /// Returns, per sample, whether it was stored (`false`: its client id was seen before,
     /// earlier in the batch or in an earlier batch). When this returns, the batch is durable.
+    /// Samples that ask for a price (see [`Sample::needs_price`]) are priced in place.
     async fn write_batch(
         &self,
         assistant_id: i64,
-        samples: &[Sample],
+        samples: &mut [Sample],
     ) -> Result<Vec<bool>, StoreError>;
+
+    /// Checks the budgets covering the assistant against their spend as of `now`; records and
+    /// returns the alerts of budgets exceeded for the first time in their current period.
+    async fn check_budgets(
+        &self,
+        assistant_id: i64,
+        now: DateTime<Utc>,
+    ) -> Result<BudgetCheck, StoreError>;
 
     /// The assistant's live statistics as of `now`, from the durable rollups.
     async fn stats(&self, assistant_id: i64, now: DateTime<Utc>) -> Result<Stats, StoreError>;

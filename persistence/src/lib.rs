@@ -6,11 +6,13 @@
 //! - [`pool`] builds the one connection pool, [`migrations`] applies the embedded migrations,
 //!   [`cache`] wraps Redis.
 
+pub mod breakdown_rollups;
 pub mod cache;
 pub mod error;
 pub mod live_bus;
 pub mod migrations;
 pub mod models;
+pub mod payload_cache;
 pub mod pool;
 pub mod queries;
 pub mod sample_store;

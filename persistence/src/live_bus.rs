@@ -43,6 +43,11 @@ impl RedisLiveBus {
         self.cache.key("live")
     }
 
+    /// The key of the assistant's live sequence number (the payload cache reads it too).
+    pub(crate) fn seq_key(cache: &Cache, assistant_id: i64) -> String {
+        cache.key(&format!("live:seq:{assistant_id}"))
+    }
+
     fn latest_key(&self, assistant_id: i64) -> String {
         self.cache.key(&format!("live:latest:{assistant_id}"))
     }
@@ -53,7 +58,7 @@ impl LiveBus for RedisLiveBus {
     async fn publish(&self, delta: &Delta) -> Result<u64, StoreError> {
         let payload = serde_json::to_string(delta).map_err(|e| StoreError(e.to_string()))?;
         let mut conn = self.cache.connection();
-        let seq_key = self.cache.key(&format!("live:seq:{}", delta.assistant_id));
+        let seq_key = Self::seq_key(&self.cache, delta.assistant_id);
         let mut invocation = self.script.key(seq_key);
         invocation
             .key(self.channel())

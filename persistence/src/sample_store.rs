@@ -1,9 +1,10 @@
 //! [`PgStore`]: the hub's `SampleStore` on PostgreSQL. A batch is one transaction: claim the
 //! client ids (dropping retries), insert the samples with one `INSERT ... SELECT FROM unnest(...)`
 //! (one statement and 16 array parameters whatever the batch size, close to COPY speed), and
-//! add the batch's minute, hour and day totals with additive upserts.
+//! add the batch's minute, hour and day totals with additive upserts. Calls that reported tokens
+//! but no cost are priced from `model_prices` first, inside the same transaction.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::time::Duration;
 
 use async_trait::async_trait;
@@ -12,12 +13,15 @@ use diesel::sql_types::{
     Array, BigInt, Date, Integer, Jsonb, Nullable, SmallInt, Text, Timestamptz,
 };
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
+use hub::budget::BudgetCheck;
+use hub::pricing::apply_prices;
 use hub::store::{SampleStore, StoreError};
 use hub::{Sample, SampleKind, Stats, Totals};
 
+use crate::breakdown_rollups;
 use crate::error::error_text;
 use crate::pool::PgPool;
-use crate::queries::reports;
+use crate::queries::{budgets, prices, reports};
 
 /// Minute and hour bucket widths kept in `time_rollups`.
 const WIDTHS: [i32; 2] = [60, 3600];
@@ -51,7 +55,7 @@ impl SampleStore for PgStore {
     async fn write_batch(
         &self,
         assistant_id: i64,
-        samples: &[Sample],
+        samples: &mut [Sample],
     ) -> Result<Vec<bool>, StoreError> {
         self.bounded(async {
             let mut conn = self
@@ -60,6 +64,24 @@ impl SampleStore for PgStore {
                 .await
                 .map_err(|e| StoreError(error_text(&e)))?;
             write_batch(&mut conn, assistant_id, samples)
+                .await
+                .map_err(|e| StoreError(error_text(&e)))
+        })
+        .await
+    }
+
+    async fn check_budgets(
+        &self,
+        assistant_id: i64,
+        now: DateTime<Utc>,
+    ) -> Result<BudgetCheck, StoreError> {
+        self.bounded(async {
+            let mut conn = self
+                .pool
+                .get()
+                .await
+                .map_err(|e| StoreError(error_text(&e)))?;
+            budgets::check(&mut conn, assistant_id, now)
                 .await
                 .map_err(|e| StoreError(error_text(&e)))
         })
@@ -81,19 +103,42 @@ impl SampleStore for PgStore {
     }
 }
 
+/// Fills in the cost of the samples that asked for a price, from the versions of their models'
+/// prices (one query, only when some sample needs it).
+async fn price_samples(
+    conn: &mut AsyncPgConnection,
+    samples: &mut [Sample],
+) -> diesel::QueryResult<()> {
+    let models: BTreeSet<&str> = samples
+        .iter()
+        .filter(|s| s.needs_price)
+        .filter_map(|s| s.model.as_deref())
+        .collect();
+    if models.is_empty() {
+        return Ok(());
+    }
+    let models: Vec<String> = models.into_iter().map(str::to_owned).collect();
+    let prices = prices::for_models(conn, &models).await?;
+    apply_prices(samples, &prices);
+    Ok(())
+}
+
 #[derive(diesel::QueryableByName)]
 struct ClaimedId {
     #[diesel(sql_type = Text)]
     client_id: String,
 }
 
-/// Stores `samples` of one assistant in one transaction; returns which were stored.
+/// Stores `samples` of one assistant in one transaction; returns which were stored. Samples
+/// that asked for a price get their cost from the price table.
 pub async fn write_batch(
     conn: &mut AsyncPgConnection,
     assistant_id: i64,
-    samples: &[Sample],
+    samples: &mut [Sample],
 ) -> diesel::QueryResult<Vec<bool>> {
     conn.transaction(async |conn| {
+        price_samples(conn, samples).await?;
+        let samples = &*samples;
         let stored = claim_client_ids(conn, assistant_id, samples).await?;
         let new: Vec<&Sample> = samples
             .iter()
@@ -103,6 +148,7 @@ pub async fn write_batch(
         if !new.is_empty() {
             insert_samples(conn, assistant_id, &new).await?;
             add_rollups(conn, assistant_id, &new).await?;
+            breakdown_rollups::add(conn, assistant_id, &new).await?;
         }
         Ok(stored)
     })

@@ -11,6 +11,48 @@ diesel::table! {
 }
 
 diesel::table! {
+    breakdown_rollups (assistant_id, width_seconds, bucket, model, status) {
+        assistant_id -> Int8,
+        width_seconds -> Int4,
+        bucket -> Timestamptz,
+        model -> Text,
+        status -> Text,
+        samples -> Int8,
+        calls -> Int8,
+        errors -> Int8,
+        duration_ms -> Int8,
+        cost_nanos -> Int8,
+        tokens_in -> Int8,
+        tokens_out -> Int8,
+        latency_calls -> Int8,
+        latency_sum_ms -> Int8,
+        latency_bins -> Array<Nullable<Int8>>,
+    }
+}
+
+diesel::table! {
+    budget_alerts (id) {
+        id -> Int8,
+        budget_id -> Int8,
+        period_start -> Date,
+        spent_nanos -> Int8,
+        limit_nanos -> Int8,
+        triggered_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    budgets (id) {
+        id -> Int8,
+        owner_id -> Int8,
+        assistant_id -> Nullable<Int8>,
+        period -> Text,
+        limit_nanos -> Int8,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     day_rollups (assistant_id, day) {
         assistant_id -> Int8,
         day -> Date,
@@ -35,6 +77,30 @@ diesel::table! {
         created_at -> Timestamptz,
         last_used_at -> Nullable<Timestamptz>,
         revoked_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    label_rollups (assistant_id, width_seconds, bucket, dimension, label) {
+        assistant_id -> Int8,
+        width_seconds -> Int4,
+        bucket -> Timestamptz,
+        dimension -> Text,
+        label -> Text,
+        calls -> Int8,
+        errors -> Int8,
+        cost_nanos -> Int8,
+    }
+}
+
+diesel::table! {
+    model_prices (id) {
+        id -> Int8,
+        model -> Text,
+        effective_from -> Timestamptz,
+        input_nanos_per_mtok -> Int8,
+        output_nanos_per_mtok -> Int8,
+        created_at -> Timestamptz,
     }
 }
 
@@ -96,16 +162,26 @@ diesel::table! {
 }
 
 diesel::joinable!(assistants -> users (owner_id));
+diesel::joinable!(breakdown_rollups -> assistants (assistant_id));
+diesel::joinable!(budget_alerts -> budgets (budget_id));
+diesel::joinable!(budgets -> assistants (assistant_id));
+diesel::joinable!(budgets -> users (owner_id));
 diesel::joinable!(day_rollups -> assistants (assistant_id));
 diesel::joinable!(ingest_keys -> assistants (assistant_id));
+diesel::joinable!(label_rollups -> assistants (assistant_id));
 diesel::joinable!(sample_client_ids -> assistants (assistant_id));
 diesel::joinable!(time_rollups -> assistants (assistant_id));
 diesel::joinable!(usage_samples -> assistants (assistant_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     assistants,
+    breakdown_rollups,
+    budget_alerts,
+    budgets,
     day_rollups,
     ingest_keys,
+    label_rollups,
+    model_prices,
     sample_client_ids,
     time_rollups,
     usage_samples,

@@ -24,6 +24,9 @@ pub enum ApiError {
     /// No valid access token.
     #[error("{0}")]
     Unauthorized(&'static str),
+    /// Authenticated, but not allowed (e.g. an admin-only action).
+    #[error("{0}")]
+    Forbidden(&'static str),
     /// The resource does not exist, or belongs to someone else.
     #[error("{0}")]
     NotFound(String),
@@ -65,6 +68,7 @@ impl ApiError {
             Self::BadRequest(_) => "/problems/bad-request",
             Self::Validation(_) => "/problems/validation-error",
             Self::Unauthorized(_) => "/problems/unauthorized",
+            Self::Forbidden(_) => "/problems/forbidden",
             Self::NotFound(_) => "/problems/not-found",
             Self::Conflict(_) => "/problems/conflict",
             Self::PayloadTooLarge(_) => "/problems/payload-too-large",
@@ -143,6 +147,7 @@ impl ResponseError for ApiError {
         match self {
             Self::BadRequest(_) | Self::Validation(_) => StatusCode::BAD_REQUEST,
             Self::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            Self::Forbidden(_) => StatusCode::FORBIDDEN,
             Self::NotFound(_) => StatusCode::NOT_FOUND,
             Self::Conflict(_) => StatusCode::CONFLICT,
             Self::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,

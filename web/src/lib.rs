@@ -10,6 +10,7 @@ pub mod auth;
 pub mod bench;
 pub mod error;
 pub mod ingest;
+pub mod retention;
 pub mod routes;
 pub mod seed;
 pub mod settings;

@@ -6,8 +6,8 @@
 
 use chrono::{DateTime, Datelike, Days, Duration, NaiveDate, Utc, Weekday};
 use hub::{Sample, SampleKind};
-use persistence::models::{NewAssistant, NewUser, Role};
-use persistence::queries::{assistants, users};
+use persistence::models::{NewAssistant, NewModelPrice, NewUser, Role};
+use persistence::queries::{assistants, prices, users};
 use persistence::sample_store;
 use persistence::{PersistenceError, PgPool};
 use rand::rngs::StdRng;
@@ -90,15 +90,16 @@ const DEMO_USERS: &[DemoUser] = &[
 ];
 
 /// Dollars per million input and output tokens, for the demo cost of each call.
-fn price_per_million(model: &str) -> (f64, f64) {
-    match model {
-        "gpt-4o" => (2.5, 10.0),
-        "gpt-4o-mini" => (0.15, 0.6),
-        "claude-3-5-sonnet" => (3.0, 15.0),
-        "claude-3-5-haiku" => (0.8, 4.0),
-        _ => (0.9, 0.9),
-    }
-}
+/// The demo price table (US dollars per million input and output tokens), stored in
+/// `model_prices` from 2024 on: demo calls carry tokens but no cost and are priced from it, as
+/// calls of clients that send no cost are.
+const DEMO_PRICES: &[(&str, f64, f64)] = &[
+    ("gpt-4o", 2.5, 10.0),
+    ("gpt-4o-mini", 0.15, 0.6),
+    ("claude-3-5-sonnet", 3.0, 15.0),
+    ("claude-3-5-haiku", 0.8, 4.0),
+    ("llama-3.1-70b", 0.9, 0.9),
+];
 
 const COUNTRIES: &[&str] = &["US", "DE", "GB", "FR", "IN", "BR", "JP"];
 const DOMAINS: &[&str] = &["support", "billing", "onboarding", "sales", "docs"];
@@ -125,6 +126,22 @@ pub async fn seed(pool: &PgPool, today: NaiveDate) -> Result<SeedReport, ApiErro
         });
     }
     let password_hash = password::hash(DEMO_PASSWORD.to_owned()).await?;
+    let since = NaiveDate::from_ymd_opt(2024, 1, 1)
+        .and_then(|d| d.and_hms_opt(0, 0, 0))
+        .unwrap_or_default()
+        .and_utc();
+    for (model, input, output) in DEMO_PRICES {
+        let new = NewModelPrice {
+            model,
+            effective_from: since,
+            input_nanos_per_mtok: hub::units::usd_to_nanos(*input),
+            output_nanos_per_mtok: hub::units::usd_to_nanos(*output),
+        };
+        if let Err(error) = prices::insert(&mut conn, &new).await {
+            // Already there (an admin may have added it): keep theirs.
+            tracing::debug!(model, %error, "demo price not added");
+        }
+    }
     let mut rng = StdRng::seed_from_u64(0x006d_6574_7269_6373);
     let mut report = SeedReport::default();
     for demo in DEMO_USERS {
@@ -148,9 +165,9 @@ pub async fn seed(pool: &PgPool, today: NaiveDate) -> Result<SeedReport, ApiErro
                 },
             )
             .await?;
-            let history = generate(&mut rng, spec, today, Utc::now());
+            let mut history = generate(&mut rng, spec, today, Utc::now());
             report.samples += history.len();
-            store(&mut conn, assistant.id, &history).await?;
+            store(&mut conn, assistant.id, &mut history).await?;
             report.assistants += 1;
         }
     }
@@ -162,9 +179,9 @@ pub async fn seed(pool: &PgPool, today: NaiveDate) -> Result<SeedReport, ApiErro
 async fn store(
     conn: &mut persistence::AsyncPgConnection,
     assistant_id: i64,
-    history: &[Sample],
+    history: &mut [Sample],
 ) -> Result<(), PersistenceError> {
-    for chunk in history.chunks(WRITE_CHUNK) {
+    for chunk in history.chunks_mut(WRITE_CHUNK) {
         sample_store::write_batch(conn, assistant_id, chunk).await?;
     }
     Ok(())
@@ -216,9 +233,6 @@ fn generate(
             let failed = rng.gen_bool(error_rate);
             let tokens_in: i64 = rng.gen_range(200..3_000);
             let tokens_out: i64 = if failed { 0 } else { rng.gen_range(50..1_200) };
-            let (price_in, price_out) = price_per_million(model);
-            let cost_usd =
-                (tokens_in as f64 * price_in + tokens_out as f64 * price_out) / 1_000_000.0;
             let latency_ms: i32 = rng.gen_range(250..2_500) + if failed { 3_000 } else { 0 };
             let duration_ms: i64 = rng.gen_range(20_000..480_000);
             out.push(Sample {
@@ -231,7 +245,8 @@ fn generate(
                 } else {
                     duration_ms
                 },
-                cost_nanos: hub::units::usd_to_nanos(cost_usd),
+                // Priced from DEMO_PRICES when stored.
+                cost_nanos: 0,
                 tokens_in,
                 tokens_out,
                 model: Some(model.to_owned()),
@@ -246,6 +261,7 @@ fn generate(
                 domain: Some(DOMAINS[rng.gen_range(0..DOMAINS.len())].to_owned()),
                 metadata: None,
                 client_id: None,
+                needs_price: true,
             });
         }
     }

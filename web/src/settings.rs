@@ -27,6 +27,8 @@
 //! | `APP_HUB__THREADS` | `2` | threads running assistant actors |
 //! | `APP_HUB__WS_HEARTBEAT_MS` | `10000` | WebSocket ping interval |
 //! | `APP_HUB__WS_TIMEOUT_MS` | `30000` | a WebSocket client silent this long is dropped |
+//! | `APP_RETENTION__RAW_SAMPLE_DAYS` | `0` | drop raw samples older than this many days (rollups stay); `0` keeps them forever |
+//! | `APP_RETENTION__INTERVAL_SECONDS` | `3600` | how often the retention job runs |
 //! | `APP_AUTH__JWT_SECRET` | dev secret | HMAC secret of access tokens, at least 32 bytes |
 //! | `APP_AUTH__TOKEN_TTL_SECONDS` | `86400` | lifetime of an access token |
 
@@ -70,6 +72,15 @@ pub struct Settings {
     pub redis: RedisSettings,
     pub auth: AuthSettings,
     pub hub: HubSettings,
+    pub retention: RetentionSettings,
+}
+
+/// How long raw samples are kept.
+#[derive(Debug, Clone, Deserialize)]
+pub struct RetentionSettings {
+    /// Raw samples older than this many days are dropped; `0` keeps them forever.
+    pub raw_sample_days: u32,
+    pub interval_seconds: u64,
 }
 
 /// The actors of the hub.
@@ -167,7 +178,9 @@ impl Settings {
             .set_default("hub.coalesce_ms", 250)?
             .set_default("hub.threads", 2)?
             .set_default("hub.ws_heartbeat_ms", 10_000)?
-            .set_default("hub.ws_timeout_ms", 30_000)?;
+            .set_default("hub.ws_timeout_ms", 30_000)?
+            .set_default("retention.raw_sample_days", 0)?
+            .set_default("retention.interval_seconds", 3_600)?;
         if let Ok(file) = std::env::var("APP_CONFIG_FILE") {
             builder = builder.add_source(config::File::with_name(&file).required(true));
         }
@@ -206,6 +219,11 @@ impl Settings {
             return Err(SettingsError::Invalid(
                 "APP_HUB__BUFFER_CAPACITY, APP_HUB__MAX_BATCH and APP_HUB__THREADS must be at least 1"
                     .into(),
+            ));
+        }
+        if self.retention.interval_seconds == 0 {
+            return Err(SettingsError::Invalid(
+                "APP_RETENTION__INTERVAL_SECONDS must be at least 1".into(),
             ));
         }
         if self.auth.token_ttl_seconds == 0 {

@@ -9,6 +9,7 @@ use actix_web::dev::Server;
 use actix_web::{web, App, HttpServer};
 use persistence::cache::Cache;
 use persistence::live_bus::{self, RedisLiveBus};
+use persistence::payload_cache::PayloadCache;
 use persistence::pool::build_pool;
 use persistence::PgStore;
 use std::sync::Arc;
@@ -94,9 +95,17 @@ impl Application {
         actix_web::rt::spawn(live_bus::follow(bus, move |delta| {
             deliver_to.do_send(Publish { delta });
         }));
+        if settings.retention.raw_sample_days > 0 {
+            actix_web::rt::spawn(crate::retention::run(
+                pool.clone(),
+                settings.retention.raw_sample_days,
+                Duration::from_secs(settings.retention.interval_seconds),
+            ));
+        }
         let max_json_bytes = settings.http.max_json_bytes;
         let dashboard_dir = std::path::PathBuf::from(&settings.http.dashboard_dir);
         let pool_data = web::Data::new(pool.clone());
+        let payload_cache = web::Data::new(PayloadCache::new(cache.clone()));
         let cache = web::Data::new(cache);
         let keys = web::Data::new(keys);
         let registry_data = web::Data::new(registry.clone());
@@ -113,6 +122,7 @@ impl Application {
                 .wrap(TracingLogger::default())
                 .app_data(pool_data.clone())
                 .app_data(cache.clone())
+                .app_data(payload_cache.clone())
                 .app_data(keys.clone())
                 .app_data(registry_data.clone())
                 .app_data(store_data.clone())

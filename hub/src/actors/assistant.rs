@@ -18,6 +18,7 @@ use super::config::HubConfig;
 use super::live_hub::LiveHub;
 use super::messages::{Ack, Drain, Idle, Ingest, IngestError, Publish};
 use super::registry::Registry;
+use crate::budget::{BudgetAlert, BudgetCheck};
 use crate::live::Delta;
 use crate::store::{LiveBus, SampleStore};
 use crate::{Sample, Totals};
@@ -42,6 +43,10 @@ pub struct AssistantActor {
     writing: bool,
     /// Committed but not yet announced.
     unannounced: Totals,
+    /// Budget alerts raised since the last announcement.
+    unannounced_alerts: Vec<BudgetAlert>,
+    /// Whether a budget covering the assistant was spent at the last check.
+    over_budget: bool,
     last_announced: Option<Instant>,
     announce_scheduled: bool,
     announcing: bool,
@@ -70,6 +75,8 @@ impl AssistantActor {
             buffered: 0,
             writing: false,
             unannounced: Totals::default(),
+            unannounced_alerts: Vec::new(),
+            over_budget: false,
             last_announced: None,
             announce_scheduled: false,
             announcing: false,
@@ -108,16 +115,33 @@ impl AssistantActor {
         let store = Arc::clone(&self.store);
         let assistant_id = self.assistant_id;
         let write = async move {
-            let result = store.write_batch(assistant_id, &samples).await;
-            (samples, result)
+            let result = store.write_batch(assistant_id, &mut samples).await;
+            // Budgets are checked after the commit; a failed check keeps the last known state.
+            let budgets = match &result {
+                Ok(_) => store
+                    .check_budgets(assistant_id, Utc::now())
+                    .await
+                    .map_err(|error| tracing::warn!(assistant_id, %error, "budgets not checked"))
+                    .ok(),
+                Err(_) => None,
+            };
+            (samples, result, budgets)
         };
         ctx.spawn(
             write
                 .into_actor(self)
-                .map(move |(samples, result), act, ctx| {
+                .map(move |(samples, result, budgets), act, ctx| {
                     act.writing = false;
                     act.buffered = act.buffered.saturating_sub(rows);
                     act.last_activity = Instant::now();
+                    if let Some(BudgetCheck {
+                        over_budget,
+                        new_alerts,
+                    }) = budgets
+                    {
+                        act.over_budget = over_budget;
+                        act.unannounced_alerts.extend(new_alerts);
+                    }
                     match result {
                         Ok(stored) => act.acknowledge(batch, &counts, &samples, &stored, ctx),
                         Err(error) => {
@@ -149,6 +173,7 @@ impl AssistantActor {
             let mut ack = Ack {
                 accepted: 0,
                 duplicates: 0,
+                over_budget: self.over_budget,
             };
             for (sample, new) in outcomes.by_ref().take(count) {
                 if new {
@@ -191,6 +216,8 @@ impl AssistantActor {
             return;
         }
         let added = std::mem::take(&mut self.unannounced);
+        let alerts = std::mem::take(&mut self.unannounced_alerts);
+        let over_budget = self.over_budget;
         self.announcing = true;
         self.last_announced = Some(Instant::now());
         let store = Arc::clone(&self.store);
@@ -212,6 +239,8 @@ impl AssistantActor {
                 at: now,
                 added: added.into(),
                 stats: stats.into(),
+                alerts,
+                over_budget,
             };
             let published = match &bus {
                 Some(bus) => bus.publish(&delta).await.map_err(|e| {
@@ -298,6 +327,7 @@ impl Handler<Ingest> for AssistantActor {
                 Ok(Ack {
                     accepted: 0,
                     duplicates: 0,
+                    over_budget: false,
                 })
             });
         }
@@ -348,18 +378,25 @@ mod tests {
     struct MemoryStore {
         samples: Mutex<Vec<Sample>>,
         fail: Mutex<bool>,
+        /// A daily budget on the total cost stored, alerted once.
+        budget_nanos: Option<i64>,
+        alerted: Mutex<bool>,
     }
 
     #[async_trait]
     impl SampleStore for MemoryStore {
-        async fn write_batch(&self, _: i64, samples: &[Sample]) -> Result<Vec<bool>, StoreError> {
+        async fn write_batch(
+            &self,
+            _: i64,
+            samples: &mut [Sample],
+        ) -> Result<Vec<bool>, StoreError> {
             tokio::time::sleep(Duration::from_millis(5)).await;
             if *self.fail.lock().map_err(|e| StoreError(e.to_string()))? {
                 return Err(StoreError("down".into()));
             }
             let mut stored = self.samples.lock().map_err(|e| StoreError(e.to_string()))?;
             let mut flags = Vec::new();
-            for sample in samples {
+            for sample in samples.iter() {
                 let seen = sample.client_id.is_some()
                     && stored.iter().any(|s| s.client_id == sample.client_id);
                 if !seen {
@@ -368,6 +405,41 @@ mod tests {
                 flags.push(!seen);
             }
             Ok(flags)
+        }
+
+        async fn check_budgets(
+            &self,
+            _: i64,
+            now: DateTime<Utc>,
+        ) -> Result<BudgetCheck, StoreError> {
+            let Some(limit_nanos) = self.budget_nanos else {
+                return Ok(BudgetCheck::default());
+            };
+            let spent_nanos: i64 = self
+                .samples
+                .lock()
+                .map_err(|e| StoreError(e.to_string()))?
+                .iter()
+                .map(|s| s.cost_nanos)
+                .sum();
+            let over_budget = spent_nanos >= limit_nanos;
+            let mut alerted = self.alerted.lock().map_err(|e| StoreError(e.to_string()))?;
+            let mut new_alerts = Vec::new();
+            if over_budget && !*alerted {
+                *alerted = true;
+                new_alerts.push(BudgetAlert {
+                    budget_id: 7,
+                    assistant_id: Some(1),
+                    period: crate::budget::BudgetPeriod::Daily,
+                    period_start: now.date_naive(),
+                    limit_nanos,
+                    spent_nanos,
+                });
+            }
+            Ok(BudgetCheck {
+                over_budget,
+                new_alerts,
+            })
         }
 
         async fn stats(&self, _: i64, _: DateTime<Utc>) -> Result<Stats, StoreError> {
@@ -398,6 +470,7 @@ mod tests {
             domain: None,
             metadata: None,
             client_id: client_id.map(str::to_owned),
+            needs_price: false,
         }
     }
 
@@ -446,7 +519,8 @@ mod tests {
                 ack.ok().and_then(Result::ok),
                 Some(Ack {
                     accepted: 2,
-                    duplicates: 0
+                    duplicates: 0,
+                    over_budget: false,
                 })
             );
         }
@@ -463,7 +537,8 @@ mod tests {
             retry,
             Some(Ack {
                 accepted: 0,
-                duplicates: 1
+                duplicates: 1,
+                over_budget: false,
             })
         );
     }
@@ -552,5 +627,55 @@ mod tests {
         assert_eq!(seqs, (1..=deltas.len() as u64).collect::<Vec<_>>());
         assert_eq!(deltas.iter().map(|d| d.1).sum::<i64>(), 5);
         assert_eq!(deltas.last().map(|d| d.2), Some(5));
+    }
+
+    #[actix_rt::test]
+    async fn crossing_a_budget_flags_acks_and_pushes_one_alert() {
+        // Each call costs 5 nano-dollars; the budget is 12.
+        let store = Arc::new(MemoryStore {
+            budget_nanos: Some(12),
+            ..MemoryStore::default()
+        });
+        let (actor, live) = start(store.clone(), config());
+        let seen = std::sync::Arc::new(Mutex::new(Vec::new()));
+        live.send(Subscribe {
+            session_id: 1,
+            subscriber: Collector(seen.clone()).start().recipient(),
+            assistant_id: 1,
+            since: None,
+        })
+        .await
+        .ok();
+        let mut flags = Vec::new();
+        for _ in 0..4 {
+            let ack = actor
+                .send(Ingest {
+                    assistant_id: 1,
+                    samples: vec![call(None)],
+                })
+                .await
+                .ok()
+                .and_then(Result::ok);
+            flags.push(ack.map(|a| a.over_budget));
+        }
+        assert_eq!(flags, [Some(false), Some(false), Some(true), Some(true)]);
+        let drained = tokio::time::timeout(Duration::from_secs(3), actor.send(Drain)).await;
+        assert!(drained.is_ok(), "drain hung");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        let events = seen.lock().map(|s| s.clone()).unwrap_or_default();
+        let alerts: Vec<(i64, i64)> = events
+            .iter()
+            .filter_map(|e| match e {
+                LiveEvent::Delta(d) => Some(d.alerts.iter().map(|a| (a.budget_id, a.spent_nanos))),
+                LiveEvent::Snapshot { .. } => None,
+            })
+            .flatten()
+            .collect();
+        assert_eq!(alerts, [(7, 15)]);
+        let last_over = events.iter().rev().find_map(|e| match e {
+            LiveEvent::Delta(d) => Some(d.over_budget),
+            LiveEvent::Snapshot { .. } => None,
+        });
+        assert_eq!(last_over, Some(true));
     }
 }

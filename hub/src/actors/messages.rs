@@ -12,6 +12,8 @@ pub struct Ack {
     pub accepted: usize,
     /// Samples whose client id had been stored before (not stored again).
     pub duplicates: usize,
+    /// A budget covering the assistant is spent for its current period (clients may throttle).
+    pub over_budget: bool,
 }
 
 /// Why samples were not acknowledged. Nothing of the request was stored in any case.

@@ -1,9 +1,15 @@
 //! Row types, one file per table: `X` is what a query returns, `NewX` what an insert takes.
 
 pub mod assistant;
+pub mod budget;
+pub mod budget_alert;
 pub mod ingest_key;
+pub mod model_price;
 pub mod user;
 
 pub use assistant::{Assistant, NewAssistant};
+pub use budget::{Budget, NewBudget};
+pub use budget_alert::BudgetAlert;
 pub use ingest_key::{IngestKey, NewIngestKey};
+pub use model_price::{ModelPrice, NewModelPrice};
 pub use user::{NewUser, Role, User};

@@ -1,9 +1,13 @@
 //! Queries, grouped by what they are about. Each is an async function over
 //! `&mut AsyncPgConnection` returning diesel's `QueryResult`.
 
+pub mod analytics;
 pub mod assistants;
+pub mod budgets;
 pub mod health;
 pub mod ingest_keys;
+pub mod prices;
 pub mod reports;
+pub mod retention;
 pub mod runs;
 pub mod users;

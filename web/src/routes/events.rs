@@ -88,6 +88,8 @@ pub struct EventsAck {
     pub accepted: usize,
     /// Events whose `clientId` was stored before (not stored again).
     pub duplicates: usize,
+    /// A budget covering the assistant is spent for its current period: agents may throttle.
+    pub over_budget: bool,
 }
 
 /// Ingest per-call events (JSON object, JSON array, or NDJSON). Answered after commit.
@@ -128,6 +130,7 @@ pub async fn post_events(
         assistant_id,
         accepted: ack.accepted,
         duplicates: ack.duplicates,
+        over_budget: ack.over_budget,
     }))
 }
 

@@ -82,6 +82,8 @@ pub struct RecordedDailyMetrics {
     pub recorded: DailyMetrics,
     /// `true` when the `clientId` was seen before and nothing was added.
     pub duplicate: bool,
+    /// A budget covering the assistant is spent for its current period.
+    pub over_budget: bool,
 }
 
 /// Log one day of usage.
@@ -133,6 +135,7 @@ pub async fn post_daily_metrics(
         assistant_id,
         recorded,
         duplicate: ack.duplicates > 0,
+        over_budget: ack.over_budget,
     };
     Ok(if answer.duplicate {
         HttpResponse::Ok().json(answer)

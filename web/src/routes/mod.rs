@@ -1,13 +1,16 @@
 //! The HTTP surface: one module per resource, wired together by [`configure`].
 
 pub mod accounts;
+pub mod analytics;
 pub mod assistants;
+pub mod budgets;
 pub mod dashboard;
 pub mod events;
 pub mod health;
 pub mod keys;
 pub mod metrics;
 pub mod openapi;
+pub mod prices;
 pub mod runs;
 pub mod stats;
 
@@ -42,6 +45,9 @@ pub fn configure(
                 .configure(keys::configure)
                 .configure(stats::configure)
                 .configure(runs::configure)
+                .configure(analytics::configure)
+                .configure(budgets::configure)
+                .configure(prices::configure)
                 .configure(crate::ws::configure)
                 .configure(openapi::configure)
                 .default_service(web::to(not_found)),

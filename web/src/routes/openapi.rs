@@ -4,7 +4,9 @@ use actix_web::{get, web, HttpResponse};
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::{accounts, assistants, events, health, keys, metrics, runs, stats};
+use super::{
+    accounts, analytics, assistants, budgets, events, health, keys, metrics, prices, runs, stats,
+};
 use crate::error::{Problem, ProblemField};
 
 /// The whole API description: probes at the root, everything else nested under `/api/v1`.
@@ -23,7 +25,9 @@ use crate::error::{Problem, ProblemField};
         (name = "assistants", description = "The assistants you track"),
         (name = "metrics", description = "Daily usage, ranges, rolling averages and totals"),
         (name = "events", description = "Per-call usage ingestion (see docs/streaming.md)"),
-        (name = "events", description = "Per-call usage ingestion (see docs/streaming.md)"),
+        (name = "analytics", description = "Dashboard payload, summary KPIs and time series (see docs/analytics.md)"),
+        (name = "budgets", description = "Spending limits and their alerts"),
+        (name = "prices", description = "Versioned model prices (tokens to cost)"),
         (name = "keys", description = "Ingestion API keys for machine clients (`X-Api-Key`)"),
         (name = "runs", description = "Individual calls: list, models, CSV/JSON export"),
         (name = "live", description = "WebSockets: live statistics (see docs/streaming.md)"),
@@ -50,6 +54,15 @@ pub struct ApiDoc;
     runs::list_runs,
     runs::list_models,
     runs::export,
+    analytics::dashboard,
+    analytics::summary,
+    analytics::timeseries,
+    budgets::create_budget,
+    budgets::list_budgets,
+    budgets::delete_budget,
+    budgets::list_alerts,
+    prices::list_prices,
+    prices::add_price,
     keys::create_key,
     keys::list_keys,
     keys::revoke_key,

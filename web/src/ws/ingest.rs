@@ -84,10 +84,12 @@ struct IngestFrame {
 #[derive(Debug, Serialize)]
 #[serde(tag = "type", rename_all = "camelCase")]
 enum Answer {
+    #[serde(rename_all = "camelCase")]
     Ack {
         id: String,
         accepted: usize,
         duplicates: usize,
+        over_budget: bool,
     },
     #[serde(rename_all = "camelCase")]
     Nack {
@@ -168,6 +170,7 @@ impl IngestSession {
                     id,
                     accepted: ack.accepted,
                     duplicates: ack.duplicates,
+                    over_budget: ack.over_budget,
                 },
                 Err(error) => Answer::nack(Some(id), &error),
             };

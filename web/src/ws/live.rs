@@ -108,6 +108,10 @@ enum ServerMessage {
         at: DateTime<Utc>,
         added: TotalsView,
         stats: StatsView,
+        /// Budgets these samples pushed over their limit (each alerted once per period).
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        alerts: Vec<hub::budget::BudgetAlertView>,
+        over_budget: bool,
     },
     #[serde(rename_all = "camelCase")]
     Error {
@@ -136,6 +140,8 @@ impl From<LiveEvent> for ServerMessage {
                 at: delta.at,
                 added: Totals::from(delta.added).view(),
                 stats: hub::Stats::from(delta.stats).view(),
+                alerts: delta.alerts.iter().map(|a| a.view()).collect(),
+                over_budget: delta.over_budget,
             },
         }
     }

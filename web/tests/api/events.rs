@@ -90,7 +90,7 @@ async fn one_event_an_array_and_ndjson_are_all_stored() {
     assert_eq!(one.status(), StatusCode::OK);
     assert_eq!(
         json_of(one).await,
-        json!({"assistantId": assistant, "accepted": 1, "duplicates": 0})
+        json!({"assistantId": assistant, "accepted": 1, "duplicates": 0, "overBudget": false})
     );
 
     let array = post_events(

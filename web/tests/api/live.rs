@@ -10,9 +10,9 @@ use serde_json::{json, Value};
 
 use crate::helpers::{spawn_app, spawn_with, test_settings, TestApp, TestDatabase, TestUser};
 
-type Connection = actix_codec::Framed<awc::BoxedSocket, awc::ws::Codec>;
+pub type Connection = actix_codec::Framed<awc::BoxedSocket, awc::ws::Codec>;
 
-async fn connect(app: &TestApp, token: &str) -> Connection {
+pub async fn connect(app: &TestApp, token: &str) -> Connection {
     let url = format!(
         "{}/api/v1/ws/live?token={token}",
         app.address.replace("http://", "ws://")
@@ -25,7 +25,7 @@ async fn connect(app: &TestApp, token: &str) -> Connection {
     connection
 }
 
-async fn send(connection: &mut Connection, message: Value) {
+pub async fn send(connection: &mut Connection, message: Value) {
     connection
         .send(Message::Text(message.to_string().into()))
         .await
@@ -51,7 +51,7 @@ async fn next(connection: &mut Connection, wait: Duration) -> Option<Value> {
 }
 
 /// Messages until one satisfies `done` (returned last), or panics after `wait`.
-async fn until(
+pub async fn until(
     connection: &mut Connection,
     wait: Duration,
     done: impl Fn(&Value) -> bool,

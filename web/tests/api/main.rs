@@ -2,8 +2,10 @@
 //! `scripts/stack.sh`). Each test gets its own database cloned from a migrated template.
 
 mod accounts;
+mod analytics;
 mod assistants;
 mod bench;
+mod costs;
 mod events;
 mod health;
 mod helpers;

@@ -49,8 +49,13 @@ async fn migrations_apply_revert_and_reapply() {
     let mut conn = database.connect().await;
     let expected = [
         "assistants",
+        "breakdown_rollups",
+        "budget_alerts",
+        "budgets",
         "day_rollups",
         "ingest_keys",
+        "label_rollups",
+        "model_prices",
         "sample_client_ids",
         "time_rollups",
         "usage_samples",

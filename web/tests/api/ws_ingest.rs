@@ -73,7 +73,7 @@ async fn frames_are_acknowledged_after_commit_or_refused_with_a_reason() {
     .await;
     assert_eq!(
         ack,
-        json!({"type": "ack", "id": "m1", "accepted": 3, "duplicates": 0})
+        json!({"type": "ack", "id": "m1", "accepted": 3, "duplicates": 0, "overBudget": false})
     );
     assert_eq!(stored_calls(&app).await, 3);
 

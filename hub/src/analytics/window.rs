@@ -1,0 +1,287 @@
+//! The time window of an analytics query: `range=24h|7d|1m|3m|custom` or an explicit date range,
+//! resolved against the clock into UTC bucket boundaries and a bucket width.
+
+use chrono::{DateTime, Datelike, Duration, NaiveDate, Timelike, Utc};
+use serde::Serialize;
+
+use crate::{DateRange, ValidationErrors};
+
+/// The longest span served with hourly buckets (a month of hours).
+pub const MAX_HOURLY_DAYS: i64 = 31;
+/// Custom ranges up to this many days get hourly buckets on the dashboard, longer ones daily.
+pub const HOURLY_DASHBOARD_DAYS: i64 = 2;
+
+/// Width of one bucket of a series.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Granularity {
+    Hour,
+    Day,
+    /// ISO weeks, starting on Monday.
+    Week,
+}
+
+impl Granularity {
+    /// Parses `hour`, `day` or `week`.
+    pub fn parse(value: &str) -> Result<Self, ValidationErrors> {
+        match value {
+            "hour" => Ok(Self::Hour),
+            "day" => Ok(Self::Day),
+            "week" => Ok(Self::Week),
+            other => Err(ValidationErrors::single(
+                "granularity",
+                format!("{other:?} is not one of hour, day, week"),
+            )),
+        }
+    }
+
+    /// Width of the rollups a series of this granularity is summed from.
+    pub fn rollup_seconds(self) -> i32 {
+        match self {
+            Self::Hour => 3600,
+            Self::Day | Self::Week => 86_400,
+        }
+    }
+
+    /// The start of the bucket holding `at`.
+    pub fn bucket_of(self, at: DateTime<Utc>) -> DateTime<Utc> {
+        let hour = at
+            .with_nanosecond(0)
+            .and_then(|t| t.with_second(0))
+            .and_then(|t| t.with_minute(0))
+            .unwrap_or(at);
+        let day = hour.with_hour(0).unwrap_or(hour);
+        match self {
+            Self::Hour => hour,
+            Self::Day => day,
+            Self::Week => day - Duration::days(i64::from(day.weekday().num_days_from_monday())),
+        }
+    }
+
+    fn step(self, at: DateTime<Utc>) -> DateTime<Utc> {
+        match self {
+            Self::Hour => at + Duration::hours(1),
+            Self::Day => at + Duration::days(1),
+            Self::Week => at + Duration::weeks(1),
+        }
+    }
+}
+
+/// A half-open UTC interval `[start, end)` cut into buckets of one granularity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Window {
+    pub start: DateTime<Utc>,
+    pub end: DateTime<Utc>,
+    pub granularity: Granularity,
+}
+
+fn midnight(day: NaiveDate) -> DateTime<Utc> {
+    day.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc()
+}
+
+impl Window {
+    /// The dashboard's window for `range` (`24h`, `7d`, `1m`, `3m` or `custom` with `start` and
+    /// `end` days, both inclusive). Relative ranges end with the bucket holding `now`.
+    pub fn dashboard(
+        range: &str,
+        start: Option<NaiveDate>,
+        end: Option<NaiveDate>,
+        now: DateTime<Utc>,
+    ) -> Result<Self, ValidationErrors> {
+        let days = |n: i64| {
+            let end = Granularity::Day.bucket_of(now) + Duration::days(1);
+            Self {
+                start: end - Duration::days(n),
+                end,
+                granularity: Granularity::Day,
+            }
+        };
+        match range {
+            "24h" => {
+                let end = Granularity::Hour.bucket_of(now) + Duration::hours(1);
+                Ok(Self {
+                    start: end - Duration::hours(24),
+                    end,
+                    granularity: Granularity::Hour,
+                })
+            }
+            "7d" => Ok(days(7)),
+            "1m" => Ok(days(30)),
+            "3m" => Ok(days(90)),
+            "custom" => {
+                let mut errors = ValidationErrors::default();
+                if start.is_none() {
+                    errors.add("start", "required (YYYY-MM-DD) when range=custom");
+                }
+                if end.is_none() {
+                    errors.add("end", "required (YYYY-MM-DD) when range=custom");
+                }
+                let (Some(start), Some(end)) = (start, end) else {
+                    return Err(errors);
+                };
+                let range = DateRange::new(start, end)?;
+                let granularity = if range.days() <= HOURLY_DASHBOARD_DAYS {
+                    Granularity::Hour
+                } else {
+                    Granularity::Day
+                };
+                Ok(Self::of_days(range, granularity))
+            }
+            other => Err(ValidationErrors::single(
+                "range",
+                format!("{other:?} is not one of 24h, 7d, 1m, 3m, custom"),
+            )),
+        }
+    }
+
+    /// A time series over whole days with the given bucket width. Hourly series may cover at
+    /// most [`MAX_HOURLY_DAYS`].
+    pub fn series(range: DateRange, granularity: Granularity) -> Result<Self, ValidationErrors> {
+        if granularity == Granularity::Hour && range.days() > MAX_HOURLY_DAYS {
+            return Err(ValidationErrors::single(
+                "granularity",
+                format!(
+                    "hourly series cover at most {MAX_HOURLY_DAYS} days; this range has {}",
+                    range.days()
+                ),
+            ));
+        }
+        Ok(Self::of_days(range, granularity))
+    }
+
+    fn of_days(range: DateRange, granularity: Granularity) -> Self {
+        Self {
+            start: midnight(range.start()),
+            end: midnight(range.end()) + Duration::days(1),
+            granularity,
+        }
+    }
+
+    /// The window of the same length just before this one (for trends).
+    pub fn previous(&self) -> Self {
+        Self {
+            start: self.start - (self.end - self.start),
+            end: self.start,
+            granularity: self.granularity,
+        }
+    }
+
+    /// The start of every bucket overlapping the window, oldest first.
+    pub fn buckets(&self) -> Vec<DateTime<Utc>> {
+        let mut out = Vec::new();
+        let mut at = self.granularity.bucket_of(self.start);
+        while at < self.end {
+            out.push(at);
+            at = self.granularity.step(at);
+        }
+        out
+    }
+
+    /// The UTC days the window touches.
+    pub fn first_day(&self) -> NaiveDate {
+        self.start.date_naive()
+    }
+
+    /// The last UTC day the window touches.
+    pub fn last_day(&self) -> NaiveDate {
+        (self.end - Duration::nanoseconds(1)).date_naive()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn now() -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 3, 11, 14, 25, 7)
+            .single()
+            .unwrap_or_default()
+    }
+
+    fn day(s: &str) -> NaiveDate {
+        s.parse().unwrap_or_default()
+    }
+
+    #[test]
+    fn relative_ranges_end_with_the_current_bucket() {
+        let w = Window::dashboard("24h", None, None, now()).unwrap_or_else(|e| panic!("{e:?}"));
+        assert_eq!(w.granularity, Granularity::Hour);
+        assert_eq!(w.end.to_rfc3339(), "2026-03-11T15:00:00+00:00");
+        assert_eq!(w.buckets().len(), 24);
+        let w = Window::dashboard("7d", None, None, now()).unwrap_or_else(|e| panic!("{e:?}"));
+        assert_eq!(w.granularity, Granularity::Day);
+        assert_eq!(w.first_day(), day("2026-03-05"));
+        assert_eq!(w.last_day(), day("2026-03-11"));
+        assert_eq!(w.buckets().len(), 7);
+        assert_eq!(w.previous().last_day(), day("2026-03-04"));
+        for (range, n) in [("1m", 30), ("3m", 90)] {
+            let w = Window::dashboard(range, None, None, now()).map(|w| w.buckets().len());
+            assert_eq!(w.ok(), Some(n));
+        }
+    }
+
+    #[test]
+    fn custom_needs_valid_days() {
+        let fields = |r: Result<Window, ValidationErrors>| -> Vec<String> {
+            r.err()
+                .map(|e| e.errors().iter().map(|f| f.field.clone()).collect())
+                .unwrap_or_default()
+        };
+        assert_eq!(
+            fields(Window::dashboard("custom", None, None, now())),
+            ["start", "end"]
+        );
+        assert_eq!(
+            fields(Window::dashboard(
+                "custom",
+                Some(day("2026-03-02")),
+                Some(day("2026-03-01")),
+                now()
+            )),
+            ["end"]
+        );
+        assert_eq!(
+            fields(Window::dashboard("1y", None, None, now())),
+            ["range"]
+        );
+        let w = Window::dashboard(
+            "custom",
+            Some(day("2026-03-01")),
+            Some(day("2026-03-02")),
+            now(),
+        );
+        assert_eq!(
+            w.map(|w| (w.granularity, w.buckets().len())).ok(),
+            Some((Granularity::Hour, 48))
+        );
+        let w = Window::dashboard(
+            "custom",
+            Some(day("2026-03-01")),
+            Some(day("2026-03-03")),
+            now(),
+        );
+        assert_eq!(w.map(|w| w.buckets().len()).ok(), Some(3));
+    }
+
+    #[test]
+    fn weeks_start_on_monday_and_hourly_series_are_bounded() {
+        let range = DateRange::new(day("2026-03-04"), day("2026-03-16"));
+        let w = range.and_then(|r| Window::series(r, Granularity::Week));
+        let starts: Vec<String> = w
+            .map(|w| {
+                w.buckets()
+                    .iter()
+                    .map(|b| b.date_naive().to_string())
+                    .collect()
+            })
+            .unwrap_or_default();
+        assert_eq!(starts, ["2026-03-02", "2026-03-09", "2026-03-16"]);
+        let long = DateRange::new(day("2026-01-01"), day("2026-03-01"));
+        assert!(long
+            .and_then(|r| Window::series(r, Granularity::Hour))
+            .is_err());
+        assert!(Granularity::parse("minute").is_err());
+    }
+}

@@ -1,0 +1,39 @@
+//! `model_prices`: versioned per-model token prices, used to price calls sent without a cost.
+
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+
+use crate::schema::model_prices;
+
+/// One stored price version.
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
+#[diesel(table_name = model_prices, check_for_backend(diesel::pg::Pg))]
+pub struct ModelPrice {
+    pub id: i64,
+    pub model: String,
+    pub effective_from: DateTime<Utc>,
+    pub input_nanos_per_mtok: i64,
+    pub output_nanos_per_mtok: i64,
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<ModelPrice> for hub::pricing::Price {
+    fn from(p: ModelPrice) -> Self {
+        Self {
+            model: p.model,
+            effective_from: p.effective_from,
+            input_nanos_per_mtok: p.input_nanos_per_mtok,
+            output_nanos_per_mtok: p.output_nanos_per_mtok,
+        }
+    }
+}
+
+/// A price version to insert.
+#[derive(Debug, Insertable)]
+#[diesel(table_name = model_prices)]
+pub struct NewModelPrice<'a> {
+    pub model: &'a str,
+    pub effective_from: DateTime<Utc>,
+    pub input_nanos_per_mtok: i64,
+    pub output_nanos_per_mtok: i64,
+}

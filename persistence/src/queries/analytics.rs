@@ -1,0 +1,299 @@
+//! Reading the analytics rollups for a set of assistants and a window: breakdown cells (with
+//! latency histograms, merged by the hub's analytics code), label counts, daily totals and spend.
+//! Every query reads rollups only, never the raw samples, so its cost depends on the window and
+//! the number of assistants, not on how many samples they hold.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use diesel::prelude::*;
+use diesel::sql_types::{Array, BigInt, Date, Integer, Nullable, Text, Timestamptz};
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use hub::analytics::dashboard::{anomaly_days_start, Cell, DayPoint, LabelCount};
+use hub::analytics::kpis::KpiInput;
+use hub::analytics::projection::{run_rate_start, SpendInput};
+use hub::analytics::{DashboardInput, Window};
+use hub::latency::Histogram;
+use hub::Totals;
+
+use super::reports::SampleFilter;
+
+#[derive(QueryableByName)]
+struct CellRow {
+    #[diesel(sql_type = Timestamptz)]
+    bucket: DateTime<Utc>,
+    #[diesel(sql_type = Text)]
+    model: String,
+    #[diesel(sql_type = Text)]
+    status: String,
+    #[diesel(sql_type = BigInt)]
+    samples: i64,
+    #[diesel(sql_type = BigInt)]
+    calls: i64,
+    #[diesel(sql_type = BigInt)]
+    errors: i64,
+    #[diesel(sql_type = BigInt)]
+    duration_ms: i64,
+    #[diesel(sql_type = BigInt)]
+    cost_nanos: i64,
+    #[diesel(sql_type = BigInt)]
+    tokens_in: i64,
+    #[diesel(sql_type = BigInt)]
+    tokens_out: i64,
+    #[diesel(sql_type = BigInt)]
+    latency_calls: i64,
+    #[diesel(sql_type = BigInt)]
+    latency_sum_ms: i64,
+    #[diesel(sql_type = Array<BigInt>)]
+    latency_bins: Vec<i64>,
+}
+
+impl From<CellRow> for Cell {
+    fn from(r: CellRow) -> Self {
+        let error_cost_nanos = if r.status == "error" { r.cost_nanos } else { 0 };
+        Self {
+            bucket: r.bucket,
+            model: r.model,
+            status: r.status,
+            sums: KpiInput {
+                totals: Totals {
+                    samples: r.samples,
+                    calls: r.calls,
+                    errors: r.errors,
+                    duration_ms: r.duration_ms,
+                    cost_nanos: r.cost_nanos,
+                    tokens_in: r.tokens_in,
+                    tokens_out: r.tokens_out,
+                },
+                error_cost_nanos,
+                latency_calls: r.latency_calls,
+                latency_sum_ms: r.latency_sum_ms,
+                latency: Histogram::from_counts(r.latency_bins),
+            },
+        }
+    }
+}
+
+/// The breakdown cells of `assistants` in `window` (rollups of the window's granularity),
+/// honouring the status and model of `filter`. Cells of different assistants with the same
+/// bucket, model and status are separate; the hub's code adds them up.
+pub async fn cells(
+    conn: &mut AsyncPgConnection,
+    assistants: &[i64],
+    window: &Window,
+    filter: &SampleFilter,
+) -> QueryResult<Vec<Cell>> {
+    let rows: Vec<CellRow> = diesel::sql_query(
+        "SELECT bucket, model, status, samples, calls, errors, duration_ms, cost_nanos,
+                tokens_in, tokens_out, latency_calls, latency_sum_ms, latency_bins
+         FROM breakdown_rollups
+         WHERE assistant_id = ANY($1) AND width_seconds = $2 AND bucket >= $3 AND bucket < $4
+           AND ($5::text IS NULL OR status = $5) AND ($6::text IS NULL OR model = $6)",
+    )
+    .bind::<Array<BigInt>, _>(assistants)
+    .bind::<Integer, _>(window.granularity.rollup_seconds())
+    .bind::<Timestamptz, _>(window.start)
+    .bind::<Timestamptz, _>(window.end)
+    .bind::<Nullable<Text>, _>(filter.status.as_deref())
+    .bind::<Nullable<Text>, _>(filter.model.as_deref())
+    .load(conn)
+    .await?;
+    Ok(rows.into_iter().map(Cell::from).collect())
+}
+
+#[derive(QueryableByName)]
+struct LabelRow {
+    #[diesel(sql_type = Text)]
+    dimension: String,
+    #[diesel(sql_type = Text)]
+    label: String,
+    #[diesel(sql_type = BigInt)]
+    calls: i64,
+    #[diesel(sql_type = BigInt)]
+    errors: i64,
+    #[diesel(sql_type = BigInt)]
+    cost_nanos: i64,
+}
+
+/// Calls per status code, country and domain of `assistants` in `window`.
+pub async fn labels(
+    conn: &mut AsyncPgConnection,
+    assistants: &[i64],
+    window: &Window,
+) -> QueryResult<Vec<LabelCount>> {
+    let rows: Vec<LabelRow> = diesel::sql_query(
+        "SELECT dimension, label, sum(calls)::bigint AS calls, sum(errors)::bigint AS errors,
+                sum(cost_nanos)::bigint AS cost_nanos
+         FROM label_rollups
+         WHERE assistant_id = ANY($1) AND width_seconds = $2 AND bucket >= $3 AND bucket < $4
+         GROUP BY dimension, label",
+    )
+    .bind::<Array<BigInt>, _>(assistants)
+    .bind::<Integer, _>(window.granularity.rollup_seconds())
+    .bind::<Timestamptz, _>(window.start)
+    .bind::<Timestamptz, _>(window.end)
+    .load(conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| LabelCount {
+            dimension: r.dimension,
+            label: r.label,
+            calls: r.calls,
+            errors: r.errors,
+            cost_nanos: r.cost_nanos,
+        })
+        .collect())
+}
+
+#[derive(QueryableByName)]
+struct TotalsRow {
+    #[diesel(sql_type = BigInt)]
+    samples: i64,
+    #[diesel(sql_type = BigInt)]
+    calls: i64,
+    #[diesel(sql_type = BigInt)]
+    errors: i64,
+    #[diesel(sql_type = BigInt)]
+    duration_ms: i64,
+    #[diesel(sql_type = BigInt)]
+    cost_nanos: i64,
+    #[diesel(sql_type = BigInt)]
+    tokens_in: i64,
+    #[diesel(sql_type = BigInt)]
+    tokens_out: i64,
+}
+
+impl From<TotalsRow> for Totals {
+    fn from(r: TotalsRow) -> Self {
+        Self {
+            samples: r.samples,
+            calls: r.calls,
+            errors: r.errors,
+            duration_ms: r.duration_ms,
+            cost_nanos: r.cost_nanos,
+            tokens_in: r.tokens_in,
+            tokens_out: r.tokens_out,
+        }
+    }
+}
+
+/// `sum(column)::bigint AS column` for every counter of [`Totals`].
+const SUM_TOTALS: &str = "coalesce(sum(samples), 0)::bigint AS samples,
+    coalesce(sum(calls), 0)::bigint AS calls, coalesce(sum(errors), 0)::bigint AS errors,
+    coalesce(sum(duration_ms), 0)::bigint AS duration_ms,
+    coalesce(sum(cost_nanos), 0)::bigint AS cost_nanos,
+    coalesce(sum(tokens_in), 0)::bigint AS tokens_in,
+    coalesce(sum(tokens_out), 0)::bigint AS tokens_out";
+
+/// Totals of `assistants` in `window` (no histograms: cheaper than [`cells`]).
+pub async fn totals(
+    conn: &mut AsyncPgConnection,
+    assistants: &[i64],
+    window: &Window,
+) -> QueryResult<Totals> {
+    diesel::sql_query(format!(
+        "SELECT {SUM_TOTALS} FROM breakdown_rollups
+         WHERE assistant_id = ANY($1) AND width_seconds = $2 AND bucket >= $3 AND bucket < $4"
+    ))
+    .bind::<Array<BigInt>, _>(assistants)
+    .bind::<Integer, _>(window.granularity.rollup_seconds())
+    .bind::<Timestamptz, _>(window.start)
+    .bind::<Timestamptz, _>(window.end)
+    .get_result::<TotalsRow>(conn)
+    .await
+    .map(Totals::from)
+}
+
+#[derive(QueryableByName)]
+struct DayRow {
+    #[diesel(sql_type = Date)]
+    day: NaiveDate,
+    #[diesel(embed)]
+    totals: TotalsRow,
+}
+
+/// Daily totals of `assistants` from `first` to `last` (days without data are absent).
+pub async fn days(
+    conn: &mut AsyncPgConnection,
+    assistants: &[i64],
+    first: NaiveDate,
+    last: NaiveDate,
+) -> QueryResult<Vec<DayPoint>> {
+    let rows: Vec<DayRow> = diesel::sql_query(format!(
+        "SELECT day, {SUM_TOTALS} FROM day_rollups
+         WHERE assistant_id = ANY($1) AND day BETWEEN $2 AND $3
+         GROUP BY day ORDER BY day"
+    ))
+    .bind::<Array<BigInt>, _>(assistants)
+    .bind::<Date, _>(first)
+    .bind::<Date, _>(last)
+    .load(conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| DayPoint {
+            day: r.day,
+            totals: r.totals.into(),
+        })
+        .collect())
+}
+
+#[derive(QueryableByName)]
+struct SpendRow {
+    #[diesel(sql_type = BigInt)]
+    recent_nanos: i64,
+    #[diesel(sql_type = BigInt)]
+    today_nanos: i64,
+    #[diesel(sql_type = BigInt)]
+    month_to_date_nanos: i64,
+}
+
+/// Spend of `assistants` for projections as of `now`.
+pub async fn spend(
+    conn: &mut AsyncPgConnection,
+    assistants: &[i64],
+    now: DateTime<Utc>,
+) -> QueryResult<SpendInput> {
+    let today = now.date_naive();
+    let month_start = hub::budget::BudgetPeriod::Monthly.start(today);
+    let row: SpendRow = diesel::sql_query(
+        "SELECT coalesce(sum(cost_nanos) FILTER (WHERE day >= $2), 0)::bigint AS recent_nanos,
+                coalesce(sum(cost_nanos) FILTER (WHERE day = $4), 0)::bigint AS today_nanos,
+                coalesce(sum(cost_nanos) FILTER (WHERE day >= $3), 0)::bigint AS month_to_date_nanos
+         FROM day_rollups
+         WHERE assistant_id = ANY($1) AND day >= least($2, $3) AND day <= $4",
+    )
+    .bind::<Array<BigInt>, _>(assistants)
+    .bind::<Date, _>(run_rate_start(now))
+    .bind::<Date, _>(month_start)
+    .bind::<Date, _>(today)
+    .get_result(conn)
+    .await?;
+    Ok(SpendInput {
+        recent_nanos: row.recent_nanos,
+        today_nanos: row.today_nanos,
+        month_to_date_nanos: row.month_to_date_nanos,
+    })
+}
+
+/// Everything the dashboard of `assistants` in `window` needs, read at `now`.
+pub async fn dashboard_input(
+    conn: &mut AsyncPgConnection,
+    assistants: &[i64],
+    window: &Window,
+    now: DateTime<Utc>,
+) -> QueryResult<DashboardInput> {
+    Ok(DashboardInput {
+        assistants: assistants.to_vec(),
+        cells: cells(conn, assistants, window, &SampleFilter::default()).await?,
+        labels: labels(conn, assistants, window).await?,
+        previous: totals(conn, assistants, &window.previous()).await?,
+        days: days(
+            conn,
+            assistants,
+            anomaly_days_start(window),
+            window.last_day(),
+        )
+        .await?,
+        spend: spend(conn, assistants, now).await?,
+    })
+}

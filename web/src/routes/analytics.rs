@@ -1,0 +1,266 @@
+//! Analytics over all of a user's assistants (or one): the dashboard payload (cached in Redis,
+//! keyed by the live sequence numbers so it is never older than the live stream), summary KPIs
+//! and hour/day/week time series filtered by status and model. Everything is read from rollups.
+
+use actix_web::http::header::{self, CacheDirective};
+use actix_web::{get, web, HttpRequest, HttpResponse};
+use chrono::{NaiveDate, Utc};
+use hub::analytics::kpis::Trend;
+use hub::analytics::{Dashboard, Granularity, Kpis, SeriesPoint, Window};
+use hub::DateRange;
+use persistence::payload_cache::PayloadCache;
+use persistence::queries::reports::SampleFilter;
+use persistence::queries::{analytics, assistants};
+use persistence::PgPool;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::auth::access::OwnerCache;
+use crate::auth::AuthUser;
+use crate::error::{ApiError, Problem};
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(dashboard).service(summary).service(timeseries);
+}
+
+/// Header telling whether the dashboard came from the cache (`hit`) or was computed (`miss`).
+pub const CACHE_HEADER: &str = "x-cache";
+
+/// The assistants a request covers: `assistant` if given (and yours), else all of yours.
+async fn scope(
+    user: &AuthUser,
+    assistant: Option<i64>,
+    pool: &PgPool,
+    owners: &OwnerCache,
+) -> Result<Vec<i64>, ApiError> {
+    if let Some(id) = assistant {
+        owners.check(pool, user, id).await?;
+        return Ok(vec![id]);
+    }
+    let mut conn = pool.get().await?;
+    Ok(assistants::list_for_owner(&mut conn, user.id)
+        .await?
+        .into_iter()
+        .map(|a| a.id)
+        .collect())
+}
+
+/// The status and model filters, checked.
+fn sample_filter(status: Option<&str>, model: Option<&str>) -> Result<SampleFilter, ApiError> {
+    let mut errors = hub::ValidationErrors::default();
+    if let Some(message) = status.and_then(hub::sample::status_error) {
+        errors.add("status", message);
+    }
+    if let Some(model) = model {
+        errors.check_text("model", model, hub::sample::MAX_LABEL_CHARS);
+    }
+    errors.into_result(())?;
+    Ok(SampleFilter {
+        status: status.map(str::to_owned),
+        model: model.map(str::to_owned),
+    })
+}
+
+/// Query of the dashboard.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct DashboardQuery {
+    /// `24h` (hourly buckets), `7d`, `1m` (30 days), `3m` (90 days) (daily buckets) or
+    /// `custom` (needs `start` and `end`; hourly up to 2 days, daily beyond). Default `7d`.
+    pub range: Option<String>,
+    /// First UTC day of a custom range, `YYYY-MM-DD`.
+    #[param(value_type = Option<String>, format = Date)]
+    pub start: Option<NaiveDate>,
+    /// Last UTC day of a custom range, inclusive.
+    #[param(value_type = Option<String>, format = Date)]
+    pub end: Option<NaiveDate>,
+    /// One of your assistants (default: all of them).
+    pub assistant: Option<i64>,
+}
+
+/// The dashboard: KPIs, trend, projection, series (requests, costs, latency), breakdowns (status
+/// codes, models, countries, domains) and anomalies. Served from Redis when nothing changed
+/// since it was computed (`X-Cache: hit`); `Cache-Control: no-cache` forces a fresh answer.
+#[utoipa::path(
+    tag = "analytics",
+    params(DashboardQuery),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, body = Dashboard, headers(("x-cache" = String, description = "hit or miss"))),
+        (status = 400, body = Problem, content_type = "application/problem+json"),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "Assistant not yours", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/dashboard")]
+pub async fn dashboard(
+    user: AuthUser,
+    query: web::Query<DashboardQuery>,
+    request: HttpRequest,
+    pool: web::Data<PgPool>,
+    owners: web::Data<OwnerCache>,
+    cache: web::Data<PayloadCache>,
+) -> Result<HttpResponse, ApiError> {
+    let now = Utc::now();
+    let range = query.range.as_deref().unwrap_or("7d");
+    let window = Window::dashboard(range, query.start, query.end, now)?;
+    let assistants = scope(&user, query.assistant, &pool, &owners).await?;
+    let description = format!(
+        "dashboard|{}|{}|{}|{:?}",
+        window.start.timestamp(),
+        window.end.timestamp(),
+        user.id,
+        window.granularity
+    );
+    let key = cache
+        .key(&description, &assistants)
+        .await
+        .map_err(|error| tracing::debug!(%error, "dashboard cache unavailable"))
+        .ok();
+    if let Some(key) = &key {
+        if !bypasses_cache(&request) {
+            if let Ok(Some(body)) = cache.get(key).await {
+                return Ok(json_response(body, "hit"));
+            }
+        }
+    }
+    let mut conn = pool.get().await?;
+    let input = analytics::dashboard_input(&mut conn, &assistants, &window, now).await?;
+    drop(conn);
+    let body = serde_json::to_string(&Dashboard::build(window, input, now))
+        .map_err(|e| ApiError::Internal(e.into()))?;
+    if let Some(key) = &key {
+        if let Err(error) = cache.put(key, &body).await {
+            tracing::debug!(%error, "dashboard not cached");
+        }
+    }
+    Ok(json_response(body, "miss"))
+}
+
+/// Whether the client asked for a fresh answer (`Cache-Control: no-cache`).
+fn bypasses_cache(request: &HttpRequest) -> bool {
+    use actix_web::http::header::Header;
+    header::CacheControl::parse(request).is_ok_and(|cc| cc.0.contains(&CacheDirective::NoCache))
+}
+
+fn json_response(body: String, cache: &'static str) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("application/json")
+        .insert_header((CACHE_HEADER, cache))
+        .body(body)
+}
+
+/// Query of the summary and of time series.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct SeriesQuery {
+    /// First UTC day, `YYYY-MM-DD`.
+    #[param(value_type = String, format = Date)]
+    pub start: NaiveDate,
+    /// Last UTC day, inclusive.
+    #[param(value_type = String, format = Date)]
+    pub end: NaiveDate,
+    /// `hour` (at most 31 days), `day` (default) or `week` (ISO weeks; time series only).
+    pub granularity: Option<String>,
+    /// One of your assistants (default: all of them).
+    pub assistant: Option<i64>,
+    /// `success` or `error`.
+    pub status: Option<String>,
+    pub model: Option<String>,
+}
+
+impl SeriesQuery {
+    fn window(&self) -> Result<Window, ApiError> {
+        let range = DateRange::new(self.start, self.end)?;
+        let granularity = Granularity::parse(self.granularity.as_deref().unwrap_or("day"))?;
+        Ok(Window::series(range, granularity)?)
+    }
+}
+
+/// Summary KPIs of a period, and the trend against the period of the same length before it.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Summary {
+    pub window: Window,
+    pub kpis: Kpis,
+    pub trend: Trend,
+}
+
+/// Summary KPIs of a date range: totals, success rate, average duration, costs per run,
+/// success and failure, tokens, latency percentiles; filtered by status and model.
+#[utoipa::path(
+    tag = "analytics",
+    params(SeriesQuery),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, body = Summary),
+        (status = 400, body = Problem, content_type = "application/problem+json"),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/summary")]
+pub async fn summary(
+    user: AuthUser,
+    query: web::Query<SeriesQuery>,
+    pool: web::Data<PgPool>,
+    owners: web::Data<OwnerCache>,
+) -> Result<HttpResponse, ApiError> {
+    let mut window = query.window()?;
+    // Whole days: the day rollups are enough and cheaper.
+    window.granularity = Granularity::Day;
+    let filter = sample_filter(query.status.as_deref(), query.model.as_deref())?;
+    let assistants = scope(&user, query.assistant, &pool, &owners).await?;
+    let mut conn = pool.get().await?;
+    let current = analytics::cells(&mut conn, &assistants, &window, &filter).await?;
+    let previous = analytics::cells(&mut conn, &assistants, &window.previous(), &filter).await?;
+    let current = hub::analytics::dashboard::overall(&current);
+    let previous = hub::analytics::dashboard::overall(&previous);
+    Ok(HttpResponse::Ok().json(Summary {
+        window,
+        kpis: Kpis::of(&current),
+        trend: Trend::between(&previous.totals, &current.totals),
+    }))
+}
+
+/// A time series of a date range.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Series {
+    pub window: Window,
+    /// Every bucket of the range, oldest first (empty buckets as zeros).
+    pub points: Vec<SeriesPoint>,
+}
+
+/// Calls, errors, cost, tokens, durations and latency percentiles per hour, day or week,
+/// filtered by status and model.
+#[utoipa::path(
+    tag = "analytics",
+    params(SeriesQuery),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, body = Series),
+        (status = 400, body = Problem, content_type = "application/problem+json"),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/timeseries")]
+pub async fn timeseries(
+    user: AuthUser,
+    query: web::Query<SeriesQuery>,
+    pool: web::Data<PgPool>,
+    owners: web::Data<OwnerCache>,
+) -> Result<HttpResponse, ApiError> {
+    let window = query.window()?;
+    let filter = sample_filter(query.status.as_deref(), query.model.as_deref())?;
+    let assistants = scope(&user, query.assistant, &pool, &owners).await?;
+    let mut conn = pool.get().await?;
+    let cells = analytics::cells(&mut conn, &assistants, &window, &filter).await?;
+    Ok(HttpResponse::Ok().json(Series {
+        points: hub::analytics::dashboard::series(&window, &cells),
+        window,
+    }))
+}

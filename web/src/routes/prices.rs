@@ -1,0 +1,136 @@
+//! The model price table: anyone signed in may read it, admins add versions. A call that
+//! reports a model and tokens but no cost is priced with the version in force at its time.
+
+use actix_web::{get, post, web, HttpResponse};
+use chrono::{DateTime, Utc};
+use hub::units::{nanos_to_usd, usd_to_nanos};
+use persistence::models::{ModelPrice, NewModelPrice};
+use persistence::queries::prices;
+use persistence::PgPool;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::auth::AuthUser;
+use crate::error::{ApiError, Problem};
+use persistence::models::Role;
+
+/// Highest price accepted, US dollars per million tokens.
+pub const MAX_PRICE_PER_MTOK: f64 = 10_000.0;
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(list_prices).service(add_price);
+}
+
+/// A price version to add.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct AddPrice {
+    #[schema(example = "gpt-4o")]
+    pub model: String,
+    /// When this version takes effect (default: now). Earlier calls keep earlier prices.
+    pub effective_from: Option<DateTime<Utc>>,
+    /// US dollars per million input tokens.
+    #[schema(example = 2.5)]
+    pub input_per_mtok: f64,
+    /// US dollars per million output tokens.
+    #[schema(example = 10.0)]
+    pub output_per_mtok: f64,
+}
+
+/// One price version.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct PriceView {
+    pub id: i64,
+    pub model: String,
+    pub effective_from: DateTime<Utc>,
+    pub input_per_mtok: f64,
+    pub output_per_mtok: f64,
+}
+
+impl From<ModelPrice> for PriceView {
+    fn from(p: ModelPrice) -> Self {
+        Self {
+            id: p.id,
+            model: p.model,
+            effective_from: p.effective_from,
+            input_per_mtok: nanos_to_usd(p.input_nanos_per_mtok),
+            output_per_mtok: nanos_to_usd(p.output_nanos_per_mtok),
+        }
+    }
+}
+
+/// Every price version, by model and date.
+#[utoipa::path(
+    tag = "prices",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, body = [PriceView]),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/prices")]
+pub async fn list_prices(_: AuthUser, pool: web::Data<PgPool>) -> Result<HttpResponse, ApiError> {
+    let mut conn = pool.get().await?;
+    let list: Vec<PriceView> = prices::list(&mut conn)
+        .await?
+        .into_iter()
+        .map(Into::into)
+        .collect();
+    Ok(HttpResponse::Ok().json(list))
+}
+
+/// Adds a price version (admins only).
+#[utoipa::path(
+    tag = "prices",
+    request_body = AddPrice,
+    security(("bearer" = [])),
+    responses(
+        (status = 201, body = PriceView),
+        (status = 400, body = Problem, content_type = "application/problem+json"),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "A version with this date exists", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/prices")]
+pub async fn add_price(
+    user: AuthUser,
+    body: web::Json<AddPrice>,
+    pool: web::Data<PgPool>,
+) -> Result<HttpResponse, ApiError> {
+    if user.role != Role::Admin {
+        return Err(ApiError::Forbidden("only admins may change prices"));
+    }
+    let mut errors = hub::ValidationErrors::default();
+    let model = body.model.trim();
+    errors.check_text("model", model, hub::sample::MAX_LABEL_CHARS);
+    for (field, value) in [
+        ("inputPerMtok", body.input_per_mtok),
+        ("outputPerMtok", body.output_per_mtok),
+    ] {
+        if !value.is_finite() || !(0.0..=MAX_PRICE_PER_MTOK).contains(&value) {
+            errors.add(field, format!("must be between 0 and {MAX_PRICE_PER_MTOK}"));
+        }
+    }
+    errors.into_result(())?;
+    let mut conn = pool.get().await?;
+    let effective_from = body.effective_from.unwrap_or_else(Utc::now);
+    let new = NewModelPrice {
+        model,
+        effective_from,
+        input_nanos_per_mtok: usd_to_nanos(body.input_per_mtok),
+        output_nanos_per_mtok: usd_to_nanos(body.output_per_mtok),
+    };
+    let price = prices::insert(&mut conn, &new).await.map_err(|e| {
+        let e = persistence::PersistenceError::from(e);
+        if e.is_unique_violation() {
+            ApiError::Conflict(format!(
+                "{model:?} already has a price from {effective_from}"
+            ))
+        } else {
+            e.into()
+        }
+    })?;
+    Ok(HttpResponse::Created().json(PriceView::from(price)))
+}
