@@ -4,6 +4,7 @@
 
 use chrono::{DateTime, Utc};
 
+use crate::units::{usd_to_nanos, MAX_SAMPLE_COST_USD};
 use crate::Sample;
 
 /// One version of one model's price, in nano-dollars per million tokens.
@@ -16,12 +17,14 @@ pub struct Price {
 }
 
 impl Price {
-    /// The cost of a call with these token counts, rounded to the nearest nano-dollar.
+    /// The cost of a call with these token counts, rounded to the nearest nano-dollar and at
+    /// most the largest cost a client may send for one call.
     pub fn cost_nanos(&self, tokens_in: i64, tokens_out: i64) -> i64 {
         let micro = i128::from(tokens_in) * i128::from(self.input_nanos_per_mtok)
             + i128::from(tokens_out) * i128::from(self.output_nanos_per_mtok);
         let nanos = (micro + 500_000) / 1_000_000;
-        i64::try_from(nanos).unwrap_or(i64::MAX)
+        let max = i128::from(usd_to_nanos(MAX_SAMPLE_COST_USD));
+        i64::try_from(nanos.min(max)).unwrap_or(i64::MAX)
     }
 }
 
@@ -113,8 +116,11 @@ mod tests {
     }
 
     #[test]
-    fn huge_token_counts_do_not_overflow() {
+    fn huge_token_counts_are_capped_like_sent_costs() {
         let p = price(1, i64::MAX, i64::MAX);
-        assert_eq!(p.cost_nanos(1_000_000_000, 1_000_000_000), i64::MAX);
+        assert_eq!(
+            p.cost_nanos(1_000_000_000, 1_000_000_000),
+            usd_to_nanos(MAX_SAMPLE_COST_USD)
+        );
     }
 }

@@ -2,10 +2,16 @@
 
 use chrono::NaiveDate;
 
+use crate::daily::EARLIEST_DAY;
 use crate::ValidationErrors;
 
 /// The longest range one query may cover (ten years of days).
 pub const MAX_RANGE_DAYS: i64 = 3660;
+/// The latest day a range may reach (date arithmetic stays far from chrono's limits).
+pub const LATEST_DAY: NaiveDate = match NaiveDate::from_ymd_opt(9999, 12, 31) {
+    Some(day) => day,
+    None => NaiveDate::MAX,
+};
 /// The widest rolling window, in days.
 pub const MAX_ROLLING_DAYS: u32 = 365;
 
@@ -17,8 +23,21 @@ pub struct DateRange {
 }
 
 impl DateRange {
-    /// A range that is not reversed and not longer than [`MAX_RANGE_DAYS`].
+    /// A range within [`EARLIEST_DAY`]..=[`LATEST_DAY`], not reversed and not longer than
+    /// [`MAX_RANGE_DAYS`].
     pub fn new(start: NaiveDate, end: NaiveDate) -> Result<Self, ValidationErrors> {
+        if start < EARLIEST_DAY {
+            return Err(ValidationErrors::single(
+                "start",
+                format!("days before {EARLIEST_DAY} are not accepted"),
+            ));
+        }
+        if end > LATEST_DAY {
+            return Err(ValidationErrors::single(
+                "end",
+                format!("days after {LATEST_DAY} are not accepted"),
+            ));
+        }
         if end < start {
             return Err(ValidationErrors::single(
                 "end",
@@ -88,6 +107,18 @@ mod tests {
             err.map(|e| e.errors()[0].field.clone()).as_deref(),
             Some("end")
         );
+    }
+
+    #[test]
+    fn days_far_in_the_past_or_future_are_rejected() {
+        let field =
+            |r: Result<DateRange, ValidationErrors>| r.err().map(|e| e.errors()[0].field.clone());
+        assert_eq!(
+            field(DateRange::new(day("1999-12-31"), day("2000-01-05"))).as_deref(),
+            Some("start")
+        );
+        let far = NaiveDate::from_ymd_opt(200_000, 1, 1).unwrap_or_default();
+        assert_eq!(field(DateRange::new(far, far)).as_deref(), Some("end"));
     }
 
     #[test]

@@ -29,6 +29,17 @@ impl Totals {
         self.tokens_out += sample.tokens_out;
     }
 
+    /// Adds other totals.
+    pub fn add(&mut self, other: &Totals) {
+        self.samples += other.samples;
+        self.calls += other.calls;
+        self.errors += other.errors;
+        self.duration_ms += other.duration_ms;
+        self.cost_nanos += other.cost_nanos;
+        self.tokens_in += other.tokens_in;
+        self.tokens_out += other.tokens_out;
+    }
+
     /// Whether nothing was added.
     pub fn is_empty(&self) -> bool {
         self.samples == 0

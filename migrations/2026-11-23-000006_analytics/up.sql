@@ -11,11 +11,29 @@ CREATE FUNCTION latency_bin(ms INTEGER) RETURNS INTEGER
 LANGUAGE sql IMMUTABLE PARALLEL SAFE
 RETURN width_bucket(ms, ARRAY[1,2,3,4,5,6,7,8,10,11,13,16,19,23,27,32,38,45,54,64,76,91,108,128,152,181,215,256,304,362,431,512,609,724,861,1024,1218,1448,1722,2048,2435,2896,3444,4096,4871,5793,6889,8192,9742,11585,13777,16384,19484,23170,27554,32768,38968,46341,55109,65536,77936,92682,110218,131072,155872,185364,220436,262144,311744,370728,440872,524288,623487,741455,881744,1048576,1246974,1482910,1763488,2097152,2493948,2965821,3526975,4194304]::integer[]);
 
--- Bin-by-bin sum of two histograms (arrays of counts; a shorter one counts as zeros).
-CREATE FUNCTION hist_add(a BIGINT[], b BIGINT[]) RETURNS BIGINT[]
+-- Histograms are stored trimmed: the counts from the first to the last non-empty bin, and the
+-- index of the first one (an empty histogram is '{}'). Most calls fall in a dozen bins, so rows
+-- stay small and cheap to read. hist_add is the bin-by-bin sum of two such histograms,
+-- hist_first the first bin of that sum.
+CREATE FUNCTION hist_add(a_first INTEGER, a BIGINT[], b_first INTEGER, b BIGINT[]) RETURNS BIGINT[]
 LANGUAGE sql IMMUTABLE PARALLEL SAFE
-RETURN coalesce((SELECT array_agg(coalesce(x, 0) + coalesce(y, 0) ORDER BY i)
-                 FROM unnest(a, b) WITH ORDINALITY AS t(x, y, i)), '{}');
+RETURN CASE
+    WHEN cardinality(a) = 0 THEN b
+    WHEN cardinality(b) = 0 THEN a
+    ELSE (SELECT array_agg(coalesce(x.v, 0) + coalesce(y.v, 0) ORDER BY i)
+          FROM generate_series(least(a_first, b_first),
+                               greatest(a_first + cardinality(a), b_first + cardinality(b)) - 1) AS i
+          LEFT JOIN unnest(a) WITH ORDINALITY AS x (v, o) ON x.o = i - a_first + 1
+          LEFT JOIN unnest(b) WITH ORDINALITY AS y (v, o) ON y.o = i - b_first + 1)
+END;
+
+CREATE FUNCTION hist_first(a_first INTEGER, a BIGINT[], b_first INTEGER, b BIGINT[]) RETURNS INTEGER
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+RETURN CASE
+    WHEN cardinality(a) = 0 THEN b_first
+    WHEN cardinality(b) = 0 THEN a_first
+    ELSE least(a_first, b_first)
+END;
 
 CREATE TABLE breakdown_rollups (
     assistant_id   BIGINT      NOT NULL REFERENCES assistants (id) ON DELETE CASCADE,
@@ -32,10 +50,12 @@ CREATE TABLE breakdown_rollups (
     cost_nanos     BIGINT      NOT NULL CHECK (cost_nanos >= 0),
     tokens_in      BIGINT      NOT NULL CHECK (tokens_in >= 0),
     tokens_out     BIGINT      NOT NULL CHECK (tokens_out >= 0),
-    -- Calls that reported a latency, the sum of those latencies, and their histogram.
-    latency_calls  BIGINT      NOT NULL CHECK (latency_calls >= 0),
-    latency_sum_ms BIGINT      NOT NULL CHECK (latency_sum_ms >= 0),
-    latency_bins   BIGINT[]    NOT NULL,
+    -- Calls that reported a latency, the sum of those latencies, and their histogram: counts
+    -- of bins latency_first_bin, latency_first_bin + 1, ... (trimmed, see hist_add).
+    latency_calls     BIGINT      NOT NULL CHECK (latency_calls >= 0),
+    latency_sum_ms    BIGINT      NOT NULL CHECK (latency_sum_ms >= 0),
+    latency_first_bin INTEGER     NOT NULL CHECK (latency_first_bin >= 0),
+    latency_bins      BIGINT[]    NOT NULL,
     PRIMARY KEY (assistant_id, width_seconds, bucket, model, status)
 );
 
@@ -56,36 +76,37 @@ INSERT INTO breakdown_rollups
 SELECT assistant_id, w.width, to_timestamp(floor(extract(epoch FROM ts) / w.width) * w.width),
        coalesce(model, ''), coalesce(status, ''), count(*), sum(calls), sum(errors),
        sum(duration_ms), sum(cost_nanos), sum(tokens_in), sum(tokens_out),
-       count(latency_ms), coalesce(sum(latency_ms), 0), '{}'
+       count(latency_ms), coalesce(sum(latency_ms), 0), 0, '{}'
 FROM usage_samples
 CROSS JOIN (VALUES (3600), (86400)) AS w (width)
 WHERE kind = 'call' OR w.width = 86400
 GROUP BY 1, 2, 3, 4, 5;
 
+WITH counted AS (
+    SELECT assistant_id, w.width,
+           to_timestamp(floor(extract(epoch FROM ts) / w.width) * w.width) AS bucket,
+           coalesce(model, '') AS model, coalesce(status, '') AS status,
+           latency_bin(latency_ms) AS bin, count(*) AS n
+    FROM usage_samples CROSS JOIN (VALUES (3600), (86400)) AS w (width)
+    WHERE latency_ms IS NOT NULL AND (kind = 'call' OR w.width = 86400)
+    GROUP BY 1, 2, 3, 4, 5, 6
+),
+spans AS (
+    SELECT assistant_id, width, bucket, model, status, min(bin) AS lo, max(bin) AS hi
+    FROM counted GROUP BY 1, 2, 3, 4, 5
+),
+histograms AS (
+    SELECT s.assistant_id, s.width, s.bucket, s.model, s.status, s.lo,
+           array_agg(coalesce(c.n, 0) ORDER BY b.bin) AS bins
+    FROM spans s
+    CROSS JOIN LATERAL generate_series(s.lo, s.hi) AS b (bin)
+    LEFT JOIN counted c ON (c.assistant_id, c.width, c.bucket, c.model, c.status, c.bin)
+                         = (s.assistant_id, s.width, s.bucket, s.model, s.status, b.bin)
+    GROUP BY 1, 2, 3, 4, 5, 6
+)
 UPDATE breakdown_rollups r
-SET latency_bins = h.bins
-FROM (
-    SELECT assistant_id, width, bucket, model, status,
-           array_agg(coalesce(n, 0) ORDER BY bin) AS bins
-    FROM (
-        SELECT k.*, b.bin, c.n
-        FROM (SELECT DISTINCT assistant_id, w.width,
-                     to_timestamp(floor(extract(epoch FROM ts) / w.width) * w.width) AS bucket,
-                     coalesce(model, '') AS model, coalesce(status, '') AS status
-              FROM usage_samples CROSS JOIN (VALUES (3600), (86400)) AS w (width)
-              WHERE latency_ms IS NOT NULL) AS k
-        CROSS JOIN generate_series(0, 84) AS b (bin)
-        LEFT JOIN (SELECT assistant_id, w.width,
-                          to_timestamp(floor(extract(epoch FROM ts) / w.width) * w.width) AS bucket,
-                          coalesce(model, '') AS model, coalesce(status, '') AS status,
-                          latency_bin(latency_ms) AS bin, count(*) AS n
-                   FROM usage_samples CROSS JOIN (VALUES (3600), (86400)) AS w (width)
-                   WHERE latency_ms IS NOT NULL
-                   GROUP BY 1, 2, 3, 4, 5, 6) AS c
-            USING (assistant_id, width, bucket, model, status, bin)
-    ) AS cells
-    GROUP BY 1, 2, 3, 4, 5
-) AS h
+SET latency_first_bin = h.lo, latency_bins = h.bins
+FROM histograms h
 WHERE (r.assistant_id, r.width_seconds, r.bucket, r.model, r.status)
     = (h.assistant_id, h.width, h.bucket, h.model, h.status);
 

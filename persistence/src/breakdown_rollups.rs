@@ -108,15 +108,20 @@ async fn upsert_breakdowns(
 ) -> diesel::QueryResult<usize> {
     let keys = || rows.keys();
     let sum = |f: fn(&BreakdownSums) -> i64| rows.values().map(f).collect::<Vec<i64>>();
-    // Histograms travel as one flattened array plus each row's length, since PostgreSQL arrays
-    // cannot be ragged.
-    let lengths: Vec<i32> = rows
-        .values()
-        .map(|s| i32::try_from(s.latency.counts().len()).unwrap_or(0))
+    // Histograms travel trimmed (first bin, counts) as one flattened array plus each row's
+    // length, since PostgreSQL arrays cannot be ragged.
+    let stored: Vec<(usize, &[i64])> = rows.values().map(|s| s.latency.stored()).collect();
+    let firsts: Vec<i32> = stored
+        .iter()
+        .map(|(first, _)| i32::try_from(*first).unwrap_or(0))
         .collect();
-    let flat: Vec<i64> = rows
-        .values()
-        .flat_map(|s| s.latency.counts().iter().copied())
+    let lengths: Vec<i32> = stored
+        .iter()
+        .map(|(_, counts)| i32::try_from(counts.len()).unwrap_or(0))
+        .collect();
+    let flat: Vec<i64> = stored
+        .iter()
+        .flat_map(|(_, counts)| counts.iter().copied())
         .collect();
     diesel::sql_query(
         "WITH input AS (
@@ -124,15 +129,15 @@ async fn upsert_breakdowns(
              FROM unnest($2::integer[], $3::timestamptz[], $4::text[], $5::text[],
                          $6::bigint[], $7::bigint[], $8::bigint[], $9::bigint[], $10::bigint[],
                          $11::bigint[], $12::bigint[], $13::bigint[], $14::bigint[],
-                         $15::integer[])
+                         $15::integer[], $16::integer[])
                   WITH ORDINALITY AS t (width, bucket, model, status, samples, calls, errors,
                                         duration_ms, cost_nanos, tokens_in, tokens_out,
-                                        latency_calls, latency_sum_ms, len, n)
+                                        latency_calls, latency_sum_ms, first_bin, len, n)
          )
          INSERT INTO breakdown_rollups
          SELECT $1, width, bucket, model, status, samples, calls, errors, duration_ms,
-                cost_nanos, tokens_in, tokens_out, latency_calls, latency_sum_ms,
-                coalesce(($16::bigint[])[offset_ + 1 : offset_ + len], '{}')
+                cost_nanos, tokens_in, tokens_out, latency_calls, latency_sum_ms, first_bin,
+                coalesce(($17::bigint[])[offset_ + 1 : offset_ + len], '{}')
          FROM input
          ORDER BY n
          ON CONFLICT (assistant_id, width_seconds, bucket, model, status) DO UPDATE SET
@@ -145,7 +150,12 @@ async fn upsert_breakdowns(
              tokens_out = breakdown_rollups.tokens_out + EXCLUDED.tokens_out,
              latency_calls = breakdown_rollups.latency_calls + EXCLUDED.latency_calls,
              latency_sum_ms = breakdown_rollups.latency_sum_ms + EXCLUDED.latency_sum_ms,
-             latency_bins = hist_add(breakdown_rollups.latency_bins, EXCLUDED.latency_bins)",
+             latency_first_bin = hist_first(
+                 breakdown_rollups.latency_first_bin, breakdown_rollups.latency_bins,
+                 EXCLUDED.latency_first_bin, EXCLUDED.latency_bins),
+             latency_bins = hist_add(
+                 breakdown_rollups.latency_first_bin, breakdown_rollups.latency_bins,
+                 EXCLUDED.latency_first_bin, EXCLUDED.latency_bins)",
     )
     .bind::<BigInt, _>(assistant_id)
     .bind::<Array<Integer>, _>(keys().map(|k| k.0).collect::<Vec<_>>())
@@ -161,6 +171,7 @@ async fn upsert_breakdowns(
     .bind::<Array<BigInt>, _>(sum(|s| s.totals.tokens_out))
     .bind::<Array<BigInt>, _>(sum(|s| s.latency_calls))
     .bind::<Array<BigInt>, _>(sum(|s| s.latency_sum_ms))
+    .bind::<Array<Integer>, _>(firsts)
     .bind::<Array<Integer>, _>(lengths)
     .bind::<Array<BigInt>, _>(flat)
     .execute(conn)

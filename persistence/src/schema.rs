@@ -26,6 +26,7 @@ diesel::table! {
         tokens_out -> Int8,
         latency_calls -> Int8,
         latency_sum_ms -> Int8,
+        latency_first_bin -> Int4,
         latency_bins -> Array<Nullable<Int8>>,
     }
 }

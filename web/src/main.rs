@@ -35,6 +35,9 @@ enum Command {
     /// Measure ingestion, baselines, live latency and memory on this machine (needs the local
     /// stack: it creates and drops a database of its own).
     Bench(web::bench::BenchArgs),
+    /// Time `GET /dashboard` uncached and cached on a generated history (default 10M samples,
+    /// 100 assistants, 90 days; the history is kept for later runs).
+    BenchDashboard(web::bench::dashboard::DashboardBenchArgs),
 }
 
 #[actix_web::main]
@@ -61,6 +64,11 @@ async fn run(command: Command) -> Result<(), Box<dyn std::error::Error>> {
         Command::Bench(args) => {
             let redis_url = settings.redis.url.expose_secret().to_owned();
             web::bench::run(args, &database_url, &redis_url).await?;
+            return Ok(());
+        }
+        Command::BenchDashboard(args) => {
+            let redis_url = settings.redis.url.expose_secret().to_owned();
+            web::bench::dashboard::run(args, &database_url, &redis_url).await?;
             return Ok(());
         }
     };

@@ -191,7 +191,7 @@ impl AssistantActor {
     /// Announces committed samples at most once per `coalesce` interval: at once if the last
     /// announcement is older than that, otherwise when the interval is over.
     fn schedule_announce(&mut self, ctx: &mut Context<Self>) {
-        if self.unannounced.is_empty() || self.announce_scheduled || self.announcing {
+        if !self.has_news() || self.announce_scheduled || self.announcing {
             return;
         }
         let wait = self
@@ -212,7 +212,7 @@ impl AssistantActor {
     }
 
     fn announce(&mut self, ctx: &mut Context<Self>) {
-        if self.unannounced.is_empty() || self.announcing {
+        if !self.has_news() || self.announcing {
             return;
         }
         let added = std::mem::take(&mut self.unannounced);
@@ -230,7 +230,8 @@ impl AssistantActor {
                 Ok(stats) => stats,
                 Err(error) => {
                     tracing::warn!(assistant_id, %error, "live stats unavailable; delta skipped");
-                    return;
+                    // Alerts are announced once: keep them for the next delta.
+                    return alerts;
                 }
             };
             let delta = Delta {
@@ -251,12 +252,23 @@ impl AssistantActor {
             if published.is_err() {
                 live.do_send(Publish { delta });
             }
+            Vec::new()
         };
-        ctx.spawn(work.into_actor(self).map(|(), act, ctx| {
+        ctx.spawn(work.into_actor(self).map(|unsent, act, ctx| {
             act.announcing = false;
+            // Retry unsent alerts with the next delta, unless stopping (they stay in the
+            // stored alert history either way).
+            if act.draining.is_empty() {
+                act.unannounced_alerts.splice(0..0, unsent);
+            }
             act.schedule_announce(ctx);
             act.finish_drain_if_done(ctx);
         }));
+    }
+
+    /// Whether something committed has not been announced yet (totals or budget alerts).
+    fn has_news(&self) -> bool {
+        !self.unannounced.is_empty() || !self.unannounced_alerts.is_empty()
     }
 
     fn is_quiet(&self) -> bool {
@@ -264,13 +276,13 @@ impl AssistantActor {
             && !self.writing
             && !self.announcing
             && !self.announce_scheduled
-            && self.unannounced.is_empty()
+            && !self.has_news()
     }
 
     fn finish_drain_if_done(&mut self, ctx: &mut Context<Self>) {
         if !self.draining.is_empty() && self.queue.is_empty() && !self.writing {
             // Announce what is left now rather than after the coalescing delay.
-            if !self.unannounced.is_empty() && !self.announcing {
+            if self.has_news() && !self.announcing {
                 self.announce(ctx);
                 return;
             }
@@ -323,11 +335,12 @@ impl Handler<Ingest> for AssistantActor {
             return Box::pin(async { Err(IngestError::ShuttingDown) });
         }
         if count == 0 {
-            return Box::pin(async {
+            let over_budget = self.over_budget;
+            return Box::pin(async move {
                 Ok(Ack {
                     accepted: 0,
                     duplicates: 0,
-                    over_budget: false,
+                    over_budget,
                 })
             });
         }

@@ -237,7 +237,8 @@ pub struct DashboardInput {
     pub assistants: Vec<i64>,
     pub cells: Vec<Cell>,
     pub labels: Vec<LabelCount>,
-    /// Totals of the previous window of the same length.
+    /// Totals of the window just before the completed part of this one, of the same length
+    /// (see [`Window::completed`]).
     pub previous: Totals,
     /// Daily totals from [`anomaly_days_start`] to the window's last day (missing days: zero).
     pub days: Vec<DayPoint>,
@@ -254,11 +255,16 @@ impl Dashboard {
     pub fn build(window: Window, input: DashboardInput, now: DateTime<Utc>) -> Self {
         let points = series(&window, &input.cells);
         let all = overall(&input.cells);
+        let completed_end = window.completed(now).end;
+        let mut completed = Totals::default();
+        for cell in input.cells.iter().filter(|c| c.bucket < completed_end) {
+            completed.add(&cell.sums.totals);
+        }
         Self {
             window,
             assistants: input.assistants,
             summary: Kpis::of(&all),
-            trend: Trend::between(&input.previous, &all.totals),
+            trend: Trend::between(&input.previous, &completed),
             projection: Projection::at(now, input.spend),
             requests_over_time: points
                 .iter()
@@ -295,14 +301,14 @@ impl Dashboard {
             top_models: top_models(&input.cells),
             top_countries: top_labels(&input.labels, "country", false),
             top_domains: top_labels(&input.labels, "domain", false),
-            anomalies: anomalies(&window, &input.days),
+            anomalies: anomalies(&window, &input.days, now.date_naive()),
             generated_at: now,
         }
     }
 }
 
-/// Anomalies of calls, errors and cost on the window's days.
-fn anomalies(window: &Window, days: &[DayPoint]) -> Vec<Anomaly> {
+/// Anomalies of calls, errors and cost on the window's complete days (before `today`).
+fn anomalies(window: &Window, days: &[DayPoint], today: NaiveDate) -> Vec<Anomaly> {
     let first = anomaly_days_start(window);
     let count = (window.last_day() - first).num_days() + 1;
     let mut per_day = vec![Totals::default(); usize::try_from(count).unwrap_or(0)];
@@ -325,6 +331,7 @@ fn anomalies(window: &Window, days: &[DayPoint]) -> Vec<Anomaly> {
         first,
         &metric(|t| nanos_to_usd(t.cost_nanos)),
     ));
+    out.retain(|a| a.day < today);
     out.sort_by(|a, b| a.day.cmp(&b.day).then_with(|| a.metric.cmp(&b.metric)));
     out
 }
@@ -449,7 +456,8 @@ mod tests {
             .map(|i| DayPoint {
                 day: first + chrono::Duration::days(i),
                 totals: Totals {
-                    calls: if i == 10 { 500 } else { 100 + i % 3 },
+                    // Day 13 is today, unfinished: never flagged.
+                    calls: if i == 10 || i == 13 { 500 } else { 100 + i % 3 },
                     ..Totals::default()
                 },
             })

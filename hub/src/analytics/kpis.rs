@@ -22,14 +22,7 @@ pub struct KpiInput {
 impl KpiInput {
     /// Adds another block of sums (another bucket, model or assistant).
     pub fn add(&mut self, other: &KpiInput) {
-        let (t, o) = (&mut self.totals, &other.totals);
-        t.samples += o.samples;
-        t.calls += o.calls;
-        t.errors += o.errors;
-        t.duration_ms += o.duration_ms;
-        t.cost_nanos += o.cost_nanos;
-        t.tokens_in += o.tokens_in;
-        t.tokens_out += o.tokens_out;
+        self.totals.add(&other.totals);
         self.error_cost_nanos += other.error_cost_nanos;
         self.latency_calls += other.latency_calls;
         self.latency_sum_ms += other.latency_sum_ms;

@@ -10,6 +10,8 @@ use crate::{DateRange, ValidationErrors};
 pub const MAX_HOURLY_DAYS: i64 = 31;
 /// Custom ranges up to this many days get hourly buckets on the dashboard, longer ones daily.
 pub const HOURLY_DASHBOARD_DAYS: i64 = 2;
+/// The longest window of a dashboard, summary or time series (the work is proportional to it).
+pub const MAX_ANALYTICS_DAYS: i64 = 400;
 
 /// Width of one bucket of a series.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
@@ -97,6 +99,12 @@ impl Window {
                 granularity: Granularity::Day,
             }
         };
+        if range != "custom" && (start.is_some() || end.is_some()) {
+            return Err(ValidationErrors::single(
+                "range",
+                "start and end are only accepted with range=custom",
+            ));
+        }
         match range {
             "24h" => {
                 let end = Granularity::Hour.bucket_of(now) + Duration::hours(1);
@@ -121,6 +129,7 @@ impl Window {
                     return Err(errors);
                 };
                 let range = DateRange::new(start, end)?;
+                check_analytics_days(range)?;
                 let granularity = if range.days() <= HOURLY_DASHBOARD_DAYS {
                     Granularity::Hour
                 } else {
@@ -138,6 +147,7 @@ impl Window {
     /// A time series over whole days with the given bucket width. Hourly series may cover at
     /// most [`MAX_HOURLY_DAYS`].
     pub fn series(range: DateRange, granularity: Granularity) -> Result<Self, ValidationErrors> {
+        check_analytics_days(range)?;
         if granularity == Granularity::Hour && range.days() > MAX_HOURLY_DAYS {
             return Err(ValidationErrors::single(
                 "granularity",
@@ -155,6 +165,18 @@ impl Window {
             start: midnight(range.start()),
             end: midnight(range.end()) + Duration::days(1),
             granularity,
+        }
+    }
+
+    /// The part of the window whose buckets are complete at `now` (all of it for a past
+    /// window): trends compare this with the same length just before it.
+    pub fn completed(&self, now: DateTime<Utc>) -> Self {
+        Self {
+            end: self
+                .end
+                .min(self.granularity.bucket_of(now))
+                .max(self.start),
+            ..*self
         }
     }
 
@@ -189,6 +211,19 @@ impl Window {
     }
 }
 
+fn check_analytics_days(range: DateRange) -> Result<(), ValidationErrors> {
+    if range.days() > MAX_ANALYTICS_DAYS {
+        return Err(ValidationErrors::single(
+            "end",
+            format!(
+                "analytics cover at most {MAX_ANALYTICS_DAYS} days; this range has {}",
+                range.days()
+            ),
+        ));
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -216,6 +251,12 @@ mod tests {
         assert_eq!(w.last_day(), day("2026-03-11"));
         assert_eq!(w.buckets().len(), 7);
         assert_eq!(w.previous().last_day(), day("2026-03-04"));
+        let done = w.completed(now());
+        assert_eq!(
+            (done.first_day(), done.end.date_naive()),
+            (day("2026-03-05"), day("2026-03-11"))
+        );
+        assert_eq!(done.previous().first_day(), day("2026-02-27"));
         for (range, n) in [("1m", 30), ("3m", 90)] {
             let w = Window::dashboard(range, None, None, now()).map(|w| w.buckets().len());
             assert_eq!(w.ok(), Some(n));
@@ -245,6 +286,24 @@ mod tests {
         assert_eq!(
             fields(Window::dashboard("1y", None, None, now())),
             ["range"]
+        );
+        assert_eq!(
+            fields(Window::dashboard(
+                "7d",
+                Some(day("2026-03-01")),
+                None,
+                now()
+            )),
+            ["range"]
+        );
+        assert_eq!(
+            fields(Window::dashboard(
+                "custom",
+                Some(day("2025-01-01")),
+                Some(day("2026-03-01")),
+                now()
+            )),
+            ["end"]
         );
         let w = Window::dashboard(
             "custom",

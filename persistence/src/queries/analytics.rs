@@ -7,7 +7,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use diesel::prelude::*;
 use diesel::sql_types::{Array, BigInt, Date, Integer, Nullable, Text, Timestamptz};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
-use hub::analytics::dashboard::{anomaly_days_start, Cell, DayPoint, LabelCount};
+use hub::analytics::dashboard::{anomaly_days_start, Cell, DayPoint, LabelCount, TOP};
 use hub::analytics::kpis::KpiInput;
 use hub::analytics::projection::{run_rate_start, SpendInput};
 use hub::analytics::{DashboardInput, Window};
@@ -15,6 +15,7 @@ use hub::latency::Histogram;
 use hub::Totals;
 
 use super::reports::SampleFilter;
+use crate::{PersistenceError, PgPool};
 
 #[derive(QueryableByName)]
 struct CellRow {
@@ -42,6 +43,8 @@ struct CellRow {
     latency_calls: i64,
     #[diesel(sql_type = BigInt)]
     latency_sum_ms: i64,
+    #[diesel(sql_type = Integer)]
+    latency_first_bin: i32,
     #[diesel(sql_type = Array<BigInt>)]
     latency_bins: Vec<i64>,
 }
@@ -66,7 +69,10 @@ impl From<CellRow> for Cell {
                 error_cost_nanos,
                 latency_calls: r.latency_calls,
                 latency_sum_ms: r.latency_sum_ms,
-                latency: Histogram::from_counts(r.latency_bins),
+                latency: Histogram::from_stored(
+                    usize::try_from(r.latency_first_bin).unwrap_or(0),
+                    &r.latency_bins,
+                ),
             },
         }
     }
@@ -83,7 +89,8 @@ pub async fn cells(
 ) -> QueryResult<Vec<Cell>> {
     let rows: Vec<CellRow> = diesel::sql_query(
         "SELECT bucket, model, status, samples, calls, errors, duration_ms, cost_nanos,
-                tokens_in, tokens_out, latency_calls, latency_sum_ms, latency_bins
+                tokens_in, tokens_out, latency_calls, latency_sum_ms, latency_first_bin,
+                latency_bins
          FROM breakdown_rollups
          WHERE assistant_id = ANY($1) AND width_seconds = $2 AND bucket >= $3 AND bucket < $4
            AND ($5::text IS NULL OR status = $5) AND ($6::text IS NULL OR model = $6)",
@@ -113,23 +120,33 @@ struct LabelRow {
     cost_nanos: i64,
 }
 
-/// Calls per status code, country and domain of `assistants` in `window`.
+/// The top [`TOP`] values of each label of `assistants` in `window`: status codes by failed
+/// calls (only those with failures), countries and domains by calls.
 pub async fn labels(
     conn: &mut AsyncPgConnection,
     assistants: &[i64],
     window: &Window,
 ) -> QueryResult<Vec<LabelCount>> {
     let rows: Vec<LabelRow> = diesel::sql_query(
-        "SELECT dimension, label, sum(calls)::bigint AS calls, sum(errors)::bigint AS errors,
-                sum(cost_nanos)::bigint AS cost_nanos
-         FROM label_rollups
-         WHERE assistant_id = ANY($1) AND width_seconds = $2 AND bucket >= $3 AND bucket < $4
-         GROUP BY dimension, label",
+        "SELECT dimension, label, calls, errors, cost_nanos
+         FROM (SELECT *, row_number() OVER (
+                             PARTITION BY dimension
+                             ORDER BY CASE WHEN dimension = 'status_code' THEN errors ELSE calls END DESC,
+                                      label) AS rank
+               FROM (SELECT dimension, label, sum(calls)::bigint AS calls,
+                            sum(errors)::bigint AS errors, sum(cost_nanos)::bigint AS cost_nanos
+                     FROM label_rollups
+                     WHERE assistant_id = ANY($1) AND width_seconds = $2
+                       AND bucket >= $3 AND bucket < $4
+                     GROUP BY dimension, label) AS sums
+               WHERE dimension <> 'status_code' OR errors > 0) AS ranked
+         WHERE rank <= $5",
     )
     .bind::<Array<BigInt>, _>(assistants)
     .bind::<Integer, _>(window.granularity.rollup_seconds())
     .bind::<Timestamptz, _>(window.start)
     .bind::<Timestamptz, _>(window.end)
+    .bind::<BigInt, _>(TOP as i64)
     .load(conn)
     .await?;
     Ok(rows
@@ -275,25 +292,45 @@ pub async fn spend(
     })
 }
 
-/// Everything the dashboard of `assistants` in `window` needs, read at `now`.
+/// Everything the dashboard of `assistants` in `window` needs, read at `now`. The five
+/// queries run at once, each on a connection of its own.
 pub async fn dashboard_input(
-    conn: &mut AsyncPgConnection,
+    pool: &PgPool,
     assistants: &[i64],
     window: &Window,
     now: DateTime<Utc>,
-) -> QueryResult<DashboardInput> {
+) -> Result<DashboardInput, PersistenceError> {
+    let previous = window.completed(now).previous();
+    let (cells, labels, previous, days, spend) = tokio::try_join!(
+        async {
+            let mut conn = pool.get().await?;
+            let filter = SampleFilter::default();
+            Ok::<_, PersistenceError>(cells(&mut conn, assistants, window, &filter).await?)
+        },
+        async {
+            let mut conn = pool.get().await?;
+            Ok(labels(&mut conn, assistants, window).await?)
+        },
+        async {
+            let mut conn = pool.get().await?;
+            Ok(totals(&mut conn, assistants, &previous).await?)
+        },
+        async {
+            let mut conn = pool.get().await?;
+            let first = anomaly_days_start(window);
+            Ok(days(&mut conn, assistants, first, window.last_day()).await?)
+        },
+        async {
+            let mut conn = pool.get().await?;
+            Ok(spend(&mut conn, assistants, now).await?)
+        },
+    )?;
     Ok(DashboardInput {
         assistants: assistants.to_vec(),
-        cells: cells(conn, assistants, window, &SampleFilter::default()).await?,
-        labels: labels(conn, assistants, window).await?,
-        previous: totals(conn, assistants, &window.previous()).await?,
-        days: days(
-            conn,
-            assistants,
-            anomaly_days_start(window),
-            window.last_day(),
-        )
-        .await?,
-        spend: spend(conn, assistants, now).await?,
+        cells,
+        labels,
+        previous,
+        days,
+        spend,
     })
 }

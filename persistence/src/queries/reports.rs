@@ -7,7 +7,8 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use hub::{DateRange, RollingWindow, Stats, Totals};
 
 /// Which samples a daily series counts: all of them (from `day_rollups`), or only those with
-/// this status and/or model (from the raw samples).
+/// this status and/or model (from the daily `breakdown_rollups`). Both are rollups, so series
+/// stay the same when raw samples are dropped by retention.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SampleFilter {
     /// `success` or `error`.
@@ -17,9 +18,9 @@ pub struct SampleFilter {
 
 impl SampleFilter {
     /// The per-day totals of assistant `$1` for the days from `first_day` (an SQL expression) to
-    /// `$3`, honouring the status `$4` and model `$5` (NULL: any). Unfiltered series come from
-    /// the rollups; filtered ones are summed from the raw samples. Both forms use `$4` and `$5`
-    /// so every query binds the same parameters.
+    /// `$3`, honouring the status `$4` and model `$5` (NULL: any). Both forms use `$4` and `$5`
+    /// so every query binds the same parameters. Daily records carry no status or model (`''`
+    /// in the breakdown), so a filtered series counts per-call events only.
     fn daily_source(&self, first_day: &str) -> String {
         if self.status.is_none() && self.model.is_none() {
             format!(
@@ -30,13 +31,13 @@ impl SampleFilter {
             )
         } else {
             format!(
-                "SELECT (ts AT TIME ZONE 'UTC')::date AS day, count(*)::bigint AS samples,
+                "SELECT (bucket AT TIME ZONE 'UTC')::date AS day, sum(samples)::bigint AS samples,
                         sum(calls)::bigint AS calls, sum(errors)::bigint AS errors,
                         sum(duration_ms)::bigint AS duration_ms, sum(cost_nanos)::bigint AS cost_nanos
-                 FROM usage_samples
-                 WHERE assistant_id = $1
-                   AND ts >= ({first_day})::timestamp AT TIME ZONE 'UTC'
-                   AND ts < ($3::date + 1)::timestamp AT TIME ZONE 'UTC'
+                 FROM breakdown_rollups
+                 WHERE assistant_id = $1 AND width_seconds = 86400
+                   AND bucket >= ({first_day})::timestamp AT TIME ZONE 'UTC'
+                   AND bucket < ($3::date + 1)::timestamp AT TIME ZONE 'UTC'
                    AND ($4::text IS NULL OR status = $4)
                    AND ($5::text IS NULL OR model = $5)
                  GROUP BY 1"

@@ -8,8 +8,11 @@
 //!    (what a naive one-insert-per-request service does, minus its HTTP cost);
 //! 4. ingest-to-subscriber latency with many live WebSocket subscribers at a fixed rate;
 //! 5. the hub's resident memory, and its growth per WebSocket client.
+//!
+//! `metrics-hub bench-dashboard` ([`dashboard`]) times the dashboard on a large history.
 
 mod baselines;
+pub mod dashboard;
 mod ingest;
 mod latency;
 mod target;

@@ -37,25 +37,7 @@ impl Target {
         persistence::migrations::run_pending(&bench_url)
             .await
             .map_err(|e| setup(&e))?;
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .and_then(|l| l.local_addr())
-            .map(|a| a.port())
-            .map_err(|e| setup(&e))?;
-        let exe = std::env::current_exe().map_err(|e| setup(&e))?;
-        let child = Command::new(exe)
-            .arg("serve")
-            .env("APP_ENVIRONMENT", "dev")
-            .env("APP_HTTP__PORT", port.to_string())
-            .env("APP_DATABASE__URL", &bench_url)
-            .env("APP_DATABASE__MAX_CONNECTIONS", "16")
-            .env("APP_REDIS__URL", redis_url)
-            .env("APP_REDIS__KEY_PREFIX", format!("{database}:"))
-            .env("APP_HUB__COALESCE_MS", args.coalesce_ms.to_string())
-            .env("APP_HTTP__MAX_JSON_BYTES", (8 * 1024 * 1024).to_string())
-            .env("RUST_LOG", "warn")
-            .stdout(Stdio::null())
-            .spawn()
-            .map_err(|e| setup(&e))?;
+        let (child, port) = spawn_serve(&bench_url, redis_url, &database, args.coalesce_ms)?;
         let base = format!("http://127.0.0.1:{port}");
         let mut target = Self {
             base,
@@ -66,22 +48,9 @@ impl Target {
             database,
             child,
         };
-        target.wait_ready().await?;
+        wait_ready(&target.base).await?;
         target.prepare(args).await?;
         Ok(target)
-    }
-
-    async fn wait_ready(&self) -> Result<(), BenchError> {
-        let client = awc::Client::new();
-        for _ in 0..100 {
-            if let Ok(response) = client.get(format!("{}/readyz", self.base)).send().await {
-                if response.status().is_success() {
-                    return Ok(());
-                }
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-        Err(BenchError::Setup("the hub did not become ready".into()))
     }
 
     async fn prepare(&mut self, args: &BenchArgs) -> Result<(), BenchError> {
@@ -156,7 +125,52 @@ impl Target {
     }
 }
 
-async fn admin(url: &str, sql: &str) -> Result<(), BenchError> {
+/// Starts `metrics-hub serve` on a free port against `database_url`; returns it and the port.
+pub(super) fn spawn_serve(
+    database_url: &str,
+    redis_url: &str,
+    key_prefix: &str,
+    coalesce_ms: u64,
+) -> Result<(Child, u16), BenchError> {
+    let setup = |e: &dyn std::fmt::Display| BenchError::Setup(e.to_string());
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .map_err(|e| setup(&e))?;
+    let exe = std::env::current_exe().map_err(|e| setup(&e))?;
+    let child = Command::new(exe)
+        .arg("serve")
+        .env("APP_ENVIRONMENT", "dev")
+        .env("APP_HTTP__PORT", port.to_string())
+        .env("APP_DATABASE__URL", database_url)
+        .env("APP_DATABASE__MAX_CONNECTIONS", "16")
+        .env("APP_REDIS__URL", redis_url)
+        .env("APP_REDIS__KEY_PREFIX", format!("{key_prefix}:"))
+        .env("APP_HUB__COALESCE_MS", coalesce_ms.to_string())
+        .env("APP_HTTP__MAX_JSON_BYTES", (8 * 1024 * 1024).to_string())
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::null())
+        .spawn()
+        .map_err(|e| setup(&e))?;
+    Ok((child, port))
+}
+
+/// Waits until the hub at `base` answers `/readyz`.
+pub(super) async fn wait_ready(base: &str) -> Result<(), BenchError> {
+    let client = awc::Client::new();
+    for _ in 0..300 {
+        if let Ok(response) = client.get(format!("{base}/readyz")).send().await {
+            if response.status().is_success() {
+                return Ok(());
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    Err(BenchError::Setup("the hub did not become ready".into()))
+}
+
+/// Runs `sql` on the cluster's `postgres` database (`url` points at it).
+pub(super) async fn admin(url: &str, sql: &str) -> Result<(), BenchError> {
     let (client, connection) = tokio_postgres::connect(url, tokio_postgres::NoTls)
         .await
         .map_err(|e| BenchError::Setup(format!("cannot reach PostgreSQL: {e}")))?;

@@ -125,9 +125,7 @@ pub async fn dashboard(
             }
         }
     }
-    let mut conn = pool.get().await?;
-    let input = analytics::dashboard_input(&mut conn, &assistants, &window, now).await?;
-    drop(conn);
+    let input = analytics::dashboard_input(&pool, &assistants, &window, now).await?;
     let body = serde_json::to_string(&Dashboard::build(window, input, now))
         .map_err(|e| ApiError::Internal(e.into()))?;
     if let Some(key) = &key {
@@ -162,7 +160,8 @@ pub struct SeriesQuery {
     /// Last UTC day, inclusive.
     #[param(value_type = String, format = Date)]
     pub end: NaiveDate,
-    /// `hour` (at most 31 days), `day` (default) or `week` (ISO weeks; time series only).
+    /// `hour` (at most 31 days), `day` (default) or `week` (ISO weeks, the first and last may be
+    /// partial); time series only. Ranges cover at most 400 days.
     pub granularity: Option<String>,
     /// One of your assistants (default: all of them).
     pub assistant: Option<i64>,
@@ -208,9 +207,8 @@ pub async fn summary(
     pool: web::Data<PgPool>,
     owners: web::Data<OwnerCache>,
 ) -> Result<HttpResponse, ApiError> {
-    let mut window = query.window()?;
-    // Whole days: the day rollups are enough and cheaper.
-    window.granularity = Granularity::Day;
+    // Whole days: the day rollups are enough and cheaper (`granularity` does not apply).
+    let window = Window::series(DateRange::new(query.start, query.end)?, Granularity::Day)?;
     let filter = sample_filter(query.status.as_deref(), query.model.as_deref())?;
     let assistants = scope(&user, query.assistant, &pool, &owners).await?;
     let mut conn = pool.get().await?;

@@ -11,7 +11,6 @@ use persistence::PgPool;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::auth::access::OwnerCache;
 use crate::auth::AuthUser;
 use crate::error::{ApiError, Problem};
 
@@ -85,7 +84,6 @@ pub async fn create_budget(
     user: AuthUser,
     body: web::Json<CreateBudget>,
     pool: web::Data<PgPool>,
-    owners: web::Data<OwnerCache>,
 ) -> Result<HttpResponse, ApiError> {
     let period = BudgetPeriod::parse(&body.period)?;
     if !body.limit.is_finite() || body.limit <= 0.0 || body.limit > MAX_SAMPLE_COST_USD {
@@ -95,10 +93,16 @@ pub async fn create_budget(
         )
         .into());
     }
-    if let Some(id) = body.assistant_id {
-        owners.check(&pool, &user, id).await?;
-    }
     let mut conn = pool.get().await?;
+    if let Some(id) = body.assistant_id {
+        // Budgets count the spend of their owner's assistants: only your own (admins included).
+        let owned = persistence::queries::assistants::find(&mut conn, id)
+            .await?
+            .is_some_and(|a| a.owner_id == user.id);
+        if !owned {
+            return Err(ApiError::NotFound(format!("assistant {id} not found")));
+        }
+    }
     if budgets::list_for_owner(&mut conn, user.id).await?.len() >= MAX_BUDGETS {
         return Err(ApiError::Conflict(format!(
             "you already have {MAX_BUDGETS} budgets; delete one first"

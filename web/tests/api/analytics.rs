@@ -448,6 +448,12 @@ async fn bad_ranges_are_400_and_other_users_assistants_404() {
         "/api/v1/timeseries?start=2026-01-01&end=2026-01-02&granularity=minute",
         "/api/v1/timeseries?start=2026-01-01&end=2026-01-02&status=maybe",
         "/api/v1/summary?start=2026-01-01",
+        "/api/v1/dashboard?range=7d&start=2026-01-01",
+        "/api/v1/dashboard?range=custom&start=2025-01-01&end=2026-03-01",
+        "/api/v1/dashboard?range=custom&start=%2B262142-12-30&end=%2B262142-12-31",
+        "/api/v1/dashboard?range=custom&start=-262143-01-01&end=-262143-01-02",
+        "/api/v1/timeseries?start=1999-12-31&end=2000-01-02",
+        "/api/v1/summary?start=%2B262142-12-30&end=%2B262142-12-31",
     ] {
         let response = app.get(path, Some(&user.token)).await;
         assert_eq!(response.status(), StatusCode::BAD_REQUEST, "{path}");

@@ -131,6 +131,26 @@ async fn bad_budgets_are_rejected() {
     )
     .await;
     assert_problem(response, StatusCode::NOT_FOUND).await;
+    // Not even an admin budgets someone else's assistant (it would never be checked).
+    let mut conn = app.database.connect().await;
+    diesel::sql_query(format!(
+        "UPDATE users SET role = 'admin' WHERE id = {}",
+        user.id
+    ))
+    .execute(&mut conn)
+    .await
+    .unwrap_or_else(|e| panic!("{e}"));
+    let admin = TestUser {
+        token: app.login(&user.email, &user.password).await,
+        ..user.clone()
+    };
+    let response = post_budget(
+        &app,
+        &admin,
+        json!({"assistantId": theirs, "period": "daily", "limit": 1}),
+    )
+    .await;
+    assert_problem(response, StatusCode::NOT_FOUND).await;
     assert_eq!(count(&app, "SELECT count(*) AS n FROM budgets").await, 0);
 }
 
@@ -225,6 +245,13 @@ async fn retention_drops_old_raw_samples_and_keeps_rollups() {
     ingest(&app, &user, a, &[call(0.01), call(0.01)]).await;
     let path = format!("/api/v1/dashboard?range=custom&start={old_day}&end={old_day}");
     let before = json_of(app.get(&path, Some(&user.token)).await).await;
+    let filtered =
+        format!("/api/v1/assistants/{a}/metrics?start={old_day}&end={old_day}&model=gpt-4o");
+    let filtered_before = json_of(app.get(&filtered, Some(&user.token)).await).await;
+    assert_eq!(
+        filtered_before["metrics"][0]["callCount"], 30,
+        "{filtered_before}"
+    );
     assert_eq!(before["summary"]["calls"], 30);
 
     let mut conn = app.database.connect().await;
@@ -250,4 +277,6 @@ async fn retention_drops_old_raw_samples_and_keeps_rollups() {
     let after = json_of(fresh).await;
     assert_eq!(after["summary"], before["summary"]);
     assert_eq!(after["latencyOverTime"], before["latencyOverTime"]);
+    let filtered_after = json_of(app.get(&filtered, Some(&user.token)).await).await;
+    assert_eq!(filtered_after, filtered_before);
 }
