@@ -6,8 +6,10 @@
 # "Rust for web browsers" toolchain (rustc-web, cargo-web, rust-web-src: rustc/cargo 1.96 with
 # LLVM 22) and rebuilds std for wasm32 (`-Zbuild-std`, allowed by RUSTC_BOOTSTRAP=1).
 # What it does, installing only what is missing:
-#   1. apt: rustc-web cargo-web rust-web-src lld-22 (lld-22 is required: rust-web-llvm ships
-#      /usr/bin/rust-lld -> lld-22 without depending on it), and nodejs + npm when npm is absent;
+#   1. apt: rustc-web cargo-web rust-web-src rust-web-llvm lld-22, and nodejs + npm when npm is
+#      absent. Each is named because apt runs with --no-install-recommends: rustc-web only
+#      *recommends* rust-web-llvm, which ships the wasm linker /usr/bin/rust-lld, and that is a
+#      link to lld-22, on which rust-web-llvm does not depend;
 #   2. wasm-bindgen-cli, with rustup's cargo, at exactly the wasm-bindgen version of
 #      web/dashboard/Cargo.lock;
 #   3. npm ci in web/dashboard (vendored JavaScript: echarts; nothing is loaded from a CDN);
@@ -31,7 +33,7 @@ installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install o
 
 # ---- 1. Debian packages
 missing=()
-for pkg in rustc-web cargo-web rust-web-src lld-22; do
+for pkg in rustc-web cargo-web rust-web-src rust-web-llvm lld-22; do
   installed "$pkg" || missing+=("$pkg")
 done
 if ! command -v npm >/dev/null 2>&1; then
@@ -44,7 +46,9 @@ if [ "${#missing[@]}" -gt 0 ]; then
   apt-get update -q >&2
   apt-get install -y -q --no-install-recommends "${missing[@]}" >&2
 fi
-[ -x /usr/bin/rustc ] && [ -x /usr/bin/cargo ] || die "/usr/bin/rustc or /usr/bin/cargo missing after installing rustc-web"
+for tool in /usr/bin/rustc /usr/bin/cargo /usr/bin/rust-lld; do
+  [ -x "$tool" ] || die "$tool missing after installing the packages above"
+done
 
 # ---- 2. wasm-bindgen-cli at the version the crate links
 WB=$(grep -A1 '^name = "wasm-bindgen"$' "$CRATE/Cargo.lock" | sed -n 's/^version = "\(.*\)"$/\1/p')
