@@ -28,5 +28,25 @@ echo "check-compose: ${compose[*]} -f $FILE config -q" >&2
 # Compose interpolates ${VAR:-default}. Run from the file's directory so the
 # relative build context resolves the same way it does for `up`.
 cd "$(dirname "$FILE")"
-"${compose[@]}" -f "$(basename "$FILE")" config -q
-echo "check-compose: OK" >&2
+compose_config() { "${compose[@]}" -f "$(basename "$FILE")" config "$@"; }
+
+# Safe by default: without its secrets the file must refuse to start...
+if env -u METRICS_HUB_DB_PASSWORD -u METRICS_HUB_JWT_SECRET -u METRICS_HUB_DEMO_SEED \
+    "${compose[@]}" -f "$(basename "$FILE")" config -q 2>/dev/null; then
+  echo "check-compose: error: the file starts without METRICS_HUB_DB_PASSWORD and METRICS_HUB_JWT_SECRET" >&2
+  exit 1
+fi
+# ...and with them it is valid, runs as production and loads no demo data unless asked.
+export METRICS_HUB_DB_PASSWORD=check-compose-db-password
+export METRICS_HUB_JWT_SECRET=check-compose-jwt-secret-of-at-least-32-bytes
+rendered="$(env -u METRICS_HUB_DEMO_SEED "${compose[@]}" -f "$(basename "$FILE")" config)"
+compose_config -q
+grep -q 'APP_ENVIRONMENT: production' <<<"$rendered" \
+  || { echo "check-compose: error: the hub does not run as production" >&2; exit 1; }
+grep -q 'METRICS_HUB_DEMO_SEED: .false' <<<"$rendered" \
+  || { echo "check-compose: error: demo data is not opt-in" >&2; exit 1; }
+if grep -q -- '--seed' <<<"$rendered"; then
+  echo "check-compose: error: the hub is started with --seed" >&2
+  exit 1
+fi
+echo "check-compose: OK (refuses to start without secrets; production; demo data opt-in)" >&2

@@ -24,8 +24,9 @@ enum Command {
         /// Apply pending migrations first.
         #[arg(long)]
         migrate: bool,
-        /// Load demo data first (skipped when already present).
-        #[arg(long)]
+        /// Load demo data first (skipped when already present). Demo users share a published
+        /// password: never on a hub others can reach.
+        #[arg(long, env = "METRICS_HUB_DEMO_SEED")]
         seed: bool,
     },
     /// Apply pending database migrations and exit.
