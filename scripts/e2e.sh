@@ -8,9 +8,13 @@
 # e2e_<random>, migrates it, serves the hub on a free port with its own Redis key prefix, runs
 # the tests, and always stops the hub, drops the database and deletes its Redis keys afterwards.
 #
-# Screenshots and the hub's log go to artifacts/e2e/. Extra arguments go to `node --test`
-# (e.g. `scripts/e2e.sh tests/auth.test.mjs`). With E2E_BASE_URL set, the tests run against
-# that hub instead and nothing is started.
+# Screenshots and the hub's log go to artifacts/e2e/. Extra arguments are the test files to run
+# (relative to web/e2e, e.g. `scripts/e2e.sh tests/auth.test.mjs`; default: tests/*.test.mjs).
+# With E2E_BASE_URL set, the tests run against that hub instead and nothing is started.
+#
+# Each file runs on its own with plain `node --test FILE`, one after the other (they share one
+# hub), and every test sets its own timeout (helpers.mjs): that works on Debian bookworm's Node 18
+# as well as on Node 20+ (`--test-concurrency` and `--test-timeout` do not exist in Node 18).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -44,9 +48,19 @@ rm -rf "$ARTIFACTS"
 mkdir -p "$ARTIFACTS"
 
 run_tests() {
-  log "node --test against $E2E_BASE_URL"
-  (cd "$E2E_DIR" && E2E_BASE_URL="$E2E_BASE_URL" E2E_ARTIFACTS="$ARTIFACTS" \
-    node --test --test-concurrency=1 --test-timeout=180000 "${@:-tests/}")
+  local files=("$@") file failed=()
+  if [ "${#files[@]}" -eq 0 ]; then
+    files=("$E2E_DIR"/tests/*.test.mjs)
+    files=("${files[@]#"$E2E_DIR/"}")
+  fi
+  log "node $(node --version) --test, one file at a time, against $E2E_BASE_URL"
+  for file in "${files[@]}"; do
+    log "node --test $file"
+    (cd "$E2E_DIR" && E2E_BASE_URL="$E2E_BASE_URL" E2E_ARTIFACTS="$ARTIFACTS" node --test "$file") \
+      || failed+=("$file")
+  done
+  [ "${#failed[@]}" -eq 0 ] || die "failed: ${failed[*]}"
+  log "all ${#files[@]} test files passed"
 }
 
 if [ -n "${E2E_BASE_URL:-}" ]; then

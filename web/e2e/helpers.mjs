@@ -18,6 +18,12 @@ if (!BASE_URL) {
 }
 export const ARTIFACTS = process.env.E2E_ARTIFACTS ?? path.resolve(here, "../../artifacts/e2e");
 export const PASSWORD = "e2e-password-123";
+/**
+ * Every test's time limit (`test(name, { timeout: TEST_TIMEOUT }, fn)`). It lives in the tests, not
+ * on the command line: `--test-timeout` (and `--test-concurrency`) do not exist in Debian
+ * bookworm's Node 18, and scripts/e2e.sh runs the files one at a time with plain `node --test`.
+ */
+export const TEST_TIMEOUT = 180_000;
 
 const CHROMIUM_FLAGS = [
   "--headless",

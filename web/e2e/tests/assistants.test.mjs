@@ -7,6 +7,7 @@ import { after, before, test } from "node:test";
 import {
   BASE_URL, api, chartData, eventually, logInUi, newAssistant, newUser, openBrowser, shot,
   testIdText, utcDay,
+  TEST_TIMEOUT,
 } from "../helpers.mjs";
 
 let browser;
@@ -19,7 +20,7 @@ after(async () => {
 
 const close = (a, b) => Math.abs(a - b) < 1e-6;
 
-test("create an assistant from the UI", async () => {
+test("create an assistant from the UI", { timeout: TEST_TIMEOUT }, async () => {
   const { page } = browser;
   const user = await newUser("create");
   await logInUi(page, user.email);
@@ -53,7 +54,7 @@ test("create an assistant from the UI", async () => {
   assert.deepEqual(browser.errors, []);
 });
 
-test("daily metrics posted over REST show in the charts, tiles and wallboard", async () => {
+test("daily metrics posted over REST show in the charts, tiles and wallboard", { timeout: TEST_TIMEOUT }, async () => {
   const { page } = browser;
   const user = await newUser("daily");
   const assistant = await newAssistant(user, "Sales agent", "gpt-4o-mini");
@@ -128,7 +129,7 @@ test("daily metrics posted over REST show in the charts, tiles and wallboard", a
   assert.deepEqual(browser.errors, []);
 });
 
-test("status and model filters are kept in the URL", async () => {
+test("status and model filters are kept in the URL", { timeout: TEST_TIMEOUT }, async () => {
   const { page } = browser;
   const user = await newUser("filters");
   const assistant = await newAssistant(user);
@@ -154,7 +155,7 @@ test("status and model filters are kept in the URL", async () => {
   assert.deepEqual(browser.errors, []);
 });
 
-test("ingestion keys: list, create (shown once), revoke — or a clear error without the endpoint", async () => {
+test("ingestion keys: list, create (shown once), revoke — or a clear error without the endpoint", { timeout: TEST_TIMEOUT }, async () => {
   const { page } = browser;
   const user = await newUser("keys");
   const assistant = await newAssistant(user);

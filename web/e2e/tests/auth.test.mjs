@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import {
   BASE_URL, PASSWORD, api, eventually, logInUi, newUser, openBrowser, shot, uniqueEmail,
+  TEST_TIMEOUT,
 } from "../helpers.mjs";
 
 let browser;
@@ -16,7 +17,7 @@ after(async () => {
   await browser?.close();
 });
 
-test("register, then log in, then see the empty overview", async () => {
+test("register, then log in, then see the empty overview", { timeout: TEST_TIMEOUT }, async () => {
   const { page } = browser;
   const email = uniqueEmail("register");
   await page.goto(`${BASE_URL}/register`);
@@ -48,7 +49,7 @@ test("register, then log in, then see the empty overview", async () => {
   assert.deepEqual(browser.errors, []);
 });
 
-test("a wrong password shows an error and logs nobody in", async () => {
+test("a wrong password shows an error and logs nobody in", { timeout: TEST_TIMEOUT }, async () => {
   const { page } = browser;
   const user = await newUser("wrongpw");
   await page.goto(`${BASE_URL}/login`);
@@ -73,7 +74,7 @@ test("a wrong password shows an error and logs nobody in", async () => {
   await page.waitForURL((url) => url.pathname === "/login");
 });
 
-test("registration problems are explained next to the form", async () => {
+test("registration problems are explained next to the form", { timeout: TEST_TIMEOUT }, async () => {
   const { page } = browser;
   await page.goto(`${BASE_URL}/register`);
   await page.getByLabel("Email").fill(uniqueEmail("short"));
@@ -89,7 +90,7 @@ test("registration problems are explained next to the form", async () => {
   assert.equal(new URL(page.url()).pathname, "/register");
 });
 
-test("pages that need a session go to the login page and back", async () => {
+test("pages that need a session go to the login page and back", { timeout: TEST_TIMEOUT }, async () => {
   const { page } = browser;
   const user = await newUser("next");
   await page.goto(`${BASE_URL}/wall`);

@@ -7,6 +7,7 @@ import { after, before, test } from "node:test";
 import {
   BASE_URL, api, chartData, eventually, logInUi, newAssistant, newUser, openBrowser, shot,
   testIdText, utcDay,
+  TEST_TIMEOUT,
 } from "../helpers.mjs";
 
 let browser;
@@ -23,7 +24,7 @@ async function postEvents(user, assistantId, events) {
   assert.equal(res.body.accepted, events.length);
 }
 
-test("ingested events move the detail chart and the wallboard without a reload", async () => {
+test("ingested events move the detail chart and the wallboard without a reload", { timeout: TEST_TIMEOUT }, async () => {
   const user = await newUser("live");
   const assistant = await newAssistant(user, "Live bot");
   const other = await newAssistant(user, "Quiet bot", "llama-3.1-70b");
@@ -89,7 +90,7 @@ test("ingested events move the detail chart and the wallboard without a reload",
   assert.deepEqual(browser.errors, []);
 });
 
-test("a phone-sized wallboard and detail page stay readable", async () => {
+test("a phone-sized wallboard and detail page stay readable", { timeout: TEST_TIMEOUT }, async () => {
   const phone = await openBrowser({ viewport: { width: 390, height: 844 } });
   try {
     const user = await newUser("phone");
@@ -124,7 +125,7 @@ const socketSwitch = () => {
   };
 };
 
-test("after the connection drops the page says so, reconnects and catches up", async () => {
+test("after the connection drops the page says so, reconnects and catches up", { timeout: TEST_TIMEOUT }, async () => {
   const cut = await openBrowser({ initScript: socketSwitch });
   try {
     const user = await newUser("reconnect");
