@@ -125,6 +125,12 @@ ensure_packages() {
   if ! command -v redis-server >/dev/null 2>&1 || ! command -v redis-cli >/dev/null 2>&1; then
     pkgs+=(redis-server)
   fi
+  # Not services, but every command that starts the stack (run.sh, test.sh) needs them next, and a
+  # machine with only the Rust toolchain (a minimal Debian) may lack them: a C compiler and linker
+  # (rustc links with cc; ring and zstd-sys compile C) and kill(1) (procps: the shutdown test and
+  # the bench signal the hub with it).
+  command -v cc >/dev/null 2>&1 || pkgs+=(gcc libc6-dev)
+  [ -x /usr/bin/kill ] || [ -x /bin/kill ] || pkgs+=(procps)
   [ "${#pkgs[@]}" -eq 0 ] && return 0
 
   is_root || die "missing packages (${pkgs[*]}); run as root or install them with apt"
@@ -135,6 +141,7 @@ ensure_packages() {
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq -o Dpkg::Use-Pty=0 --no-install-recommends "${pkgs[@]}" >&2
   [ -x "$PG_BIN/initdb" ] || die "apt finished but $PG_BIN/initdb is still missing"
   command -v redis-server >/dev/null 2>&1 || die "apt finished but redis-server is still missing"
+  command -v cc >/dev/null 2>&1 || die "apt finished but cc is still missing"
 }
 
 # ------------------------------------------------------------ postgresql ----
