@@ -1,6 +1,8 @@
-//! Date ranges and rolling windows as the API accepts them.
+//! Date ranges, single days, instants and rolling windows as the API accepts them: every date,
+//! timestamp and cursor a client sends is checked here, so none reaches PostgreSQL outside the
+//! range it can store (or that chrono's date arithmetic can reach).
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::daily::EARLIEST_DAY;
 use crate::ValidationErrors;
@@ -22,22 +24,36 @@ pub struct DateRange {
     end: NaiveDate,
 }
 
+/// `day` if it lies within [`EARLIEST_DAY`]..=[`LATEST_DAY`]; otherwise a failure of `field`.
+pub fn check_day(field: &str, day: NaiveDate) -> Result<NaiveDate, ValidationErrors> {
+    if (EARLIEST_DAY..=LATEST_DAY).contains(&day) {
+        Ok(day)
+    } else {
+        Err(ValidationErrors::single(
+            field,
+            format!("must be a day from {EARLIEST_DAY} to {LATEST_DAY}"),
+        ))
+    }
+}
+
+/// `ts` if its UTC day passes [`check_day`]; otherwise a failure of `field`.
+pub fn check_instant(field: &str, ts: DateTime<Utc>) -> Result<DateTime<Utc>, ValidationErrors> {
+    if (EARLIEST_DAY..=LATEST_DAY).contains(&ts.date_naive()) {
+        Ok(ts)
+    } else {
+        Err(ValidationErrors::single(
+            field,
+            format!("must be a time from {EARLIEST_DAY} to {LATEST_DAY} (UTC)"),
+        ))
+    }
+}
+
 impl DateRange {
     /// A range within [`EARLIEST_DAY`]..=[`LATEST_DAY`], not reversed and not longer than
     /// [`MAX_RANGE_DAYS`].
     pub fn new(start: NaiveDate, end: NaiveDate) -> Result<Self, ValidationErrors> {
-        if start < EARLIEST_DAY {
-            return Err(ValidationErrors::single(
-                "start",
-                format!("days before {EARLIEST_DAY} are not accepted"),
-            ));
-        }
-        if end > LATEST_DAY {
-            return Err(ValidationErrors::single(
-                "end",
-                format!("days after {LATEST_DAY} are not accepted"),
-            ));
-        }
+        check_day("start", start)?;
+        check_day("end", end)?;
         if end < start {
             return Err(ValidationErrors::single(
                 "end",
@@ -118,7 +134,32 @@ mod tests {
             Some("start")
         );
         let far = NaiveDate::from_ymd_opt(200_000, 1, 1).unwrap_or_default();
-        assert_eq!(field(DateRange::new(far, far)).as_deref(), Some("end"));
+        assert_eq!(field(DateRange::new(far, far)).as_deref(), Some("start"));
+        assert_eq!(
+            field(DateRange::new(day("2026-01-01"), far)).as_deref(),
+            Some("end")
+        );
+    }
+
+    #[test]
+    fn single_days_and_instants_outside_the_storable_range_are_rejected() {
+        assert!(check_day("start", day("2000-01-01")).is_ok());
+        assert!(check_day("start", day("1999-12-31")).is_err());
+        assert!(check_day("end", NaiveDate::MIN).is_err());
+        assert!(check_day("end", NaiveDate::MAX).is_err());
+        let field = |r: Result<DateTime<Utc>, ValidationErrors>| {
+            r.err().map(|e| e.errors()[0].field.clone())
+        };
+        assert_eq!(
+            field(check_instant("cursor", DateTime::<Utc>::MIN_UTC)).as_deref(),
+            Some("cursor")
+        );
+        assert_eq!(
+            field(check_instant("cursor", DateTime::<Utc>::MAX_UTC)).as_deref(),
+            Some("cursor")
+        );
+        let now: DateTime<Utc> = "2026-06-01T12:00:00Z".parse().unwrap_or_default();
+        assert_eq!(check_instant("ts", now), Ok(now));
     }
 
     #[test]

@@ -225,6 +225,8 @@ fn validate_event(
                 "metadata",
                 format!("must be at most {MAX_METADATA_BYTES} bytes as JSON"),
             );
+        } else {
+            errors.check_json_text(&format!("{prefix}metadata"), metadata);
         }
     }
     for (field, value, max) in [

@@ -13,6 +13,17 @@ use crate::{Sample, Stats};
 #[error("storage unavailable: {0}")]
 pub struct StoreError(pub String);
 
+/// Why a batch was not written. Nothing of it was stored in either case.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum WriteError {
+    /// Storage could not be reached or did not answer in time: the same batch may succeed later.
+    #[error(transparent)]
+    Unavailable(#[from] StoreError),
+    /// Storage answered and refused the data: sending the same samples again cannot succeed.
+    #[error("storage refused the samples: {0}")]
+    Refused(String),
+}
+
 /// Durable storage of samples.
 #[async_trait]
 pub trait SampleStore: Send + Sync + 'static {
@@ -24,7 +35,7 @@ pub trait SampleStore: Send + Sync + 'static {
         &self,
         assistant_id: i64,
         samples: &mut [Sample],
-    ) -> Result<Vec<bool>, StoreError>;
+    ) -> Result<Vec<bool>, WriteError>;
 
     /// Checks the budgets covering the assistant against their spend as of `now`; records and
     /// returns the alerts of budgets exceeded for the first time in their current period.

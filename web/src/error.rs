@@ -45,6 +45,16 @@ pub enum ApiError {
         detail: String,
         retry_after_secs: u64,
     },
+    /// The client made too many attempts of something expensive (password checks); retry after
+    /// the given seconds.
+    #[error("{detail}")]
+    RateLimited {
+        detail: String,
+        retry_after_secs: u64,
+    },
+    /// Storage refused the samples for what they hold; the same request can never succeed.
+    #[error("{0}")]
+    Refused(String),
     /// The hub could not store the samples (storage down, or shutting down); retry later.
     #[error("{0}")]
     NotStored(String),
@@ -74,6 +84,8 @@ impl ApiError {
             Self::PayloadTooLarge(_) => "/problems/payload-too-large",
             Self::UnsupportedMediaType(_) => "/problems/unsupported-media-type",
             Self::Busy { .. } => "/problems/busy",
+            Self::Refused(_) => "/problems/refused",
+            Self::RateLimited { .. } => "/problems/rate-limited",
             Self::NotStored(_) | Self::Unavailable(_) => "/problems/unavailable",
             Self::Internal(_) => "/problems/internal",
         }
@@ -99,6 +111,9 @@ impl From<IngestError> for ApiError {
             IngestError::Unavailable | IngestError::ShuttingDown => {
                 Self::NotStored(format!("nothing was stored: {error}"))
             }
+            IngestError::Refused { .. } => Self::Refused(format!(
+                "nothing of this request was stored: {error}; sending it again will not help"
+            )),
         }
     }
 }
@@ -152,7 +167,8 @@ impl ResponseError for ApiError {
             Self::Conflict(_) => StatusCode::CONFLICT,
             Self::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            Self::Busy { .. } => StatusCode::TOO_MANY_REQUESTS,
+            Self::Busy { .. } | Self::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
+            Self::Refused(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::NotStored(_) | Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -187,6 +203,9 @@ impl ResponseError for ApiError {
                 response.insert_header((header::RETRY_AFTER, "1"));
             }
             Self::Busy {
+                retry_after_secs, ..
+            }
+            | Self::RateLimited {
                 retry_after_secs, ..
             } => {
                 response.insert_header((header::RETRY_AFTER, retry_after_secs.to_string()));

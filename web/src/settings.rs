@@ -31,6 +31,8 @@
 //! | `APP_RETENTION__INTERVAL_SECONDS` | `3600` | how often the retention job runs |
 //! | `APP_AUTH__JWT_SECRET` | dev secret | HMAC secret of access tokens, at least 32 bytes |
 //! | `APP_AUTH__TOKEN_TTL_SECONDS` | `86400` | lifetime of an access token |
+//! | `APP_AUTH__ATTEMPTS_BURST` | `10` | password attempts (register, login) one client address may make at once |
+//! | `APP_AUTH__ATTEMPT_PERIOD_MS` | `2000` | after the burst, one more attempt per this interval (others: 429) |
 
 use std::time::Duration;
 
@@ -140,6 +142,18 @@ pub struct RedisSettings {
 pub struct AuthSettings {
     pub jwt_secret: SecretString,
     pub token_ttl_seconds: u64,
+    pub attempts_burst: u32,
+    pub attempt_period_ms: u64,
+}
+
+impl AuthSettings {
+    /// The per-client allowance of password attempts.
+    pub fn attempt_quota(&self) -> Option<crate::auth::rate_limit::AttemptQuota> {
+        Some(crate::auth::rate_limit::AttemptQuota {
+            burst: std::num::NonZeroU32::new(self.attempts_burst)?,
+            period: Duration::from_millis(self.attempt_period_ms),
+        })
+    }
 }
 
 impl Settings {
@@ -172,6 +186,8 @@ impl Settings {
             .set_default("redis.timeout_ms", 500)?
             .set_default("auth.jwt_secret", DEV_JWT_SECRET)?
             .set_default("auth.token_ttl_seconds", 86_400)?
+            .set_default("auth.attempts_burst", 10)?
+            .set_default("auth.attempt_period_ms", 2_000)?
             .set_default("hub.buffer_capacity", 100_000)?
             .set_default("hub.max_batch", 10_000)?
             .set_default("hub.idle_timeout_ms", 60_000)?
@@ -224,6 +240,12 @@ impl Settings {
         if self.retention.interval_seconds == 0 {
             return Err(SettingsError::Invalid(
                 "APP_RETENTION__INTERVAL_SECONDS must be at least 1".into(),
+            ));
+        }
+        if self.auth.attempt_quota().is_none() || self.auth.attempt_period_ms == 0 {
+            return Err(SettingsError::Invalid(
+                "APP_AUTH__ATTEMPTS_BURST and APP_AUTH__ATTEMPT_PERIOD_MS must be at least 1"
+                    .into(),
             ));
         }
         if self.auth.token_ttl_seconds == 0 {

@@ -21,7 +21,7 @@ use hub::store::{LiveBus, SampleStore};
 use secrecy::ExposeSecret;
 use tracing_actix_web::TracingLogger;
 
-use crate::auth::JwtKeys;
+use crate::auth::{JwtKeys, PasswordAttempts};
 use crate::routes;
 use crate::settings::Settings;
 
@@ -30,6 +30,8 @@ use crate::settings::Settings;
 pub enum StartupError {
     #[error("could not set up storage")]
     Storage(#[from] persistence::PersistenceError),
+    #[error("invalid settings: {0}")]
+    Settings(&'static str),
     #[error("could not listen on {address}")]
     Bind {
         address: String,
@@ -108,6 +110,14 @@ impl Application {
         let payload_cache = web::Data::new(PayloadCache::new(cache.clone()));
         let cache = web::Data::new(cache);
         let keys = web::Data::new(keys);
+        let attempts = settings
+            .auth
+            .attempt_quota()
+            .and_then(PasswordAttempts::new)
+            .ok_or(StartupError::Settings(
+                "password attempt limits must be at least 1",
+            ))?;
+        let attempts = web::Data::new(attempts);
         let registry_data = web::Data::new(registry.clone());
         let store_data = web::Data::new(store);
         let bus_data = web::Data::new(shared_bus);
@@ -124,6 +134,7 @@ impl Application {
                 .app_data(cache.clone())
                 .app_data(payload_cache.clone())
                 .app_data(keys.clone())
+                .app_data(attempts.clone())
                 .app_data(registry_data.clone())
                 .app_data(store_data.clone())
                 .app_data(bus_data.clone())

@@ -20,13 +20,16 @@ use super::messages::{Ack, Drain, Idle, Ingest, IngestError, Publish};
 use super::registry::Registry;
 use crate::budget::{BudgetAlert, BudgetCheck};
 use crate::live::Delta;
-use crate::store::{LiveBus, SampleStore};
+use crate::store::{LiveBus, SampleStore, WriteError};
 use crate::{Sample, Totals};
 
 /// One ingestion request waiting for its batch.
 struct Waiting {
     samples: Vec<Sample>,
     reply: oneshot::Sender<Result<Ack, IngestError>>,
+    /// It shared a batch that storage refused: it is written in a batch of its own, so one
+    /// client's poisoned samples never fail another client's.
+    alone: bool,
 }
 
 /// The actor of one assistant.
@@ -95,7 +98,9 @@ impl AssistantActor {
         let mut batch: Vec<Waiting> = Vec::new();
         let mut rows = 0;
         while let Some(next) = self.queue.front() {
-            if !batch.is_empty() && rows + next.samples.len() > self.config.max_batch {
+            let full = rows + next.samples.len() > self.config.max_batch;
+            let isolated = next.alone || batch.first().is_some_and(|w| w.alone);
+            if !batch.is_empty() && (full || isolated) {
                 break;
             }
             rows += next.samples.len();
@@ -144,7 +149,18 @@ impl AssistantActor {
                     }
                     match result {
                         Ok(stored) => act.acknowledge(batch, &counts, &samples, &stored, ctx),
-                        Err(error) => {
+                        Err(WriteError::Refused(detail)) if batch.len() > 1 => {
+                            tracing::warn!(assistant_id, %detail, rows, "batch refused; retrying each request alone");
+                            act.requeue_alone(batch, &counts, samples);
+                        }
+                        Err(WriteError::Refused(detail)) => {
+                            tracing::warn!(assistant_id, %detail, rows, "request refused by storage");
+                            for waiting in batch {
+                                let detail = detail.clone();
+                                let _ = waiting.reply.send(Err(IngestError::Refused { detail }));
+                            }
+                        }
+                        Err(WriteError::Unavailable(error)) => {
                             tracing::warn!(assistant_id, %error, rows, "batch not stored; clients will retry");
                             for waiting in batch {
                                 let _ = waiting.reply.send(Err(IngestError::Unavailable));
@@ -154,6 +170,22 @@ impl AssistantActor {
                     act.write_next(ctx);
                 }),
         );
+    }
+
+    /// Puts the requests of a refused batch back at the head of the queue, in their order and
+    /// with their samples, each to be written alone.
+    fn requeue_alone(&mut self, batch: Vec<Waiting>, counts: &[usize], samples: Vec<Sample>) {
+        let mut samples = samples.into_iter();
+        let mut requeued: Vec<Waiting> = Vec::with_capacity(batch.len());
+        for (mut waiting, &count) in batch.into_iter().zip(counts) {
+            waiting.samples = samples.by_ref().take(count).collect();
+            waiting.alone = true;
+            self.buffered += count;
+            requeued.push(waiting);
+        }
+        for waiting in requeued.into_iter().rev() {
+            self.queue.push_front(waiting);
+        }
     }
 
     /// Answers each request of a committed batch: `counts[i]` of `samples` are request `i`'s,
@@ -353,6 +385,7 @@ impl Handler<Ingest> for AssistantActor {
         self.queue.push_back(Waiting {
             samples: msg.samples,
             reply,
+            alone: false,
         });
         self.write_next(ctx);
         Box::pin(async move { answer.await.unwrap_or(Err(IngestError::Unavailable)) })
@@ -402,10 +435,14 @@ mod tests {
             &self,
             _: i64,
             samples: &mut [Sample],
-        ) -> Result<Vec<bool>, StoreError> {
+        ) -> Result<Vec<bool>, WriteError> {
             tokio::time::sleep(Duration::from_millis(5)).await;
             if *self.fail.lock().map_err(|e| StoreError(e.to_string()))? {
-                return Err(StoreError("down".into()));
+                return Err(StoreError("down".into()).into());
+            }
+            // Like PostgreSQL refusing a value: the whole batch fails, nothing is kept.
+            if samples.iter().any(|s| s.model.as_deref() == Some(POISON)) {
+                return Err(WriteError::Refused("value out of range".into()));
             }
             let mut stored = self.samples.lock().map_err(|e| StoreError(e.to_string()))?;
             let mut flags = Vec::new();
@@ -464,6 +501,9 @@ mod tests {
             Ok(stats)
         }
     }
+
+    /// The model name [`MemoryStore`] refuses to store.
+    const POISON: &str = "poison";
 
     fn call(client_id: Option<&str>) -> Sample {
         Sample {
@@ -591,6 +631,59 @@ mod tests {
             .ok();
         assert_eq!(failed, Some(Err(IngestError::Unavailable)));
         assert_eq!(store.samples.lock().map(|s| s.len()).unwrap_or(9), 0);
+    }
+
+    #[actix_rt::test]
+    async fn a_request_storage_refuses_fails_alone_and_its_batch_mates_are_stored() {
+        let store = Arc::new(MemoryStore::default());
+        let (actor, _) = start(store.clone(), config());
+        let poisoned = Sample {
+            model: Some(POISON.into()),
+            ..call(None)
+        };
+        // The first request is written at once; the next three wait and share one batch.
+        let requests = [
+            vec![call(Some("first"))],
+            vec![call(Some("before"))],
+            vec![call(None), poisoned],
+            vec![call(Some("after")), call(None)],
+        ]
+        .map(|samples| {
+            actor.send(Ingest {
+                assistant_id: 1,
+                samples,
+            })
+        });
+        let answers: Vec<_> = futures_util::future::join_all(requests)
+            .await
+            .into_iter()
+            .map(|answer| answer.ok().map(|r| r.map(|ack| ack.accepted)))
+            .collect();
+        assert_eq!(
+            answers,
+            vec![
+                Some(Ok(1)),
+                Some(Ok(1)),
+                Some(Err(IngestError::Refused {
+                    detail: "value out of range".into()
+                })),
+                Some(Ok(2)),
+            ]
+        );
+        let stored: Vec<Option<String>> = store
+            .samples
+            .lock()
+            .map(|s| s.iter().map(|s| s.client_id.clone()).collect())
+            .unwrap_or_default();
+        assert_eq!(
+            stored,
+            vec![
+                Some("first".into()),
+                Some("before".into()),
+                Some("after".into()),
+                None
+            ]
+        );
     }
 
     #[actix_rt::test]

@@ -28,6 +28,10 @@ pub enum IngestError {
     /// The hub is shutting down.
     #[error("the hub is shutting down")]
     ShuttingDown,
+    /// Storage refused these samples (tried alone, so no other request's samples were the
+    /// cause): retrying them cannot succeed.
+    #[error("the samples cannot be stored: {detail}")]
+    Refused { detail: String },
 }
 
 /// Samples of one assistant to store; answered after commit.

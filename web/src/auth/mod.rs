@@ -6,6 +6,8 @@ pub mod extractor;
 pub mod ingest_key;
 pub mod jwt;
 pub mod password;
+pub mod rate_limit;
 
 pub use extractor::AuthUser;
 pub use jwt::JwtKeys;
+pub use rate_limit::PasswordAttempts;

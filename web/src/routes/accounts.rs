@@ -1,6 +1,6 @@
 //! Accounts: register (`POST /users`) and log in (`POST /auth/login`).
 
-use actix_web::{post, web, HttpResponse};
+use actix_web::{post, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
 use hub::ValidationErrors;
 use persistence::models::{NewUser, Role, User};
@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::auth::password::{self, MAX_PASSWORD_BYTES, MIN_PASSWORD_CHARS};
-use crate::auth::JwtKeys;
+use crate::auth::{JwtKeys, PasswordAttempts};
 use crate::error::{ApiError, Problem};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -73,13 +73,17 @@ pub struct TokenResponse {
         (status = 201, description = "Registered", body = UserResponse),
         (status = 400, description = "Invalid email or password", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Email already registered", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many password attempts from this address; retry after Retry-After", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/users")]
 pub async fn register(
+    request: HttpRequest,
+    attempts: web::Data<PasswordAttempts>,
     pool: web::Data<PgPool>,
     body: web::Json<Credentials>,
 ) -> Result<HttpResponse, ApiError> {
+    attempts.check(&request)?;
     let Credentials { email, password } = body.into_inner();
     let email = normalise_email(&email);
     check_credentials(&email, &password)?;
@@ -109,20 +113,32 @@ pub async fn register(
         (status = 200, description = "Logged in", body = TokenResponse),
         (status = 400, description = "Malformed request", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Wrong email or password", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many password attempts from this address; retry after Retry-After", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/auth/login")]
 pub async fn login(
+    request: HttpRequest,
+    attempts: web::Data<PasswordAttempts>,
     pool: web::Data<PgPool>,
     keys: web::Data<JwtKeys>,
     body: web::Json<Credentials>,
 ) -> Result<HttpResponse, ApiError> {
+    attempts.check(&request)?;
     let Credentials { email, password } = body.into_inner();
+    let email = normalise_email(&email);
+    if has_forbidden_char(&email) {
+        return Err(ValidationErrors::single(
+            "email",
+            "must not contain whitespace or control characters",
+        )
+        .into());
+    }
     if password.len() > MAX_PASSWORD_BYTES {
         return Err(ApiError::Unauthorized("wrong email or password"));
     }
     let mut conn = pool.get().await?;
-    let user = users::find_by_email(&mut conn, &normalise_email(&email)).await?;
+    let user = users::find_by_email(&mut conn, &email).await?;
     drop(conn);
     let stored = user.as_ref().map(|u| u.password_hash.clone());
     if !password::verify(password, stored).await? {
@@ -145,12 +161,18 @@ fn normalise_email(email: &str) -> String {
     email.trim().to_lowercase()
 }
 
+/// Whitespace or a control character (U+0000 among them, which PostgreSQL cannot store): no
+/// address that has one can be registered, so none is ever looked up either.
+fn has_forbidden_char(email: &str) -> bool {
+    email.chars().any(|c| c.is_whitespace() || c.is_control())
+}
+
 fn check_credentials(email: &str, password: &str) -> Result<(), ApiError> {
     let mut errors = ValidationErrors::default();
     let well_formed = email.split_once('@').is_some_and(|(local, domain)| {
         !local.is_empty() && domain.contains('.') && !domain.ends_with('.')
     });
-    if !well_formed || email.len() > 254 || email.chars().any(char::is_whitespace) {
+    if !well_formed || email.len() > 254 || has_forbidden_char(email) {
         errors.add("email", "must be an email address such as ada@example.com");
     }
     if password.chars().count() < MIN_PASSWORD_CHARS {

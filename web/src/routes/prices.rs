@@ -113,9 +113,12 @@ pub async fn add_price(
             errors.add(field, format!("must be between 0 and {MAX_PRICE_PER_MTOK}"));
         }
     }
+    let effective_from = body.effective_from.unwrap_or_else(Utc::now);
+    if let Err(bad) = hub::range::check_instant("effectiveFrom", effective_from) {
+        errors.extend(bad);
+    }
     errors.into_result(())?;
     let mut conn = pool.get().await?;
-    let effective_from = body.effective_from.unwrap_or_else(Utc::now);
     let new = NewModelPrice {
         model,
         effective_from,

@@ -43,7 +43,7 @@ pub struct RunsQuery {
     pub limit: Option<i64>,
     /// `nextCursor` of the previous page (runs list only).
     pub cursor: Option<String>,
-    /// `csv` (default) or `json` (export only).
+    /// `csv` (default), `json` (one array) or `ndjson` (one object per line); export only.
     pub format: Option<String>,
 }
 
@@ -65,8 +65,15 @@ impl RunsQuery {
             errors.check_text("model", model, hub::sample::MAX_LABEL_CHARS);
         }
         errors.into_result(())?;
-        if let (Some(start), Some(end)) = (self.start, self.end) {
-            hub::DateRange::new(start, end)?;
+        match (self.start, self.end) {
+            (Some(start), Some(end)) => drop(hub::DateRange::new(start, end)?),
+            (start, end) => {
+                start
+                    .map(|day| hub::range::check_day("start", day))
+                    .transpose()?;
+                end.map(|day| hub::range::check_day("end", day))
+                    .transpose()?;
+            }
         }
         let midnight = |day: NaiveDate| day.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc();
         Ok(RunFilter {
@@ -137,12 +144,14 @@ fn encode_cursor(run: &Run) -> String {
     format!("{}_{}", run.ts.timestamp_micros(), run.id)
 }
 
+/// The position a `nextCursor` names; anything else (including a crafted time outside the
+/// storable range) is a 400 naming `cursor`.
 fn decode_cursor(text: &str) -> Result<RunCursor, ApiError> {
-    let bad = || ApiError::BadRequest(format!("invalid cursor {text:?}"));
+    let bad = || hub::ValidationErrors::single("cursor", "is not a nextCursor of this API");
     let (micros, id) = text.split_once('_').ok_or_else(bad)?;
     let ts = DateTime::from_timestamp_micros(micros.parse().map_err(|_| bad())?).ok_or_else(bad)?;
     Ok(RunCursor {
-        ts,
+        ts: hub::range::check_instant("cursor", ts)?,
         id: id.parse().map_err(|_| bad())?,
     })
 }
@@ -243,15 +252,50 @@ pub async fn list_models(
 enum Format {
     Csv,
     Json,
+    NdJson,
+}
+
+impl Format {
+    fn parse(text: Option<&str>) -> Result<Self, ApiError> {
+        match text {
+            None | Some("csv") => Ok(Self::Csv),
+            Some("json") => Ok(Self::Json),
+            Some("ndjson") => Ok(Self::NdJson),
+            Some(other) => Err(hub::ValidationErrors::single(
+                "format",
+                format!("{other:?} is not one of \"csv\", \"json\", \"ndjson\""),
+            )
+            .into()),
+        }
+    }
+
+    fn content_type_and_name(self) -> (&'static str, &'static str) {
+        match self {
+            Self::Csv => ("text/csv; charset=utf-8", "runs.csv"),
+            Self::Json => ("application/json", "runs.json"),
+            Self::NdJson => ("application/x-ndjson", "runs.ndjson"),
+        }
+    }
 }
 
 const CSV_HEADER: &str = "id,assistant_id,ts,model,status,status_code,latency_ms,duration_ms,tokens_in,tokens_out,cost_usd,country,domain\n";
 
+/// One CSV cell of client-supplied text: quoted when needed, and defused when a spreadsheet
+/// would read it as a formula (a leading `=`, `+`, `-`, `@`, tab or carriage return gets a `'`
+/// in front, as OWASP recommends), so an export is safe to open.
 fn csv_field(value: Option<&str>) -> String {
-    match value {
-        None => String::new(),
-        Some(v) if v.contains([',', '"', '\n', '\r']) => format!("\"{}\"", v.replace('"', "\"\"")),
-        Some(v) => v.to_owned(),
+    let Some(value) = value else {
+        return String::new();
+    };
+    let value = if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{value}")
+    } else {
+        value.to_owned()
+    };
+    if value.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", value.replace('"', "\"\""))
+    } else {
+        value
     }
 }
 
@@ -275,75 +319,114 @@ fn csv_line(run: &Run) -> String {
     )
 }
 
+/// The text of one page of runs; `first` says whether nothing was written before it, `last`
+/// whether the export ends with it.
+fn encode_page(format: Format, page: &[Run], first: bool, last: bool) -> String {
+    let mut out = String::new();
+    if first {
+        out.push_str(match format {
+            Format::Csv => CSV_HEADER,
+            Format::Json => "[",
+            Format::NdJson => "",
+        });
+    }
+    for (i, run) in page.iter().enumerate() {
+        match format {
+            Format::Csv => out.push_str(&csv_line(run)),
+            Format::Json | Format::NdJson => {
+                if format == Format::Json && !(first && i == 0) {
+                    out.push(',');
+                }
+                let view = RunView::from(run.clone());
+                out.push_str(&serde_json::to_string(&view).unwrap_or_default());
+                if format == Format::NdJson {
+                    out.push('\n');
+                }
+            }
+        }
+    }
+    if last && format == Format::Json {
+        out.push(']');
+    }
+    out
+}
+
+/// What an export that fails midway writes before the connection is cut (see docs/streaming.md):
+/// a CSV gets a last line starting with `#`, NDJSON a last object with `error`; a JSON array is
+/// left unclosed, so every parser rejects it.
+fn failure_trailer(format: Format) -> &'static str {
+    match format {
+        Format::Csv => "#error: the export stopped early; this file is incomplete\n",
+        Format::NdJson => "{\"error\":\"the export stopped early; this file is incomplete\"}\n",
+        Format::Json => "",
+    }
+}
+
 /// Where an export stream stands.
 struct ExportState {
     pool: PgPool,
     filter: RunFilter,
     format: Format,
+    /// A page read but not written yet (the first one is read before the answer starts).
+    pending: Option<Vec<Run>>,
     cursor: Option<RunCursor>,
     started: bool,
+    /// Set after a failure: the stream ends with an error, so the connection is cut.
+    failed: Option<ApiError>,
     finished: bool,
 }
 
+async fn read_page(
+    pool: &PgPool,
+    filter: &RunFilter,
+    cursor: Option<RunCursor>,
+) -> Result<Vec<Run>, ApiError> {
+    let mut conn = pool.get().await?;
+    Ok(runs::page(&mut conn, filter, cursor, EXPORT_PAGE).await?)
+}
+
 async fn next_chunk(mut state: ExportState) -> Option<(Result<web::Bytes, ApiError>, ExportState)> {
+    if let Some(error) = state.failed.take() {
+        state.finished = true;
+        return Some((Err(error), state));
+    }
     if state.finished {
         return None;
     }
-    let mut out = String::new();
-    if !state.started {
-        out.push_str(match state.format {
-            Format::Csv => CSV_HEADER,
-            Format::Json => "[",
-        });
-    }
-    let page = match state.pool.get().await {
-        Ok(mut conn) => runs::page(&mut conn, &state.filter, state.cursor, EXPORT_PAGE)
-            .await
-            .map_err(ApiError::from),
-        Err(e) => Err(ApiError::from(e)),
+    let page = match state.pending.take() {
+        Some(page) => Ok(page),
+        None => read_page(&state.pool, &state.filter, state.cursor).await,
     };
     let page = match page {
         Ok(page) => page,
         Err(error) => {
-            tracing::error!(%error, "export aborted");
-            state.finished = true;
-            return Some((Err(error), state));
+            tracing::error!(%error, "export stopped midway");
+            state.failed = Some(error);
+            let trailer = failure_trailer(state.format);
+            return Some((Ok(web::Bytes::from_static(trailer.as_bytes())), state));
         }
     };
-    for run in &page {
-        match state.format {
-            Format::Csv => out.push_str(&csv_line(run)),
-            Format::Json => {
-                if state.started || !out.ends_with('[') {
-                    out.push(',');
-                }
-                let view = RunView::from(run.clone());
-                out.push_str(&serde_json::to_string(&view).unwrap_or_default());
-            }
-        }
-        state.started = true;
-    }
+    let last = page.len() < usize::try_from(EXPORT_PAGE).unwrap_or(0);
+    let out = encode_page(state.format, &page, !state.started, last);
     state.started = true;
+    state.finished = last;
     state.cursor = page.last().map(|r| RunCursor { ts: r.ts, id: r.id });
-    if page.len() < usize::try_from(EXPORT_PAGE).unwrap_or(0) {
-        state.finished = true;
-        if state.format == Format::Json {
-            out.push(']');
-        }
-    }
     Some((Ok(web::Bytes::from(out)), state))
 }
 
-/// Every call matching the filters, streamed as CSV or a JSON array.
+/// Every call matching the filters, streamed as CSV, a JSON array or NDJSON. Everything is
+/// checked and the first page read before the first byte; an export that fails later ends with
+/// a marker (see docs/streaming.md) and a cut connection, never as a silently short file.
 #[utoipa::path(
     tag = "runs",
     params(RunsQuery),
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "CSV (text/csv) or JSON array (application/json), streamed"),
+        (status = 200, description = "CSV (text/csv), JSON array (application/json) or NDJSON (application/x-ndjson), streamed"),
         (status = 400, body = Problem, content_type = "application/problem+json"),
         (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Database unavailable; nothing was sent, retry", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/export")]
@@ -354,29 +437,21 @@ pub async fn export(
     owners: web::Data<OwnerCache>,
 ) -> Result<HttpResponse, ApiError> {
     let filter = query.filter(&user, &pool, &owners).await?;
-    let format = match query.format.as_deref() {
-        None | Some("csv") => Format::Csv,
-        Some("json") => Format::Json,
-        Some(other) => {
-            return Err(hub::ValidationErrors::single(
-                "format",
-                format!("{other:?} is neither \"csv\" nor \"json\""),
-            )
-            .into())
-        }
-    };
+    let format = Format::parse(query.format.as_deref())?;
+    // Everything that can fail before the first byte does so here, as a problem document: the
+    // filters above, and reading the first page.
+    let first = read_page(&pool, &filter, None).await?;
     let state = ExportState {
         pool: pool.get_ref().clone(),
         filter,
         format,
+        pending: Some(first),
         cursor: None,
         started: false,
+        failed: None,
         finished: false,
     };
-    let (content_type, name) = match format {
-        Format::Csv => ("text/csv; charset=utf-8", "runs.csv"),
-        Format::Json => ("application/json", "runs.json"),
-    };
+    let (content_type, name) = format.content_type_and_name();
     Ok(HttpResponse::Ok()
         .content_type(content_type)
         .insert_header((
@@ -384,4 +459,76 @@ pub async fn export(
             format!("attachment; filename=\"{name}\""),
         ))
         .streaming(stream::unfold(state, next_chunk)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(id: i64, model: &str) -> Run {
+        Run {
+            id,
+            assistant_id: 1,
+            ts: DateTime::from_timestamp(1_780_000_000, 0).unwrap_or_default(),
+            model: Some(model.to_owned()),
+            status: Some("success".to_owned()),
+            status_code: Some(200),
+            latency_ms: Some(120),
+            duration_ms: 1000,
+            tokens_in: 10,
+            tokens_out: 5,
+            cost_nanos: 1_500_000_000,
+            country: None,
+            domain: Some("support".to_owned()),
+        }
+    }
+
+    #[test]
+    fn csv_cells_that_a_spreadsheet_would_run_as_formulas_are_defused() {
+        for formula in ["=1+1", "+SUM(A1)", "-2+3", "@cmd", "\tx", "\rx"] {
+            let cell = csv_field(Some(formula));
+            let unquoted = cell.trim_start_matches('"');
+            assert!(unquoted.starts_with('\''), "{formula:?} became {cell:?}");
+        }
+        assert_eq!(
+            csv_field(Some("=HYPERLINK(\"x\")")),
+            "\"'=HYPERLINK(\"\"x\"\")\""
+        );
+        assert_eq!(csv_field(Some("gpt-4o")), "gpt-4o");
+        assert_eq!(csv_field(Some("a,b")), "\"a,b\"");
+        assert_eq!(csv_field(None), "");
+    }
+
+    #[test]
+    fn pages_join_into_one_valid_document_in_every_format() {
+        let pages = [vec![run(1, "a"), run(2, "b")], vec![run(3, "c")]];
+        let text = |format| {
+            encode_page(format, &pages[0], true, false)
+                + &encode_page(format, &pages[1], false, true)
+        };
+        let json: Vec<serde_json::Value> =
+            serde_json::from_str(&text(Format::Json)).unwrap_or_default();
+        assert_eq!(json.len(), 3);
+        let ndjson = text(Format::NdJson);
+        let lines: Vec<&str> = ndjson.lines().collect();
+        assert_eq!(lines.len(), 3);
+        assert!(lines
+            .iter()
+            .all(|l| serde_json::from_str::<serde_json::Value>(l).is_ok()));
+        let csv = text(Format::Csv);
+        assert_eq!(csv.lines().count(), 4);
+        assert!(csv.starts_with("id,assistant_id"));
+        assert_eq!(encode_page(Format::Json, &[], true, true), "[]");
+    }
+
+    #[test]
+    fn an_export_cut_short_can_be_told_from_a_complete_one() {
+        let head = encode_page(Format::Json, &[run(1, "a")], true, false);
+        let cut = head + failure_trailer(Format::Json);
+        assert!(serde_json::from_str::<serde_json::Value>(&cut).is_err());
+        assert!(failure_trailer(Format::Csv).starts_with('#'));
+        let last = failure_trailer(Format::NdJson);
+        let value: serde_json::Value = serde_json::from_str(last).unwrap_or_default();
+        assert!(value.get("error").is_some());
+    }
 }

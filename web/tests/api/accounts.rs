@@ -7,7 +7,11 @@ use reqwest::StatusCode;
 use serde_json::json;
 use web::settings::DEV_JWT_SECRET;
 
-use crate::helpers::{assert_problem, json_of, problem_fields, spawn_app};
+use web::settings::Settings;
+
+use crate::helpers::{
+    assert_problem, json_of, problem_fields, spawn_app, spawn_with, test_settings, TestDatabase,
+};
 
 #[actix_web::test]
 async fn register_creates_a_user_without_exposing_the_hash() {
@@ -204,4 +208,61 @@ fn a_short_secret_is_refused_everywhere() {
     assert!(!output.status.success());
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("at least 32 bytes"), "stderr: {stderr}");
+}
+
+#[actix_web::test]
+async fn password_attempts_past_the_default_burst_get_429_with_retry_after() {
+    let database = TestDatabase::migrated().await;
+    let mut settings = test_settings(&database);
+    let defaults = Settings::read()
+        .unwrap_or_else(|e| panic!("settings: {e}"))
+        .auth;
+    settings.auth.attempts_burst = defaults.attempts_burst;
+    settings.auth.attempt_period_ms = defaults.attempt_period_ms;
+    let app = spawn_with(database, settings).await;
+    let credentials = json!({"email": "burst@example.com", "password": "a sound password"});
+    // Registration and login draw on one allowance: a burst of the default size passes...
+    let mut statuses = Vec::new();
+    for i in 0..defaults.attempts_burst {
+        let path = if i == 0 {
+            "/api/v1/users"
+        } else {
+            "/api/v1/auth/login"
+        };
+        statuses.push(app.post(path, None, &credentials).await.status());
+    }
+    assert_eq!(statuses[0], StatusCode::CREATED);
+    assert!(
+        statuses[1..].iter().all(|s| *s == StatusCode::OK),
+        "{statuses:?}"
+    );
+    // ...and the next attempt, on either route, is refused before any password is hashed.
+    for path in ["/api/v1/auth/login", "/api/v1/users"] {
+        let refused = app.post(path, None, &credentials).await;
+        assert_eq!(refused.status(), StatusCode::TOO_MANY_REQUESTS, "{path}");
+        let retry_after: u64 = refused
+            .headers()
+            .get("retry-after")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse().ok())
+            .unwrap_or_else(|| panic!("{path}: no Retry-After"));
+        assert!(retry_after >= 1);
+        let body = assert_problem(refused, StatusCode::TOO_MANY_REQUESTS).await;
+        assert_eq!(body["type"], "/problems/rate-limited");
+    }
+    // Other routes are not limited.
+    assert_eq!(app.get("/healthz", None).await.status(), StatusCode::OK);
+}
+
+#[actix_web::test]
+async fn an_email_with_a_nul_or_control_character_is_a_400_on_register_and_login() {
+    let app = spawn_app().await;
+    for email in ["nul\u{0}@example.com", "bell\u{7}@example.com"] {
+        let credentials = json!({"email": email, "password": "a sound password"});
+        for path in ["/api/v1/users", "/api/v1/auth/login"] {
+            let response = app.post(path, None, &credentials).await;
+            let problem = assert_problem(response, StatusCode::BAD_REQUEST).await;
+            assert_eq!(problem_fields(&problem), vec!["email"], "{path} {email:?}");
+        }
+    }
 }

@@ -13,7 +13,7 @@ use crate::helpers::{
 };
 use crate::proxy::Proxy;
 
-async fn post_events(
+pub(crate) async fn post_events(
     app: &TestApp,
     user: &TestUser,
     assistant: i64,

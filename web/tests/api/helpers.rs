@@ -194,6 +194,9 @@ pub fn test_settings(database: &TestDatabase) -> Settings {
     settings.database.max_connections = 4;
     settings.redis.url = SecretString::from(redis_url());
     settings.redis.key_prefix = format!("{}:", database.name);
+    // Every test client is 127.0.0.1 and some register many users: the password-attempt limit
+    // is tested on its own (accounts.rs) with the defaults.
+    settings.auth.attempts_burst = 100_000;
     settings.check().unwrap_or_else(|e| panic!("settings: {e}"));
     settings
 }

@@ -9,6 +9,7 @@ mod costs;
 mod events;
 mod health;
 mod helpers;
+mod hostile;
 mod keys;
 mod live;
 mod metrics;

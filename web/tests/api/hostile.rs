@@ -1,0 +1,185 @@
+//! Input the contract allows, or that an attacker crafts, never becomes a 5xx or an endless
+//! retry: text PostgreSQL cannot store, requests PostgreSQL refuses, dates and cursors outside
+//! the storable range, exports that would fail after `200`, spreadsheet formulas in exports.
+
+use diesel::sql_types::BigInt;
+use diesel_async::RunQueryDsl;
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+
+use crate::events::post_events;
+use crate::helpers::{assert_problem, json_of, problem_fields, spawn_app, TestApp};
+
+#[derive(diesel::QueryableByName)]
+struct Count {
+    #[diesel(sql_type = BigInt)]
+    n: i64,
+}
+
+async fn stored_calls(app: &TestApp, assistant: i64) -> i64 {
+    let mut conn = app.database.connect().await;
+    let row: Count = diesel::sql_query(format!(
+        "SELECT count(*)::bigint AS n FROM usage_samples WHERE assistant_id = {assistant}"
+    ))
+    .get_result(&mut conn)
+    .await
+    .unwrap_or_else(|e| panic!("count: {e}"));
+    row.n
+}
+
+#[actix_web::test]
+async fn a_nul_in_event_metadata_is_a_400_naming_the_field_and_stores_nothing() {
+    let app = spawn_app().await;
+    let user = app.new_user().await;
+    let assistant = app.new_assistant(&user, "nul").await;
+    for metadata in [
+        json!({"note": "a\u{0}b"}),
+        json!({"k\u{0}": 1}),
+        json!({"a": ["\u{0}"]}),
+    ] {
+        let body = json!([{"model": "m"}, {"model": "m", "metadata": metadata}]);
+        let response = post_events(&app, &user, assistant, &body).await;
+        let problem = assert_problem(response, StatusCode::BAD_REQUEST).await;
+        assert_eq!(
+            problem_fields(&problem),
+            vec!["events[1].metadata"],
+            "{metadata}"
+        );
+    }
+    assert_eq!(stored_calls(&app, assistant).await, 0);
+    // Other control characters are valid JSON text and are stored as sent.
+    let fine = json!({"model": "m", "metadata": {"note": "tab\tand\u{1}"}});
+    let response = post_events(&app, &user, assistant, &fine).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(stored_calls(&app, assistant).await, 1);
+}
+
+#[actix_web::test]
+async fn a_request_postgres_refuses_gets_422_and_never_fails_the_requests_beside_it() {
+    let app = spawn_app().await;
+    let user = app.new_user().await;
+    let assistant = app.new_assistant(&user, "poison").await;
+    // A rule only the database knows, standing for any value it refuses.
+    let mut conn = app.database.connect().await;
+    diesel::sql_query(
+        "ALTER TABLE usage_samples ADD CONSTRAINT test_poison CHECK (model IS DISTINCT FROM 'poison')",
+    )
+    .execute(&mut conn)
+    .await
+    .unwrap_or_else(|e| panic!("constraint: {e}"));
+    let requests = (0..20).map(|i| {
+        let model = if i == 7 { "poison" } else { "clean" };
+        let body = json!([{"model": model}, {"model": "clean"}]);
+        let app = &app;
+        let user = &user;
+        async move { post_events(app, user, assistant, &body).await }
+    });
+    let responses = futures_util::future::join_all(requests).await;
+    let mut statuses = Vec::new();
+    for response in responses {
+        let status = response.status();
+        if status == StatusCode::UNPROCESSABLE_ENTITY {
+            let problem = assert_problem(response, status).await;
+            assert_eq!(problem["type"], "/problems/refused");
+        }
+        statuses.push(status);
+    }
+    let refused = statuses
+        .iter()
+        .filter(|s| **s == StatusCode::UNPROCESSABLE_ENTITY)
+        .count();
+    let ok = statuses.iter().filter(|s| **s == StatusCode::OK).count();
+    assert_eq!((refused, ok), (1, 19), "{statuses:?}");
+    assert_eq!(stored_calls(&app, assistant).await, 38);
+}
+
+#[actix_web::test]
+async fn dates_timestamps_and_cursors_outside_the_storable_range_are_400s() {
+    let app = spawn_app().await;
+    let user = app.new_user().await;
+    let token = Some(user.token.as_str());
+    for (path, field) in [
+        ("/api/v1/runs?start=1000-01-01", "start"),
+        ("/api/v1/runs?end=1000-01-01", "end"),
+        ("/api/v1/runs?cursor=9223372036854775807_1", "cursor"),
+        ("/api/v1/runs?cursor=-9223372036854775808_1", "cursor"),
+        ("/api/v1/runs?cursor=-62135596800000000_1", "cursor"),
+        ("/api/v1/runs?cursor=garbage", "cursor"),
+        ("/api/v1/export?start=1000-01-01", "start"),
+        ("/api/v1/export?format=csv&end=0001-01-01", "end"),
+    ] {
+        let response = app.get(path, token).await;
+        let problem = assert_problem(response, StatusCode::BAD_REQUEST).await;
+        assert_eq!(problem_fields(&problem), vec![field], "{path}");
+    }
+    // An admin adding a price from year 1 is refused the same way.
+    let mut conn = app.database.connect().await;
+    diesel::sql_query(format!(
+        "UPDATE users SET role = 'admin' WHERE id = {}",
+        user.id
+    ))
+    .execute(&mut conn)
+    .await
+    .unwrap_or_else(|e| panic!("{e}"));
+    let admin = app.login(&user.email, &user.password).await;
+    let price = json!({"model": "m", "inputPerMtok": 1.0, "outputPerMtok": 2.0,
+                       "effectiveFrom": "0001-01-01T00:00:00Z"});
+    let response = app.post("/api/v1/prices", Some(&admin), &price).await;
+    let problem = assert_problem(response, StatusCode::BAD_REQUEST).await;
+    assert_eq!(problem_fields(&problem), vec!["effectiveFrom"]);
+}
+
+#[actix_web::test]
+async fn exported_csv_cannot_run_formulas_and_ndjson_has_one_run_per_line() {
+    let app = spawn_app().await;
+    let user = app.new_user().await;
+    let assistant = app.new_assistant(&user, "export").await;
+    let body = json!([
+        {"model": "=HYPERLINK(\"http://evil.example\",\"x\")", "domain": "@SUM(A1)"},
+        {"model": "+1", "domain": "-1"},
+        {"model": "plain", "domain": "support"},
+    ]);
+    let response = post_events(&app, &user, assistant, &body).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let csv = app
+        .get("/api/v1/export?format=csv", Some(&user.token))
+        .await
+        .text()
+        .await
+        .unwrap_or_default();
+    // No cell starts with a formula character (numbers in this export are never negative).
+    for start in [",=", ",\"=", ",+", ",@", ",-"] {
+        assert!(!csv.contains(start), "{start} in {csv}");
+    }
+    assert!(
+        csv.contains(r#""'=HYPERLINK(""http://evil.example"",""x"")""#),
+        "{csv}"
+    );
+    assert!(
+        csv.contains("'@SUM(A1)") && csv.contains("'+1") && csv.contains("'-1"),
+        "{csv}"
+    );
+    assert!(csv.contains(",plain,"), "{csv}");
+    let response = app
+        .get("/api/v1/export?format=ndjson", Some(&user.token))
+        .await;
+    assert_eq!(
+        response
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok()),
+        Some("application/x-ndjson")
+    );
+    let text = response.text().await.unwrap_or_default();
+    let runs: Vec<Value> = text
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap_or_else(|e| panic!("{line}: {e}")))
+        .collect();
+    assert_eq!(runs.len(), 3);
+    let json = json_of(
+        app.get("/api/v1/export?format=json", Some(&user.token))
+            .await,
+    )
+    .await;
+    assert_eq!(json.as_array().map(Vec::len), Some(3));
+}
