@@ -215,3 +215,68 @@ impl ResponseError for ApiError {
         response.json(problem)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use diesel::result::{DatabaseErrorKind, Error as DieselError};
+
+    /// Whether retrying can cure `error`: the one list a 503 must come from. The match is
+    /// exhaustive, so a new variant cannot be added without deciding.
+    fn transient(error: &IngestError) -> bool {
+        match error {
+            IngestError::Unavailable | IngestError::ShuttingDown => true,
+            IngestError::Busy { .. } | IngestError::Refused { .. } => false,
+        }
+    }
+
+    #[test]
+    fn only_transient_causes_answer_503_and_each_carries_retry_after() {
+        let ingest = [
+            IngestError::Unavailable,
+            IngestError::ShuttingDown,
+            IngestError::Busy {
+                retry_after_secs: 2,
+            },
+            IngestError::Refused {
+                detail: "value out of range".into(),
+            },
+        ];
+        for error in ingest {
+            let retry = transient(&error);
+            let api = ApiError::from(error.clone());
+            let status = api.status_code();
+            assert_eq!(
+                status == StatusCode::SERVICE_UNAVAILABLE,
+                retry,
+                "{error:?}"
+            );
+            if retry {
+                assert!(api
+                    .error_response()
+                    .headers()
+                    .contains_key(header::RETRY_AFTER));
+            }
+        }
+        // A query PostgreSQL answered with an error is not cured by waiting: never a 503.
+        let answered = [
+            DieselError::NotFound,
+            DieselError::DatabaseError(
+                DatabaseErrorKind::CheckViolation,
+                Box::new("check failed".to_owned()),
+            ),
+            DieselError::DatabaseError(
+                DatabaseErrorKind::Unknown,
+                Box::new("bigint out of range".to_owned()),
+            ),
+        ];
+        for error in answered {
+            let status = ApiError::from(error).status_code();
+            assert_ne!(status, StatusCode::SERVICE_UNAVAILABLE);
+        }
+        assert_eq!(
+            ApiError::from(IngestError::Refused { detail: "x".into() }).status_code(),
+            StatusCode::UNPROCESSABLE_ENTITY
+        );
+    }
+}

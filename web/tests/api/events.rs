@@ -273,7 +273,7 @@ async fn oversized_and_mistyped_bodies_are_refused() {
 }
 
 /// A hub whose database connections go through a proxy the test controls.
-async fn app_behind_proxy(buffer_capacity: usize) -> (TestApp, Proxy) {
+pub(crate) async fn app_behind_proxy(buffer_capacity: usize) -> (TestApp, Proxy) {
     let database = TestDatabase::migrated().await;
     let proxy = Proxy::start("127.0.0.1:55432".to_owned()).await;
     let mut settings = test_settings(&database);

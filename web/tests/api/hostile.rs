@@ -183,3 +183,111 @@ async fn exported_csv_cannot_run_formulas_and_ndjson_has_one_run_per_line() {
     .await;
     assert_eq!(json.as_array().map(Vec::len), Some(3));
 }
+
+/// One request as sent: method, path and JSON body.
+struct Replay {
+    post: Option<Value>,
+    path: String,
+}
+
+#[actix_web::test]
+async fn every_503_is_transient_the_same_request_succeeds_once_the_database_is_back() {
+    let (app, proxy) = crate::events::app_behind_proxy(1_000).await;
+    let user = app.new_user().await;
+    let assistant = app.new_assistant(&user, "outage").await;
+    let warm = post_events(&app, &user, assistant, &json!({"cost": 1.0})).await;
+    assert_eq!(warm.status(), StatusCode::OK);
+    let a = assistant;
+    let requests = [
+        Replay {
+            post: Some(json!([{"cost": 2.0, "clientId": "replayed"}])),
+            path: format!("/api/v1/assistants/{a}/events"),
+        },
+        Replay {
+            post: Some(
+                json!({"date": "2026-11-01", "callCount": 3, "totalMinutes": 1.5, "totalCost": 0.3}),
+            ),
+            path: format!("/api/v1/assistants/{a}/metrics"),
+        },
+        Replay {
+            post: None,
+            path: format!("/api/v1/assistants/{a}/metrics?start=2026-11-01&end=2026-11-02"),
+        },
+        Replay {
+            post: None,
+            path: format!("/api/v1/assistants/{a}/metrics/summary?start=2026-11-01&end=2026-11-02"),
+        },
+        Replay {
+            post: None,
+            path: "/api/v1/metrics/totals".to_owned(),
+        },
+        Replay {
+            post: None,
+            path: "/api/v1/runs".to_owned(),
+        },
+        Replay {
+            post: None,
+            path: "/api/v1/export?format=csv".to_owned(),
+        },
+        Replay {
+            post: None,
+            path: "/api/v1/dashboard?range=7d".to_owned(),
+        },
+        Replay {
+            post: None,
+            path: format!("/api/v1/users/{}/assistants", user.id),
+        },
+    ];
+    let send = |replay: &Replay| {
+        let mut request = match &replay.post {
+            Some(body) => app.client.post(app.url(&replay.path)).json(body),
+            None => app.client.get(app.url(&replay.path)),
+        };
+        request = request
+            .bearer_auth(&user.token)
+            .header("cache-control", "no-cache");
+        async move { request.send().await.unwrap_or_else(|e| panic!("{e}")) }
+    };
+    proxy.cut();
+    let mut unavailable = Vec::new();
+    for replay in &requests {
+        let response = send(replay).await;
+        let status = response.status();
+        if status == StatusCode::SERVICE_UNAVAILABLE {
+            assert!(
+                response.headers().contains_key("retry-after"),
+                "{}",
+                replay.path
+            );
+            assert_problem(response, status).await;
+            unavailable.push(replay);
+        } else {
+            assert!(
+                status.is_success(),
+                "{} answered {status} while the database was down",
+                replay.path
+            );
+        }
+    }
+    assert!(
+        unavailable.len() >= 2,
+        "the outage produced no 503 to replay"
+    );
+    proxy.restore();
+    // A 503 promised that retrying helps: each one, replayed as it was, now succeeds.
+    for replay in unavailable {
+        let mut status = StatusCode::SERVICE_UNAVAILABLE;
+        for _ in 0..40 {
+            status = send(replay).await.status();
+            if status != StatusCode::SERVICE_UNAVAILABLE {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+        }
+        assert!(
+            status.is_success(),
+            "{} still answers {status} after the outage",
+            replay.path
+        );
+    }
+}
