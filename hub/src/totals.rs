@@ -5,7 +5,9 @@ use serde::Serialize;
 use crate::units::{ms_to_minutes, nanos_to_usd};
 use crate::Sample;
 
-/// Sums of samples in storage units. Adding is exact and order-independent.
+/// Sums of samples in storage units. Adding is exact and order-independent within `i64`;
+/// beyond it a sum sticks at `i64::MAX` instead of wrapping, which storage refuses (every day
+/// row is capped at 2^59, see the `storable_limits` migration), so no wrong total is ever kept.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Totals {
     pub samples: i64,
@@ -20,24 +22,41 @@ pub struct Totals {
 impl Totals {
     /// Adds one sample.
     pub fn add_sample(&mut self, sample: &Sample) {
-        self.samples += 1;
-        self.calls += sample.calls;
-        self.errors += sample.errors;
-        self.duration_ms += sample.duration_ms;
-        self.cost_nanos += sample.cost_nanos;
-        self.tokens_in += sample.tokens_in;
-        self.tokens_out += sample.tokens_out;
+        self.add(&Totals {
+            samples: 1,
+            calls: sample.calls,
+            errors: sample.errors,
+            duration_ms: sample.duration_ms,
+            cost_nanos: sample.cost_nanos,
+            tokens_in: sample.tokens_in,
+            tokens_out: sample.tokens_out,
+        });
     }
 
-    /// Adds other totals.
+    /// Adds other totals (saturating: see the type's documentation).
     pub fn add(&mut self, other: &Totals) {
-        self.samples += other.samples;
-        self.calls += other.calls;
-        self.errors += other.errors;
-        self.duration_ms += other.duration_ms;
-        self.cost_nanos += other.cost_nanos;
-        self.tokens_in += other.tokens_in;
-        self.tokens_out += other.tokens_out;
+        self.samples = self.samples.saturating_add(other.samples);
+        self.calls = self.calls.saturating_add(other.calls);
+        self.errors = self.errors.saturating_add(other.errors);
+        self.duration_ms = self.duration_ms.saturating_add(other.duration_ms);
+        self.cost_nanos = self.cost_nanos.saturating_add(other.cost_nanos);
+        self.tokens_in = self.tokens_in.saturating_add(other.tokens_in);
+        self.tokens_out = self.tokens_out.saturating_add(other.tokens_out);
+    }
+
+    /// Whether a sum stuck at `i64::MAX`, so these totals are not exact. Stored totals never
+    /// get there (each day row is capped at 2^59), so only a sum over many rows can.
+    pub fn is_saturated(&self) -> bool {
+        [
+            self.samples,
+            self.calls,
+            self.errors,
+            self.duration_ms,
+            self.cost_nanos,
+            self.tokens_in,
+            self.tokens_out,
+        ]
+        .contains(&i64::MAX)
     }
 
     /// Whether nothing was added.
@@ -101,4 +120,24 @@ pub struct StatsView {
     #[serde(rename = "last24h")]
     pub last_24h: TotalsView,
     pub last_7_days: TotalsView,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_sum_past_i64_sticks_at_the_maximum_and_says_so() {
+        let mut sum = Totals {
+            cost_nanos: i64::MAX - 1,
+            ..Totals::default()
+        };
+        assert!(!sum.is_saturated());
+        sum.add(&Totals {
+            cost_nanos: 5,
+            ..Totals::default()
+        });
+        assert_eq!(sum.cost_nanos, i64::MAX);
+        assert!(sum.is_saturated());
+    }
 }

@@ -87,9 +87,10 @@ pub async fn add(
             if sample.kind == SampleKind::Call {
                 for (dimension, label) in labels(sample) {
                     let sums = labelled.entry((width, at, dimension, label)).or_default();
-                    sums.calls += sample.calls;
-                    sums.errors += sample.errors;
-                    sums.cost_nanos += sample.cost_nanos;
+                    // Saturating like `Totals`: the day row of the same batch is then refused.
+                    sums.calls = sums.calls.saturating_add(sample.calls);
+                    sums.errors = sums.errors.saturating_add(sample.errors);
+                    sums.cost_nanos = sums.cost_nanos.saturating_add(sample.cost_nanos);
                 }
             }
         }

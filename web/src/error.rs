@@ -67,6 +67,16 @@ pub enum ApiError {
 }
 
 impl ApiError {
+    /// A total that does not fit the API's 64-bit integers: each assistant's day is capped below
+    /// them (the `storable_limits` migration), but sums over many days or assistants may not be.
+    pub fn too_large() -> Self {
+        Self::Refused(
+            "the totals of this answer are too large for 64-bit integers; ask for a shorter \
+             range or fewer assistants"
+                .into(),
+        )
+    }
+
     /// Wraps any unexpected failure as a 500.
     pub fn internal(error: impl std::error::Error + Send + Sync + 'static) -> Self {
         Self::Internal(Box::new(error))
@@ -96,6 +106,11 @@ impl From<PersistenceError> for ApiError {
     fn from(error: PersistenceError) -> Self {
         match error {
             PersistenceError::Pool(_) | PersistenceError::Connect(_) => Self::Unavailable(error),
+            PersistenceError::Query(diesel::result::Error::DatabaseError(_, ref info))
+                if info.message().contains("out of range") =>
+            {
+                Self::too_large()
+            }
             other => Self::internal(other),
         }
     }

@@ -98,6 +98,12 @@ pub fn series(window: &Window, cells: &[Cell]) -> Vec<SeriesPoint> {
     sums.iter().map(|(b, s)| SeriesPoint::of(*b, s)).collect()
 }
 
+/// Whether every sum over `cells` fits in `i64`. Every other sum of a payload (a series point,
+/// a model, a label) covers part of the same cells, so this one check covers them all.
+pub fn fits(cells: &[Cell]) -> bool {
+    !overall(cells).is_saturated()
+}
+
 /// The sum of all cells.
 pub fn overall(cells: &[Cell]) -> KpiInput {
     let mut sums = KpiInput::default();

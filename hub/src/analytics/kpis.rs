@@ -21,12 +21,24 @@ pub struct KpiInput {
 
 impl KpiInput {
     /// Adds another block of sums (another bucket, model or assistant).
+    /// Sums saturate like [`Totals::add`]; see [`KpiInput::is_saturated`].
     pub fn add(&mut self, other: &KpiInput) {
         self.totals.add(&other.totals);
-        self.error_cost_nanos += other.error_cost_nanos;
-        self.latency_calls += other.latency_calls;
-        self.latency_sum_ms += other.latency_sum_ms;
+        self.error_cost_nanos = self.error_cost_nanos.saturating_add(other.error_cost_nanos);
+        self.latency_calls = self.latency_calls.saturating_add(other.latency_calls);
+        self.latency_sum_ms = self.latency_sum_ms.saturating_add(other.latency_sum_ms);
         self.latency.merge(&other.latency);
+    }
+
+    /// Whether a sum passed `i64` (these sums must then not be shown: they are not exact).
+    pub fn is_saturated(&self) -> bool {
+        self.totals.is_saturated()
+            || [
+                self.error_cost_nanos,
+                self.latency_calls,
+                self.latency_sum_ms,
+            ]
+            .contains(&i64::MAX)
     }
 }
 

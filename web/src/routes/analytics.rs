@@ -126,6 +126,9 @@ pub async fn dashboard(
         }
     }
     let input = analytics::dashboard_input(&pool, &assistants, &window, now).await?;
+    if !hub::analytics::dashboard::fits(&input.cells) {
+        return Err(ApiError::too_large());
+    }
     let body = serde_json::to_string(&Dashboard::build(window, input, now))
         .map_err(|e| ApiError::Internal(e.into()))?;
     if let Some(key) = &key {
@@ -216,6 +219,9 @@ pub async fn summary(
     let previous = analytics::cells(&mut conn, &assistants, &window.previous(), &filter).await?;
     let current = hub::analytics::dashboard::overall(&current);
     let previous = hub::analytics::dashboard::overall(&previous);
+    if current.is_saturated() || previous.is_saturated() {
+        return Err(ApiError::too_large());
+    }
     Ok(HttpResponse::Ok().json(Summary {
         window,
         kpis: Kpis::of(&current),
@@ -257,6 +263,9 @@ pub async fn timeseries(
     let assistants = scope(&user, query.assistant, &pool, &owners).await?;
     let mut conn = pool.get().await?;
     let cells = analytics::cells(&mut conn, &assistants, &window, &filter).await?;
+    if !hub::analytics::dashboard::fits(&cells) {
+        return Err(ApiError::too_large());
+    }
     Ok(HttpResponse::Ok().json(Series {
         points: hub::analytics::dashboard::series(&window, &cells),
         window,

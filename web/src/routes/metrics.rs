@@ -437,11 +437,12 @@ pub async fn summary(
         cost_nanos: 0,
         days_with_data: 0,
     };
+    let add = |sum: i64, day: i64| sum.checked_add(day).ok_or_else(ApiError::too_large);
     for day in days {
-        row.calls += day.calls;
-        row.errors += day.errors;
-        row.duration_ms += day.duration_ms;
-        row.cost_nanos += day.cost_nanos;
+        row.calls = add(row.calls, day.calls)?;
+        row.errors = add(row.errors, day.errors)?;
+        row.duration_ms = add(row.duration_ms, day.duration_ms)?;
+        row.cost_nanos = add(row.cost_nanos, day.cost_nanos)?;
         row.days_with_data += 1;
     }
     Ok(HttpResponse::Ok().json(Summary::new(row, range)))

@@ -273,16 +273,25 @@ async fn oversized_and_mistyped_bodies_are_refused() {
 }
 
 /// A hub whose database connections go through a proxy the test controls.
-pub(crate) async fn app_behind_proxy(buffer_capacity: usize) -> (TestApp, Proxy) {
+async fn app_behind_proxy(buffer_capacity: usize) -> (TestApp, Proxy) {
+    app_behind_proxy_with(buffer_capacity, 500).await
+}
+
+/// A hub whose database connections pass through a [`Proxy`] the test can cut or stall; its
+/// database timeouts are `timeout_ms` (the write timeout twice that).
+pub(crate) async fn app_behind_proxy_with(
+    buffer_capacity: usize,
+    timeout_ms: u64,
+) -> (TestApp, Proxy) {
     let database = TestDatabase::migrated().await;
     let proxy = Proxy::start("127.0.0.1:55432".to_owned()).await;
     let mut settings = test_settings(&database);
     let direct = database_url(&database.name);
     settings.database.url =
         SecretString::from(direct.replace(":55432/", &format!(":{}/", proxy.port)));
-    settings.database.acquire_timeout_ms = 500;
-    settings.database.connect_timeout_ms = 500;
-    settings.database.write_timeout_ms = 1_000;
+    settings.database.acquire_timeout_ms = timeout_ms;
+    settings.database.connect_timeout_ms = timeout_ms;
+    settings.database.write_timeout_ms = 2 * timeout_ms;
     settings.hub.buffer_capacity = buffer_capacity;
     (spawn_with(database, settings).await, proxy)
 }

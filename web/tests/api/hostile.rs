@@ -192,7 +192,8 @@ struct Replay {
 
 #[actix_web::test]
 async fn every_503_is_transient_the_same_request_succeeds_once_the_database_is_back() {
-    let (app, proxy) = crate::events::app_behind_proxy(1_000).await;
+    // Timeouts that a loaded test machine meets while setting up; the outage is a cut, not a stall.
+    let (app, proxy) = crate::events::app_behind_proxy_with(1_000, 3_000).await;
     let user = app.new_user().await;
     let assistant = app.new_assistant(&user, "outage").await;
     let warm = post_events(&app, &user, assistant, &json!({"cost": 1.0})).await;
@@ -290,4 +291,94 @@ async fn every_503_is_transient_the_same_request_succeeds_once_the_database_is_b
             replay.path
         );
     }
+}
+
+/// `n` events of the largest cost a call may carry ($1e6), at noon UTC `days_ago` days back.
+fn costly_events(n: usize, days_ago: i64) -> Vec<Value> {
+    let day = chrono::Utc::now().date_naive() - chrono::Duration::days(days_ago);
+    let ts = format!("{day}T00:00:00Z");
+    vec![json!({"model": "m", "cost": 1.0e6, "ts": ts}); n]
+}
+
+#[actix_web::test]
+async fn a_request_that_would_overflow_a_day_is_a_422_and_stores_nothing() {
+    let app = spawn_app().await;
+    let user = app.new_user().await;
+    let assistant = app.new_assistant(&user, "limits").await;
+    // 10,000 events of $1e6 (the per-event and per-request limits) sum past i64 in nano-dollars.
+    let huge = json!(costly_events(10_000, 0));
+    let small = json!([{"model": "m", "cost": 1.0}]);
+    let (huge, small) = tokio::join!(
+        post_events(&app, &user, assistant, &huge),
+        post_events(&app, &user, assistant, &small)
+    );
+    let problem = assert_problem(huge, StatusCode::UNPROCESSABLE_ENTITY).await;
+    assert_eq!(problem["type"], "/problems/refused");
+    assert_eq!(small.status(), StatusCode::OK);
+    assert_eq!(stored_calls(&app, assistant).await, 1);
+}
+
+#[actix_web::test]
+async fn the_daily_limit_is_exact_and_sums_past_64_bits_are_422_never_500() {
+    let app = spawn_app().await;
+    let user = app.new_user().await;
+    let assistant = app.new_assistant(&user, "limits").await;
+    // 576 events of $1e6 are 5.76e17 nano-dollars, just under the day's limit of 2^59...
+    let full = post_events(&app, &user, assistant, &json!(costly_events(576, 0))).await;
+    assert_eq!(full.status(), StatusCode::OK);
+    // ...one more is refused, and nothing else of the day is affected.
+    let over = post_events(&app, &user, assistant, &json!(costly_events(1, 0))).await;
+    assert_problem(over, StatusCode::UNPROCESSABLE_ENTITY).await;
+    let free = post_events(&app, &user, assistant, &json!({"model": "m", "cost": 0.0})).await;
+    assert_eq!(free.status(), StatusCode::OK);
+    let stats = stats_once(&app, &user.token, assistant, "today", 577).await;
+    assert_eq!(stats["today"]["cost"], 576.0e6, "{stats}");
+    // Sixteen earlier days at the limit: each day fits, their sum does not fit in 64 bits.
+    for days_ago in 1..=16 {
+        let day = post_events(&app, &user, assistant, &json!(costly_events(576, days_ago))).await;
+        assert_eq!(day.status(), StatusCode::OK, "{days_ago} days ago");
+    }
+    let today = chrono::Utc::now().date_naive();
+    let start = today - chrono::Duration::days(16);
+    for path in [
+        format!("/api/v1/metrics/totals?start={start}&end={today}"),
+        format!("/api/v1/assistants/{assistant}/metrics/summary?start={start}&end={today}"),
+        "/api/v1/dashboard?range=1m".to_owned(),
+        format!("/api/v1/timeseries?start={start}&end={today}&granularity=week"),
+        format!("/api/v1/summary?start={start}&end={today}"),
+    ] {
+        // Refused as too large: never a 500, never a wrapped or clamped total.
+        let response = app.get(&path, Some(&user.token)).await;
+        let problem = assert_problem(response, StatusCode::UNPROCESSABLE_ENTITY).await;
+        assert_eq!(problem["type"], "/problems/refused", "{path}");
+    }
+    // Seven days fit, and are exact.
+    let week = json_of(
+        app.get("/api/v1/dashboard?range=7d", Some(&user.token))
+            .await,
+    )
+    .await;
+    assert_eq!(
+        week["summary"]["totalCost"],
+        7.0 * 576.0e6,
+        "{}",
+        week["summary"]
+    );
+    let week = stats_once(&app, &user.token, assistant, "last7Days", 7 * 576 + 1).await;
+    assert_eq!(week["last7Days"]["cost"], 7.0 * 576.0e6, "{week}");
+}
+
+/// The assistant's live statistics once `span` counts `calls` (the latest delta may still be
+/// on its way); panics after five seconds.
+async fn stats_once(app: &TestApp, token: &str, assistant: i64, span: &str, calls: i64) -> Value {
+    let path = format!("/api/v1/assistants/{assistant}/stats");
+    let mut last = Value::Null;
+    for _ in 0..50 {
+        last = json_of(app.get(&path, Some(token)).await).await["stats"].clone();
+        if last[span]["calls"] == calls {
+            return last;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("{span} never counted {calls} calls: {last}");
 }

@@ -1,0 +1,1 @@
+ALTER TABLE day_rollups DROP CONSTRAINT day_rollups_storable;
