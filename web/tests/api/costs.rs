@@ -132,18 +132,7 @@ async fn bad_budgets_are_rejected() {
     .await;
     assert_problem(response, StatusCode::NOT_FOUND).await;
     // Not even an admin budgets someone else's assistant (it would never be checked).
-    let mut conn = app.database.connect().await;
-    diesel::sql_query(format!(
-        "UPDATE users SET role = 'admin' WHERE id = {}",
-        user.id
-    ))
-    .execute(&mut conn)
-    .await
-    .unwrap_or_else(|e| panic!("{e}"));
-    let admin = TestUser {
-        token: app.login(&user.email, &user.password).await,
-        ..user.clone()
-    };
+    let admin = app.make_admin(&user).await;
     let response = post_budget(
         &app,
         &admin,
@@ -163,15 +152,7 @@ async fn calls_without_cost_are_priced_by_the_version_in_force() {
     let response = app.post("/api/v1/prices", Some(&user.token), &price).await;
     assert_problem(response, StatusCode::FORBIDDEN).await;
 
-    let mut conn = app.database.connect().await;
-    diesel::sql_query(format!(
-        "UPDATE users SET role = 'admin' WHERE id = {}",
-        user.id
-    ))
-    .execute(&mut conn)
-    .await
-    .unwrap_or_else(|e| panic!("{e}"));
-    let admin = app.login(&user.email, &user.password).await;
+    let admin = app.make_admin(&user).await.token;
     let response = app.post("/api/v1/prices", Some(&admin), &price).await;
     assert_eq!(response.status(), StatusCode::CREATED);
     let response = app.post("/api/v1/prices", Some(&admin), &price).await;

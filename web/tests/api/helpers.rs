@@ -66,6 +66,21 @@ impl TestDatabase {
             .unwrap_or_else(|e| panic!("cannot connect to {}: {e}", self.name))
     }
 
+    /// The single `bigint` that `sql` selects as `n` (row counts and the like).
+    pub async fn count(&self, sql: &str) -> i64 {
+        #[derive(diesel::QueryableByName)]
+        struct Count {
+            #[diesel(sql_type = diesel::sql_types::BigInt)]
+            n: i64,
+        }
+        let mut conn = self.connect().await;
+        let row: Count = diesel::sql_query(sql)
+            .get_result(&mut conn)
+            .await
+            .unwrap_or_else(|e| panic!("{sql}: {e}"));
+        row.n
+    }
+
     /// A fresh, empty database (not cloned from the template).
     pub async fn empty() -> Self {
         let name = format!("test_{}", uuid::Uuid::new_v4().simple());
@@ -279,6 +294,22 @@ impl TestApp {
             email,
             password,
             token,
+        }
+    }
+
+    /// Makes `user` an admin and returns them logged in again (the role is in the token).
+    pub async fn make_admin(&self, user: &TestUser) -> TestUser {
+        let mut conn = self.database.connect().await;
+        diesel::sql_query(format!(
+            "UPDATE users SET role = 'admin' WHERE id = {}",
+            user.id
+        ))
+        .execute(&mut conn)
+        .await
+        .unwrap_or_else(|e| panic!("make admin: {e}"));
+        TestUser {
+            token: self.login(&user.email, &user.password).await,
+            ..user.clone()
         }
     }
 

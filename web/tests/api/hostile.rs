@@ -2,7 +2,6 @@
 //! retry: text PostgreSQL cannot store, requests PostgreSQL refuses, dates and cursors outside
 //! the storable range, exports that would fail after `200`, spreadsheet formulas in exports.
 
-use diesel::sql_types::BigInt;
 use diesel_async::RunQueryDsl;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
@@ -10,21 +9,12 @@ use serde_json::{json, Value};
 use crate::events::post_events;
 use crate::helpers::{assert_problem, json_of, problem_fields, spawn_app, TestApp};
 
-#[derive(diesel::QueryableByName)]
-struct Count {
-    #[diesel(sql_type = BigInt)]
-    n: i64,
-}
-
 async fn stored_calls(app: &TestApp, assistant: i64) -> i64 {
-    let mut conn = app.database.connect().await;
-    let row: Count = diesel::sql_query(format!(
-        "SELECT count(*)::bigint AS n FROM usage_samples WHERE assistant_id = {assistant}"
-    ))
-    .get_result(&mut conn)
-    .await
-    .unwrap_or_else(|e| panic!("count: {e}"));
-    row.n
+    app.database
+        .count(&format!(
+            "SELECT count(*) AS n FROM usage_samples WHERE assistant_id = {assistant}"
+        ))
+        .await
 }
 
 #[actix_web::test]
@@ -113,15 +103,7 @@ async fn dates_timestamps_and_cursors_outside_the_storable_range_are_400s() {
         assert_eq!(problem_fields(&problem), vec![field], "{path}");
     }
     // An admin adding a price from year 1 is refused the same way.
-    let mut conn = app.database.connect().await;
-    diesel::sql_query(format!(
-        "UPDATE users SET role = 'admin' WHERE id = {}",
-        user.id
-    ))
-    .execute(&mut conn)
-    .await
-    .unwrap_or_else(|e| panic!("{e}"));
-    let admin = app.login(&user.email, &user.password).await;
+    let admin = app.make_admin(&user).await.token;
     let price = json!({"model": "m", "inputPerMtok": 1.0, "outputPerMtok": 2.0,
                        "effectiveFrom": "0001-01-01T00:00:00Z"});
     let response = app.post("/api/v1/prices", Some(&admin), &price).await;

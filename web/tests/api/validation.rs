@@ -1,29 +1,18 @@
 //! Bad input gets a clear 4xx problem document and changes nothing.
 
-use diesel::sql_types::BigInt;
-use diesel_async::RunQueryDsl;
 use reqwest::StatusCode;
 use serde_json::json;
 
 use crate::helpers::{assert_problem, problem_fields, spawn_app, TestApp};
 
-#[derive(diesel::QueryableByName)]
-struct Count {
-    #[diesel(sql_type = BigInt)]
-    n: i64,
-}
-
 /// Rows in the usage tables: nothing may change when a request is rejected.
 async fn stored_rows(app: &TestApp) -> i64 {
-    let mut conn = app.database.connect().await;
-    let row: Count = diesel::sql_query(
-        "SELECT (SELECT count(*) FROM usage_samples) + (SELECT count(*) FROM day_rollups)
-              + (SELECT count(*) FROM sample_client_ids) AS n",
-    )
-    .get_result(&mut conn)
-    .await
-    .unwrap_or_else(|e| panic!("count: {e}"));
-    row.n
+    app.database
+        .count(
+            "SELECT (SELECT count(*) FROM usage_samples) + (SELECT count(*) FROM day_rollups)
+                  + (SELECT count(*) FROM sample_client_ids) AS n",
+        )
+        .await
 }
 
 #[actix_web::test]

@@ -43,19 +43,9 @@ async fn exchange(ws: &mut Connection, message: &str) -> Value {
 }
 
 async fn stored_calls(app: &TestApp) -> i64 {
-    use diesel::sql_types::BigInt;
-    use diesel_async::RunQueryDsl;
-    #[derive(diesel::QueryableByName)]
-    struct Count {
-        #[diesel(sql_type = BigInt)]
-        n: i64,
-    }
-    let mut conn = app.database.connect().await;
-    let row: Count = diesel::sql_query("SELECT count(*) AS n FROM usage_samples")
-        .get_result(&mut conn)
+    app.database
+        .count("SELECT count(*) AS n FROM usage_samples")
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    row.n
 }
 
 #[actix_web::test]
