@@ -53,6 +53,11 @@ end
 return 0
 ";
 
+/// Shortest and longest wait before subscribing again after the subscription failed or ended.
+/// Short, so deltas flow again well within a second of Redis coming back; reset once subscribed.
+const RESUBSCRIBE_MIN: Duration = Duration::from_millis(50);
+const RESUBSCRIBE_MAX: Duration = Duration::from_millis(250);
+
 /// How long the latest delta of an assistant is kept (a week and a day).
 const LATEST_TTL_SECS: u64 = 8 * 24 * 3600;
 
@@ -128,27 +133,39 @@ impl LiveBus for RedisLiveBus {
     }
 }
 
-/// Receives every node's deltas and hands each to `deliver`, forever: reconnects (with a capped
-/// backoff) whenever Redis goes away. Run it as a background task.
+/// Receives every node's deltas and hands each to `deliver`, forever: subscribes again (after
+/// a short, capped backoff, reset once subscribed) whenever Redis goes away. Run it as a
+/// background task.
 pub async fn follow(bus: RedisLiveBus, deliver: impl Fn(Delta) + Send + 'static) {
-    let mut backoff = Duration::from_millis(100);
+    let mut backoff = RESUBSCRIBE_MIN;
     loop {
-        match subscribe(&bus, &deliver).await {
-            Ok(()) => tracing::warn!("live bus subscription ended; reconnecting"),
+        match subscribe(&bus).await {
+            Ok(pubsub) => {
+                backoff = RESUBSCRIBE_MIN;
+                tracing::info!("following live deltas of every node");
+                relay(pubsub, &deliver).await;
+                tracing::warn!("live bus subscription ended; subscribing again");
+            }
             Err(error) => tracing::debug!(%error, "live bus unavailable; retrying"),
         }
         tokio::time::sleep(backoff).await;
-        backoff = (backoff * 2).min(Duration::from_secs(5));
+        backoff = (backoff * 2).min(RESUBSCRIBE_MAX);
     }
 }
 
-async fn subscribe(bus: &RedisLiveBus, deliver: &impl Fn(Delta)) -> redis::RedisResult<()> {
+async fn subscribe(bus: &RedisLiveBus) -> redis::RedisResult<redis::aio::PubSub> {
     let connect = bus.cache.client().get_async_pubsub();
     let mut pubsub = tokio::time::timeout(bus.cache.timeout(), connect)
         .await
         .map_err(|_| redis::RedisError::from((redis::ErrorKind::Io, "connect timed out")))??;
-    pubsub.subscribe(bus.channel()).await?;
-    tracing::info!("following live deltas of every node");
+    tokio::time::timeout(bus.cache.timeout(), pubsub.subscribe(bus.channel()))
+        .await
+        .map_err(|_| redis::RedisError::from((redis::ErrorKind::Io, "subscribe timed out")))??;
+    Ok(pubsub)
+}
+
+/// Hands every delta of the subscription to `deliver` until the connection ends.
+async fn relay(mut pubsub: redis::aio::PubSub, deliver: &impl Fn(Delta)) {
     let mut messages = pubsub.on_message();
     while let Some(message) = messages.next().await {
         let Ok(payload) = message.get_payload::<String>() else {
@@ -159,7 +176,6 @@ async fn subscribe(bus: &RedisLiveBus, deliver: &impl Fn(Delta)) -> redis::Redis
             None => tracing::warn!("ignoring a malformed live delta"),
         }
     }
-    Ok(())
 }
 
 fn parse(payload: &str) -> Option<Delta> {
