@@ -11,6 +11,8 @@ mod health;
 mod helpers;
 mod keys;
 mod live;
+mod live_bus;
+mod live_restart;
 mod metrics;
 mod migrations;
 mod openapi;
