@@ -163,6 +163,8 @@ struct Seen {
     deltas: usize,
     /// When the first delta since [`Seen::watch`] arrived.
     first_delta_at: Option<Instant>,
+    /// The number and arrival of every delta since [`Seen::watch`].
+    arrivals: Vec<(u64, Instant)>,
     /// Highest `stats.today.calls`.
     calls: i64,
     messages: Vec<Value>,
@@ -172,6 +174,7 @@ impl Seen {
     /// Notes the time of the next delta from now on.
     fn watch(&mut self) {
         self.first_delta_at = None;
+        self.arrivals.clear();
     }
 
     /// Records `message`; panics if a delta steps back or repeats a sequence number.
@@ -187,6 +190,7 @@ impl Seen {
             self.max_seq = seq;
             self.deltas += 1;
             self.first_delta_at.get_or_insert_with(Instant::now);
+            self.arrivals.push((seq, Instant::now()));
         }
         if let Some(calls) = message["stats"]["today"]["calls"].as_i64() {
             self.calls = self.calls.max(calls);
@@ -290,16 +294,15 @@ const FLOWING_BY: Duration = Duration::from_secs(2);
 /// subscribers have seen a delta above what they held (`before`) and one with every call
 /// acknowledged by `back + COUNT_AFTER`; panics after `back + FLOWING_BY`. Prints the times.
 async fn ingest_and_watch(
+    case: &str,
     nodes: &[&TestApp],
     user: &TestUser,
     assistant: i64,
     calls_before: i64,
-    ws: [&mut Connection; 2],
-    seen: [&mut Seen; 2],
+    subscribers: [(&mut Connection, &mut Seen); 2],
     back: Instant,
 ) {
-    let [on_first, on_second] = ws;
-    let [seen_first, seen_second] = seen;
+    let [(on_first, seen_first), (on_second, seen_second)] = subscribers;
     let before = (seen_first.max_seq, seen_second.max_seq);
     seen_first.watch();
     seen_second.watch();
@@ -319,13 +322,25 @@ async fn ingest_and_watch(
     );
     stop.set(true);
     let _ = ingest.await;
+    // A number both nodes received was handed out by Redis (not by a node on its own).
+    let bus_delta = seen_first.arrivals.iter().find_map(|&(seq, at_first)| {
+        let (_, at_second) = seen_second.arrivals.iter().find(|(s, _)| *s == seq)?;
+        Some((seq, at_first - back, *at_second - back))
+    });
+    let Some((seq, on_first_after, on_second_after)) = bus_delta else {
+        panic!("no delta through Redis: {seen_first:?} {seen_second:?}");
+    };
+    eprintln!(
+        "{case}: first delta through Redis ({seq}) on the first node {on_first_after:?}, on \
+         the second {on_second_after:?} after Redis was back"
+    );
     for (node, seen, at, before) in [
         ("first", &*seen_first, at_first, before.0),
         ("second", &*seen_second, at_second, before.1),
     ] {
         assert!(seen.max_seq > before, "{node}: {:?}", seen.messages);
         eprintln!(
-            "{node} node: first delta {:?} after Redis was back (seq {before} -> {}), \
+            "{case}: {node} node: first delta {:?} after Redis was back (seq {before} -> {}), \
              all calls acked by +{COUNT_AFTER:?} seen at +{:?}",
             seen.first_delta_at.map(|t| t - back),
             seen.max_seq,
@@ -403,12 +418,15 @@ async fn deltas_flow_again_on_every_node_soon_after_redis_restarts_empty() {
     let redis = PrivateRedis::start(redis.port);
     let restarted = Instant::now();
     ingest_and_watch(
+        "restart",
         &[&first, &second],
         &user,
         assistant,
         calls,
-        [&mut on_first, &mut on_second],
-        [&mut seen_first, &mut seen_second],
+        [
+            (&mut on_first, &mut seen_first),
+            (&mut on_second, &mut seen_second),
+        ],
         restarted,
     )
     .await;
@@ -489,12 +507,15 @@ async fn deltas_flow_again_on_every_node_after_redis_was_unreachable_from_one() 
     // Reachable again; only the second node ingests now, numbered by Redis' counter.
     relay.heal();
     ingest_and_watch(
+        "outage",
         &[&second],
         &user,
         assistant,
         calls,
-        [&mut on_first, &mut on_second],
-        [&mut seen_first, &mut seen_second],
+        [
+            (&mut on_first, &mut seen_first),
+            (&mut on_second, &mut seen_second),
+        ],
         Instant::now(),
     )
     .await;
