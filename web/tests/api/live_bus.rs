@@ -11,7 +11,7 @@ use persistence::live_bus::RedisLiveBus;
 
 use crate::helpers::free_port;
 use crate::live::is_recent_micros;
-use crate::live_restart::PrivateRedis;
+use crate::redis_fixtures::PrivateRedis;
 
 fn delta(assistant_id: i64) -> Delta {
     Delta {

@@ -17,6 +17,7 @@ mod metrics;
 mod migrations;
 mod openapi;
 mod proxy;
+mod redis_fixtures;
 mod runs;
 mod seed;
 mod shutdown;
