@@ -11,7 +11,8 @@ use crate::{Stats, Totals};
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Delta {
     pub assistant_id: i64,
-    /// Per-assistant sequence number: 1, 2, 3, ... (0 until the bus assigns one).
+    /// Per-assistant sequence number, growing by 1 per delta except for jumps when numbering
+    /// restarts (see docs/streaming.md); 0 until the bus or the live hub assigns one.
     pub seq: u64,
     /// When the newest batch in it was committed.
     pub at: DateTime<Utc>,

@@ -52,9 +52,16 @@ pub trait SampleStore: Send + Sync + 'static {
 /// Carries live deltas between hub nodes and assigns them their per-assistant sequence numbers.
 #[async_trait]
 pub trait LiveBus: Send + Sync + 'static {
-    /// Publishes a delta to every node (including this one); returns the sequence number it got.
+    /// Publishes a delta to every node (including this one); returns the sequence number it got,
+    /// which is above `floor` (the highest number the publishing node knows for the assistant,
+    /// including numbers it handed out itself while the bus was unavailable) and above every
+    /// number the bus handed out before, even if it lost its state meanwhile.
     /// The bus also keeps it as the assistant's latest delta (see [`LiveBus::latest`]).
-    async fn publish(&self, delta: &Delta) -> Result<u64, StoreError>;
+    async fn publish(&self, delta: &Delta, floor: u64) -> Result<u64, StoreError>;
+
+    /// Makes the bus number the assistant's next delta above `floor` (a node that received a
+    /// delta numbered below what it had delivered calls this).
+    async fn raise_floor(&self, assistant_id: i64, floor: u64) -> Result<(), StoreError>;
 
     /// The assistant's most recently published delta (with its statistics), if the bus holds one.
     async fn latest(&self, assistant_id: i64) -> Result<Option<Delta>, StoreError>;

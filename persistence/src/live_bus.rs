@@ -1,6 +1,12 @@
 //! Live deltas across hub nodes through Redis: one pub/sub channel carries every delta of every
 //! node. A Lua script numbers and publishes each delta atomically (`INCR` of the assistant's
 //! sequence key, then `PUBLISH`), so every node sees one assistant's deltas in sequence order.
+//!
+//! Numbers never go back, even though Redis may lose them (the stack's Redis keeps no data): a
+//! missing sequence key starts from Redis' clock in microseconds, above anything handed out
+//! before a restart, and every publisher passes a floor (the highest number its node knows,
+//! including numbers it handed out itself while Redis was unreachable) that the script never
+//! numbers at or below.
 
 use std::time::Duration;
 
@@ -12,14 +18,45 @@ use hub::store::{LiveBus, StoreError};
 use crate::cache::Cache;
 
 /// Numbers and publishes one delta, and keeps it as the assistant's latest (the cached
-/// statistics readers use); the payload is `<seq>|<delta JSON with seq 0>`.
+/// statistics readers use); the payload is `<seq>|<delta JSON with seq 0>`. `ARGV[3]` is the
+/// publisher's floor. A missing key (first delta, or Redis restarted empty) starts at `TIME` in
+/// microseconds (about 1.8e15, exact in Lua's doubles and in JavaScript below 2^53). Numbers
+/// are written with `%d`: Lua would print a large double as `1.7e+15`.
 const PUBLISH: &str = r"
-local seq = redis.call('INCR', KEYS[1])
-local payload = seq .. '|' .. ARGV[1]
+local counted = redis.call('INCR', KEYS[1])
+local seq = counted
+if counted == 1 then
+  local now = redis.call('TIME')
+  seq = tonumber(now[1]) * 1000000 + tonumber(now[2])
+end
+local floor = tonumber(ARGV[3]) or 0
+if seq <= floor then
+  seq = floor + 1
+end
+local text = string.format('%d', seq)
+if seq ~= counted then
+  redis.call('SET', KEYS[1], text)
+end
+local payload = text .. '|' .. ARGV[1]
 redis.call('PUBLISH', KEYS[2], payload)
 redis.call('SET', KEYS[3], payload, 'EX', ARGV[2])
 return seq
 ";
+
+/// Raises the sequence key to `ARGV[1]` unless it is above already.
+const RAISE: &str = r"
+local floor = tonumber(ARGV[1]) or 0
+local current = tonumber(redis.call('GET', KEYS[1]) or '0') or 0
+if current < floor then
+  redis.call('SET', KEYS[1], string.format('%d', floor))
+end
+return 0
+";
+
+/// Shortest and longest wait before subscribing again after the subscription failed or ended.
+/// Short, so deltas flow again well within a second of Redis coming back; reset once subscribed.
+const RESUBSCRIBE_MIN: Duration = Duration::from_millis(50);
+const RESUBSCRIBE_MAX: Duration = Duration::from_millis(250);
 
 /// How long the latest delta of an assistant is kept (a week and a day).
 const LATEST_TTL_SECS: u64 = 8 * 24 * 3600;
@@ -29,6 +66,7 @@ const LATEST_TTL_SECS: u64 = 8 * 24 * 3600;
 pub struct RedisLiveBus {
     cache: Cache,
     script: redis::Script,
+    raise: redis::Script,
 }
 
 impl RedisLiveBus {
@@ -36,6 +74,7 @@ impl RedisLiveBus {
         Self {
             cache,
             script: redis::Script::new(PUBLISH),
+            raise: redis::Script::new(RAISE),
         }
     }
 
@@ -55,7 +94,7 @@ impl RedisLiveBus {
 
 #[async_trait]
 impl LiveBus for RedisLiveBus {
-    async fn publish(&self, delta: &Delta) -> Result<u64, StoreError> {
+    async fn publish(&self, delta: &Delta, floor: u64) -> Result<u64, StoreError> {
         let payload = serde_json::to_string(delta).map_err(|e| StoreError(e.to_string()))?;
         let mut conn = self.cache.connection();
         let seq_key = Self::seq_key(&self.cache, delta.assistant_id);
@@ -64,10 +103,22 @@ impl LiveBus for RedisLiveBus {
             .key(self.channel())
             .key(self.latest_key(delta.assistant_id))
             .arg(payload)
-            .arg(LATEST_TTL_SECS);
+            .arg(LATEST_TTL_SECS)
+            .arg(floor);
         invocation
             .invoke_async::<u64>(&mut conn)
             .await
+            .map_err(|e| StoreError(e.to_string()))
+    }
+
+    async fn raise_floor(&self, assistant_id: i64, floor: u64) -> Result<(), StoreError> {
+        let mut conn = self.cache.connection();
+        self.raise
+            .key(Self::seq_key(&self.cache, assistant_id))
+            .arg(floor)
+            .invoke_async::<i64>(&mut conn)
+            .await
+            .map(drop)
             .map_err(|e| StoreError(e.to_string()))
     }
 
@@ -82,27 +133,39 @@ impl LiveBus for RedisLiveBus {
     }
 }
 
-/// Receives every node's deltas and hands each to `deliver`, forever: reconnects (with a capped
-/// backoff) whenever Redis goes away. Run it as a background task.
+/// Receives every node's deltas and hands each to `deliver`, forever: subscribes again (after
+/// a short, capped backoff, reset once subscribed) whenever Redis goes away. Run it as a
+/// background task.
 pub async fn follow(bus: RedisLiveBus, deliver: impl Fn(Delta) + Send + 'static) {
-    let mut backoff = Duration::from_millis(100);
+    let mut backoff = RESUBSCRIBE_MIN;
     loop {
-        match subscribe(&bus, &deliver).await {
-            Ok(()) => tracing::warn!("live bus subscription ended; reconnecting"),
+        match subscribe(&bus).await {
+            Ok(pubsub) => {
+                backoff = RESUBSCRIBE_MIN;
+                tracing::info!("following live deltas of every node");
+                relay(pubsub, &deliver).await;
+                tracing::warn!("live bus subscription ended; subscribing again");
+            }
             Err(error) => tracing::debug!(%error, "live bus unavailable; retrying"),
         }
         tokio::time::sleep(backoff).await;
-        backoff = (backoff * 2).min(Duration::from_secs(5));
+        backoff = (backoff * 2).min(RESUBSCRIBE_MAX);
     }
 }
 
-async fn subscribe(bus: &RedisLiveBus, deliver: &impl Fn(Delta)) -> redis::RedisResult<()> {
+async fn subscribe(bus: &RedisLiveBus) -> redis::RedisResult<redis::aio::PubSub> {
     let connect = bus.cache.client().get_async_pubsub();
     let mut pubsub = tokio::time::timeout(bus.cache.timeout(), connect)
         .await
         .map_err(|_| redis::RedisError::from((redis::ErrorKind::Io, "connect timed out")))??;
-    pubsub.subscribe(bus.channel()).await?;
-    tracing::info!("following live deltas of every node");
+    tokio::time::timeout(bus.cache.timeout(), pubsub.subscribe(bus.channel()))
+        .await
+        .map_err(|_| redis::RedisError::from((redis::ErrorKind::Io, "subscribe timed out")))??;
+    Ok(pubsub)
+}
+
+/// Hands every delta of the subscription to `deliver` until the connection ends.
+async fn relay(mut pubsub: redis::aio::PubSub, deliver: &impl Fn(Delta)) {
     let mut messages = pubsub.on_message();
     while let Some(message) = messages.next().await {
         let Ok(payload) = message.get_payload::<String>() else {
@@ -113,7 +176,6 @@ async fn subscribe(bus: &RedisLiveBus, deliver: &impl Fn(Delta)) -> redis::Redis
             None => tracing::warn!("ignoring a malformed live delta"),
         }
     }
-    Ok(())
 }
 
 fn parse(payload: &str) -> Option<Delta> {

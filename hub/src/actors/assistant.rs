@@ -16,7 +16,7 @@ use tokio::sync::oneshot;
 
 use super::config::HubConfig;
 use super::live_hub::LiveHub;
-use super::messages::{Ack, Drain, Idle, Ingest, IngestError, Publish};
+use super::messages::{Ack, Drain, Idle, Ingest, IngestError, Publish, SeqFloor};
 use super::registry::Registry;
 use crate::budget::{BudgetAlert, BudgetCheck};
 use crate::live::Delta;
@@ -276,9 +276,13 @@ impl AssistantActor {
                 over_budget,
             };
             let published = match &bus {
-                Some(bus) => bus.publish(&delta).await.map_err(|e| {
-                    tracing::debug!(assistant_id, error = %e, "live bus unavailable; delivering on this node");
-                }),
+                Some(bus) => {
+                    // The bus numbers above what this node delivered (its own numbers too).
+                    let floor = live.send(SeqFloor { assistant_id }).await.unwrap_or(0);
+                    bus.publish(&delta, floor).await.map_err(|e| {
+                        tracing::debug!(assistant_id, error = %e, "live bus unavailable; delivering on this node");
+                    })
+                }
                 None => Err(()),
             };
             if published.is_err() {

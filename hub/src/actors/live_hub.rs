@@ -1,7 +1,12 @@
 //! The live hub of one node: who follows which assistant, the recent deltas of each (so a
 //! reconnecting subscriber resumes without gaps), and the fan-out. Deltas reach it from the
 //! bus (every node's deltas, in sequence order) or straight from a local assistant actor when
-//! the bus is unavailable.
+//! the bus is unavailable, which this hub then numbers itself (see [`super::sequence`]).
+//!
+//! Sequence numbers never step back for a subscriber: a bus delta numbered at or below what
+//! this node delivered is dropped, and since it means the bus's counter is behind this node
+//! (numbers handed out here during an outage, a failover to a lagging replica), the hub raises
+//! the counter past its own, so the next deltas flow again.
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;
@@ -9,7 +14,8 @@ use std::sync::Arc;
 use actix::prelude::*;
 use chrono::Utc;
 
-use super::messages::{Disconnect, Live, Publish, Subscribe, Subscriber, Unsubscribe};
+use super::messages::{Disconnect, Live, Publish, SeqFloor, Subscribe, Subscriber, Unsubscribe};
+use super::sequence::{replay, Numbering};
 use crate::live::{Delta, LiveEvent};
 use crate::store::{current_stats, LiveBus, SampleStore};
 
@@ -20,7 +26,7 @@ pub struct LiveHub {
     history_len: usize,
     subscribers: HashMap<i64, HashMap<u64, Subscriber>>,
     history: HashMap<i64, VecDeque<Delta>>,
-    last_seq: HashMap<i64, u64>,
+    numbering: HashMap<i64, Numbering>,
 }
 
 impl LiveHub {
@@ -37,31 +43,45 @@ impl LiveHub {
             history_len: history_len.max(1),
             subscribers: HashMap::new(),
             history: HashMap::new(),
-            last_seq: HashMap::new(),
+            numbering: HashMap::new(),
         }
     }
 
-    /// The deltas after `since`, if this node still holds all of them.
+    fn numbering(&self, assistant_id: i64) -> Numbering {
+        self.numbering
+            .get(&assistant_id)
+            .copied()
+            .unwrap_or_default()
+    }
+
+    /// The deltas after `since`, if this node holds an unbroken run of them.
     fn replay(&self, assistant_id: i64, since: u64) -> Option<Vec<Delta>> {
-        let last = self.last_seq.get(&assistant_id).copied().unwrap_or(0);
-        if since > last {
-            return None;
-        }
-        if since == last {
-            return Some(Vec::new());
-        }
-        let history = self.history.get(&assistant_id)?;
-        let first = history.front()?.seq;
-        if first > since + 1 {
-            return None;
-        }
-        Some(history.iter().filter(|d| d.seq > since).cloned().collect())
+        let none = VecDeque::new();
+        let history = self.history.get(&assistant_id).unwrap_or(&none);
+        replay(history, self.numbering(assistant_id).last, since)
+    }
+
+    /// Asks the bus to number the assistant's next deltas above this node's floor, leaving a
+    /// gap: this node's subscribers have missed the delta it dropped.
+    fn raise_bus_floor(&self, assistant_id: i64, ctx: &mut Context<Self>) {
+        let Some(bus) = self.bus.clone() else {
+            return;
+        };
+        let floor = self.numbering(assistant_id).floor() + 1;
+        ctx.spawn(
+            async move {
+                if let Err(error) = bus.raise_floor(assistant_id, floor).await {
+                    tracing::debug!(assistant_id, %error, "live bus floor not raised");
+                }
+            }
+            .into_actor(self),
+        );
     }
 
     fn send_snapshot(&self, assistant_id: i64, subscriber: Subscriber, ctx: &mut Context<Self>) {
         let store = Arc::clone(&self.store);
         let bus = self.bus.clone();
-        let seq = self.last_seq.get(&assistant_id).copied().unwrap_or(0);
+        let seq = self.numbering(assistant_id).last;
         let fetch = async move {
             current_stats(store.as_ref(), bus.as_deref(), assistant_id, Utc::now()).await
         };
@@ -132,19 +152,42 @@ impl Handler<Disconnect> for LiveHub {
     }
 }
 
+impl Handler<SeqFloor> for LiveHub {
+    type Result = u64;
+
+    fn handle(&mut self, msg: SeqFloor, _: &mut Self::Context) -> u64 {
+        self.numbering(msg.assistant_id).floor()
+    }
+}
+
 impl Handler<Publish> for LiveHub {
     type Result = ();
 
-    fn handle(&mut self, msg: Publish, _: &mut Self::Context) {
+    fn handle(&mut self, msg: Publish, ctx: &mut Self::Context) {
         let mut delta = msg.delta;
-        let last = self.last_seq.entry(delta.assistant_id).or_insert(0);
-        if delta.seq == 0 {
-            delta.seq = *last + 1;
-        } else if delta.seq <= *last {
-            // Already delivered (or older than what subscribers hold): ignore.
+        let numbering = self.numbering(delta.assistant_id);
+        let local = delta.seq == 0;
+        if local {
+            let now_micros = u64::try_from(Utc::now().timestamp_micros()).unwrap_or(0);
+            delta.seq = numbering.next_local(self.bus.is_some(), now_micros);
+        } else if delta.seq <= numbering.last {
+            // Older than what subscribers hold: the bus's counter is behind this node.
+            tracing::debug!(
+                assistant_id = delta.assistant_id,
+                seq = delta.seq,
+                last = numbering.last,
+                "live delta numbered below this node's; raising the bus's floor"
+            );
+            self.raise_bus_floor(delta.assistant_id, ctx);
             return;
         }
-        *last = delta.seq;
+        self.numbering.insert(
+            delta.assistant_id,
+            Numbering {
+                last: delta.seq,
+                local,
+            },
+        );
         let history = self.history.entry(delta.assistant_id).or_default();
         history.push_back(delta.clone());
         while history.len() > self.history_len {

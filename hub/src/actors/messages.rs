@@ -112,9 +112,17 @@ pub struct Disconnect {
 }
 
 /// A delta to deliver: `seq` already assigned by the bus, or 0 to number it on this node
-/// (when the bus is unavailable).
+/// (when the bus is unavailable; the live hub then numbers it above everything it delivered).
 #[derive(Message)]
 #[rtype(result = "()")]
 pub struct Publish {
     pub delta: Delta,
+}
+
+/// Asks the live hub for the number the bus must number the assistant's next delta above (see
+/// [`super::sequence::Numbering::floor`]): a publisher passes it along with the delta.
+#[derive(Message)]
+#[rtype(result = "u64")]
+pub struct SeqFloor {
+    pub assistant_id: i64,
 }
