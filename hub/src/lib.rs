@@ -21,6 +21,9 @@ pub mod totals;
 pub mod units;
 pub mod validation;
 
+#[cfg(test)]
+pub(crate) mod testing;
+
 pub use daily::{DailyRecord, DailyRecordInput};
 pub use range::{DateRange, RollingWindow};
 pub use sample::{EventInput, Sample, SampleKind};

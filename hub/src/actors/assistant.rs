@@ -17,7 +17,6 @@ use tokio::sync::oneshot;
 use super::config::HubConfig;
 use super::live_hub::LiveHub;
 use super::messages::{Ack, Drain, Idle, Ingest, IngestError, Publish, SeqFloor};
-use super::registry::Registry;
 use crate::budget::{BudgetAlert, BudgetCheck};
 use crate::live::Delta;
 use crate::store::{LiveBus, SampleStore, WriteError};
@@ -39,7 +38,8 @@ pub struct AssistantActor {
     store: Arc<dyn SampleStore>,
     bus: Option<Arc<dyn LiveBus>>,
     live: Addr<LiveHub>,
-    registry: Option<Addr<Registry>>,
+    /// Told when the actor has been idle (the registry then drains and forgets it).
+    idle: Option<Recipient<Idle>>,
     queue: VecDeque<Waiting>,
     /// Samples in `queue` plus those in the batch being written.
     buffered: usize,
@@ -58,14 +58,14 @@ pub struct AssistantActor {
 }
 
 impl AssistantActor {
-    /// A new actor for `assistant_id`; the registry (if any) is told when it is idle.
+    /// A new actor for `assistant_id`; `idle` (the registry, if any) is told when it is idle.
     pub fn new(
         assistant_id: i64,
         config: HubConfig,
         store: Arc<dyn SampleStore>,
         bus: Option<Arc<dyn LiveBus>>,
         live: Addr<LiveHub>,
-        registry: Option<Addr<Registry>>,
+        idle: Option<Recipient<Idle>>,
     ) -> Self {
         Self {
             assistant_id,
@@ -73,7 +73,7 @@ impl AssistantActor {
             store,
             bus,
             live,
-            registry,
+            idle,
             queue: VecDeque::new(),
             buffered: 0,
             writing: false,
@@ -342,8 +342,8 @@ impl Actor for AssistantActor {
                 && act.draining.is_empty()
                 && act.last_activity.elapsed() >= act.config.idle_timeout
             {
-                if let Some(registry) = &act.registry {
-                    registry.do_send(Idle {
+                if let Some(idle) = &act.idle {
+                    idle.do_send(Idle {
                         assistant_id: act.assistant_id,
                     });
                 }
@@ -410,382 +410,4 @@ impl Handler<Drain> for AssistantActor {
 }
 
 #[cfg(test)]
-mod tests {
-    use std::sync::Mutex;
-    use std::time::Duration;
-
-    use async_trait::async_trait;
-    use chrono::{DateTime, Utc};
-
-    use super::*;
-    use crate::actors::messages::{Live, Subscribe};
-    use crate::live::LiveEvent;
-    use crate::store::StoreError;
-    use crate::{SampleKind, Stats};
-
-    /// Samples kept in memory; client ids deduplicated like the real store.
-    #[derive(Default)]
-    struct MemoryStore {
-        samples: Mutex<Vec<Sample>>,
-        fail: Mutex<bool>,
-        /// A daily budget on the total cost stored, alerted once.
-        budget_nanos: Option<i64>,
-        alerted: Mutex<bool>,
-    }
-
-    #[async_trait]
-    impl SampleStore for MemoryStore {
-        async fn write_batch(
-            &self,
-            _: i64,
-            samples: &mut [Sample],
-        ) -> Result<Vec<bool>, WriteError> {
-            tokio::time::sleep(Duration::from_millis(5)).await;
-            if *self.fail.lock().map_err(|e| StoreError(e.to_string()))? {
-                return Err(StoreError("down".into()).into());
-            }
-            // Like PostgreSQL refusing a value: the whole batch fails, nothing is kept.
-            if samples.iter().any(|s| s.model.as_deref() == Some(POISON)) {
-                return Err(WriteError::Refused("value out of range".into()));
-            }
-            let mut stored = self.samples.lock().map_err(|e| StoreError(e.to_string()))?;
-            let mut flags = Vec::new();
-            for sample in samples.iter() {
-                let seen = sample.client_id.is_some()
-                    && stored.iter().any(|s| s.client_id == sample.client_id);
-                if !seen {
-                    stored.push(sample.clone());
-                }
-                flags.push(!seen);
-            }
-            Ok(flags)
-        }
-
-        async fn check_budgets(
-            &self,
-            _: i64,
-            now: DateTime<Utc>,
-        ) -> Result<BudgetCheck, StoreError> {
-            let Some(limit_nanos) = self.budget_nanos else {
-                return Ok(BudgetCheck::default());
-            };
-            let spent_nanos: i64 = self
-                .samples
-                .lock()
-                .map_err(|e| StoreError(e.to_string()))?
-                .iter()
-                .map(|s| s.cost_nanos)
-                .sum();
-            let over_budget = spent_nanos >= limit_nanos;
-            let mut alerted = self.alerted.lock().map_err(|e| StoreError(e.to_string()))?;
-            let mut new_alerts = Vec::new();
-            if over_budget && !*alerted {
-                *alerted = true;
-                new_alerts.push(BudgetAlert {
-                    budget_id: 7,
-                    assistant_id: Some(1),
-                    period: crate::budget::BudgetPeriod::Daily,
-                    period_start: now.date_naive(),
-                    limit_nanos,
-                    spent_nanos,
-                });
-            }
-            Ok(BudgetCheck {
-                over_budget,
-                new_alerts,
-            })
-        }
-
-        async fn stats(&self, _: i64, _: DateTime<Utc>) -> Result<Stats, StoreError> {
-            let stored = self.samples.lock().map_err(|e| StoreError(e.to_string()))?;
-            let mut stats = Stats::default();
-            for sample in stored.iter() {
-                stats.today.add_sample(sample);
-            }
-            Ok(stats)
-        }
-    }
-
-    /// The model name [`MemoryStore`] refuses to store.
-    const POISON: &str = "poison";
-
-    fn call(client_id: Option<&str>) -> Sample {
-        Sample {
-            ts: Utc::now(),
-            kind: SampleKind::Call,
-            calls: 1,
-            errors: 0,
-            duration_ms: 1_000,
-            cost_nanos: 5,
-            tokens_in: 1,
-            tokens_out: 1,
-            model: None,
-            status: None,
-            status_code: None,
-            latency_ms: None,
-            country: None,
-            domain: None,
-            metadata: None,
-            client_id: client_id.map(str::to_owned),
-            needs_price: false,
-        }
-    }
-
-    /// Collects what a subscriber receives.
-    struct Collector(std::sync::Arc<Mutex<Vec<LiveEvent>>>);
-
-    impl Actor for Collector {
-        type Context = Context<Self>;
-    }
-
-    impl Handler<Live> for Collector {
-        type Result = ();
-        fn handle(&mut self, msg: Live, _: &mut Self::Context) {
-            if let Ok(mut seen) = self.0.lock() {
-                seen.push(msg.event);
-            }
-        }
-    }
-
-    fn start(store: Arc<MemoryStore>, config: HubConfig) -> (Addr<AssistantActor>, Addr<LiveHub>) {
-        let live = LiveHub::new(store.clone(), None, config.history).start();
-        let actor = AssistantActor::new(1, config, store, None, live.clone(), None).start();
-        (actor, live)
-    }
-
-    fn config() -> HubConfig {
-        HubConfig {
-            coalesce: Duration::from_millis(200),
-            ..HubConfig::default()
-        }
-    }
-
-    #[actix_rt::test]
-    async fn concurrent_requests_are_acknowledged_after_they_are_stored() {
-        let store = Arc::new(MemoryStore::default());
-        let (actor, _) = start(store.clone(), config());
-        let requests = (0..5).map(|i| {
-            actor.send(Ingest {
-                assistant_id: 1,
-                samples: vec![call(Some(&format!("c{i}"))), call(None)],
-            })
-        });
-        let acks = futures_util::future::join_all(requests).await;
-        for ack in acks {
-            assert_eq!(
-                ack.ok().and_then(Result::ok),
-                Some(Ack {
-                    accepted: 2,
-                    duplicates: 0,
-                    over_budget: false,
-                })
-            );
-        }
-        assert_eq!(store.samples.lock().map(|s| s.len()).unwrap_or(0), 10);
-        let retry = actor
-            .send(Ingest {
-                assistant_id: 1,
-                samples: vec![call(Some("c0"))],
-            })
-            .await
-            .ok()
-            .and_then(Result::ok);
-        assert_eq!(
-            retry,
-            Some(Ack {
-                accepted: 0,
-                duplicates: 1,
-                over_budget: false,
-            })
-        );
-    }
-
-    #[actix_rt::test]
-    async fn a_full_buffer_refuses_and_a_failed_write_is_not_acknowledged() {
-        let store = Arc::new(MemoryStore::default());
-        let (actor, _) = start(
-            store.clone(),
-            HubConfig {
-                buffer_capacity: 3,
-                ..config()
-            },
-        );
-        let too_many = actor
-            .send(Ingest {
-                assistant_id: 1,
-                samples: vec![call(None); 4],
-            })
-            .await
-            .ok();
-        assert_eq!(
-            too_many,
-            Some(Err(IngestError::Busy {
-                retry_after_secs: 1
-            }))
-        );
-        if let Ok(mut fail) = store.fail.lock() {
-            *fail = true;
-        }
-        let failed = actor
-            .send(Ingest {
-                assistant_id: 1,
-                samples: vec![call(None)],
-            })
-            .await
-            .ok();
-        assert_eq!(failed, Some(Err(IngestError::Unavailable)));
-        assert_eq!(store.samples.lock().map(|s| s.len()).unwrap_or(9), 0);
-    }
-
-    #[actix_rt::test]
-    async fn a_request_storage_refuses_fails_alone_and_its_batch_mates_are_stored() {
-        let store = Arc::new(MemoryStore::default());
-        let (actor, _) = start(store.clone(), config());
-        let poisoned = Sample {
-            model: Some(POISON.into()),
-            ..call(None)
-        };
-        // The first request is written at once; the next three wait and share one batch.
-        let requests = [
-            vec![call(Some("first"))],
-            vec![call(Some("before"))],
-            vec![call(None), poisoned],
-            vec![call(Some("after")), call(None)],
-        ]
-        .map(|samples| {
-            actor.send(Ingest {
-                assistant_id: 1,
-                samples,
-            })
-        });
-        let answers: Vec<_> = futures_util::future::join_all(requests)
-            .await
-            .into_iter()
-            .map(|answer| answer.ok().map(|r| r.map(|ack| ack.accepted)))
-            .collect();
-        assert_eq!(
-            answers,
-            vec![
-                Some(Ok(1)),
-                Some(Ok(1)),
-                Some(Err(IngestError::Refused {
-                    detail: "value out of range".into()
-                })),
-                Some(Ok(2)),
-            ]
-        );
-        let stored: Vec<Option<String>> = store
-            .samples
-            .lock()
-            .map(|s| s.iter().map(|s| s.client_id.clone()).collect())
-            .unwrap_or_default();
-        assert_eq!(
-            stored,
-            vec![
-                Some("first".into()),
-                Some("before".into()),
-                Some("after".into()),
-                None
-            ]
-        );
-    }
-
-    #[actix_rt::test]
-    async fn deltas_are_coalesced_numbered_and_a_drain_waits_for_the_last_one() {
-        let store = Arc::new(MemoryStore::default());
-        let (actor, live) = start(store.clone(), config());
-        let seen = std::sync::Arc::new(Mutex::new(Vec::new()));
-        let collector = Collector(seen.clone()).start();
-        live.send(Subscribe {
-            session_id: 1,
-            subscriber: collector.recipient(),
-            assistant_id: 1,
-            since: None,
-        })
-        .await
-        .ok();
-        for _ in 0..5 {
-            let _ = actor
-                .send(Ingest {
-                    assistant_id: 1,
-                    samples: vec![call(None)],
-                })
-                .await;
-        }
-        // The first batch is announced at once; the next four wait for the coalescing interval,
-        // and the drain must not finish before they are announced.
-        let drained = tokio::time::timeout(Duration::from_secs(3), actor.send(Drain)).await;
-        assert!(drained.is_ok(), "drain hung");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-        let events = seen.lock().map(|s| s.clone()).unwrap_or_default();
-        let deltas: Vec<(u64, i64, i64)> = events
-            .iter()
-            .filter_map(|e| match e {
-                LiveEvent::Delta(d) => Some((
-                    d.seq,
-                    Totals::from(d.added).calls,
-                    Stats::from(d.stats).today.calls,
-                )),
-                LiveEvent::Snapshot { .. } => None,
-            })
-            .collect();
-        assert!(
-            deltas.len() >= 2 && deltas.len() < 5,
-            "coalesced: {deltas:?}"
-        );
-        let seqs: Vec<u64> = deltas.iter().map(|d| d.0).collect();
-        assert_eq!(seqs, (1..=deltas.len() as u64).collect::<Vec<_>>());
-        assert_eq!(deltas.iter().map(|d| d.1).sum::<i64>(), 5);
-        assert_eq!(deltas.last().map(|d| d.2), Some(5));
-    }
-
-    #[actix_rt::test]
-    async fn crossing_a_budget_flags_acks_and_pushes_one_alert() {
-        // Each call costs 5 nano-dollars; the budget is 12.
-        let store = Arc::new(MemoryStore {
-            budget_nanos: Some(12),
-            ..MemoryStore::default()
-        });
-        let (actor, live) = start(store.clone(), config());
-        let seen = std::sync::Arc::new(Mutex::new(Vec::new()));
-        live.send(Subscribe {
-            session_id: 1,
-            subscriber: Collector(seen.clone()).start().recipient(),
-            assistant_id: 1,
-            since: None,
-        })
-        .await
-        .ok();
-        let mut flags = Vec::new();
-        for _ in 0..4 {
-            let ack = actor
-                .send(Ingest {
-                    assistant_id: 1,
-                    samples: vec![call(None)],
-                })
-                .await
-                .ok()
-                .and_then(Result::ok);
-            flags.push(ack.map(|a| a.over_budget));
-        }
-        assert_eq!(flags, [Some(false), Some(false), Some(true), Some(true)]);
-        let drained = tokio::time::timeout(Duration::from_secs(3), actor.send(Drain)).await;
-        assert!(drained.is_ok(), "drain hung");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-        let events = seen.lock().map(|s| s.clone()).unwrap_or_default();
-        let alerts: Vec<(i64, i64)> = events
-            .iter()
-            .filter_map(|e| match e {
-                LiveEvent::Delta(d) => Some(d.alerts.iter().map(|a| (a.budget_id, a.spent_nanos))),
-                LiveEvent::Snapshot { .. } => None,
-            })
-            .flatten()
-            .collect();
-        assert_eq!(alerts, [(7, 15)]);
-        let last_over = events.iter().rev().find_map(|e| match e {
-            LiveEvent::Delta(d) => Some(d.over_budget),
-            LiveEvent::Snapshot { .. } => None,
-        });
-        assert_eq!(last_over, Some(true));
-    }
-}
+mod tests;

@@ -203,3 +203,91 @@ impl Handler<Publish> for LiveHub {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::{Arc, Mutex};
+    use std::time::Duration;
+
+    use super::*;
+    use crate::testing::{Collector, MemoryStore};
+    use crate::{Stats, Totals};
+
+    fn delta(assistant_id: i64, seq: u64) -> Delta {
+        Delta {
+            assistant_id,
+            seq,
+            at: Utc::now(),
+            added: Totals::default().into(),
+            stats: Stats::default().into(),
+            alerts: Vec::new(),
+            over_budget: false,
+        }
+    }
+
+    /// What `hub` sends a subscriber of assistant 1 who resumes `since` (after `settle`).
+    async fn follow(hub: &Addr<LiveHub>, since: Option<u64>) -> Arc<Mutex<Vec<LiveEvent>>> {
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let collector = Collector(seen.clone()).start();
+        let subscribe = Subscribe {
+            session_id: 1,
+            subscriber: collector.recipient(),
+            assistant_id: 1,
+            since,
+        };
+        assert!(hub.send(subscribe).await.is_ok());
+        seen
+    }
+
+    async fn settle() {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+
+    /// `S` for a snapshot, the sequence number for a delta.
+    fn received(seen: &Arc<Mutex<Vec<LiveEvent>>>) -> Vec<String> {
+        let events = seen.lock().map(|e| e.clone()).unwrap_or_default();
+        events
+            .iter()
+            .map(|e| match e {
+                LiveEvent::Snapshot { .. } => "S".to_owned(),
+                LiveEvent::Delta(d) => d.seq.to_string(),
+            })
+            .collect()
+    }
+
+    #[actix_rt::test]
+    async fn a_subscriber_gets_a_snapshot_then_every_delta_in_order_and_no_repeat() {
+        let hub = LiveHub::new(Arc::new(MemoryStore::default()), None, 8).start();
+        let seen = follow(&hub, None).await;
+        settle().await;
+        for seq in [0, 0, 2, 5] {
+            hub.do_send(Publish {
+                delta: delta(1, seq),
+            });
+        }
+        // Another assistant's delta is not this subscriber's business.
+        hub.do_send(Publish { delta: delta(2, 0) });
+        settle().await;
+        // Without a bus the hub numbers 1, 2; the bus's 2 is a repeat; 5 is a jump, delivered.
+        assert_eq!(received(&seen), ["S", "1", "2", "5"]);
+    }
+
+    #[actix_rt::test]
+    async fn a_resume_replays_an_unbroken_run_and_otherwise_sends_a_snapshot() {
+        let hub = LiveHub::new(Arc::new(MemoryStore::default()), None, 3).start();
+        for _ in 0..5 {
+            hub.do_send(Publish { delta: delta(1, 0) });
+        }
+        settle().await;
+        let recent = follow(&hub, Some(3)).await;
+        let current = follow(&hub, Some(5)).await;
+        // Only the last 3 deltas are kept: 1 is too old to replay from.
+        let old = follow(&hub, Some(1)).await;
+        let ahead = follow(&hub, Some(9)).await;
+        settle().await;
+        assert_eq!(received(&recent), ["4", "5"]);
+        assert!(received(&current).is_empty());
+        assert_eq!(received(&old), ["S"]);
+        assert_eq!(received(&ahead), ["S"]);
+    }
+}

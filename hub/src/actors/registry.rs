@@ -58,7 +58,7 @@ impl Registry {
             self.live.clone(),
         );
         let addr = AssistantActor::start_in_arbiter(&arbiter, move |_| {
-            AssistantActor::new(assistant_id, config, store, bus, live, Some(me))
+            AssistantActor::new(assistant_id, config, store, bus, live, Some(me.recipient()))
         });
         self.actors.insert(assistant_id, addr.clone());
         addr
@@ -120,5 +120,76 @@ impl Handler<ActiveCount> for Registry {
 
     fn handle(&mut self, _: ActiveCount, _: &mut Self::Context) -> usize {
         self.actors.values().filter(|a| a.connected()).count()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+    use crate::testing::{call, MemoryStore};
+
+    fn start(store: Arc<MemoryStore>, idle_timeout: Duration) -> Addr<Registry> {
+        let config = HubConfig {
+            idle_timeout,
+            ..HubConfig::default()
+        };
+        let live = LiveHub::new(store.clone(), None, config.history).start();
+        Registry::new(config, store, None, live, 1).start()
+    }
+
+    async fn ingest(
+        registry: &Addr<Registry>,
+        assistant_id: i64,
+    ) -> Option<Result<Ack, IngestError>> {
+        registry
+            .send(Ingest {
+                assistant_id,
+                samples: vec![call(None)],
+            })
+            .await
+            .ok()
+    }
+
+    #[actix_rt::test]
+    async fn each_assistant_gets_an_actor_and_an_idle_one_is_drained_and_stopped() {
+        let store = Arc::new(MemoryStore::default());
+        let registry = start(store.clone(), Duration::from_millis(40));
+        for assistant in [1, 2, 1] {
+            assert!(matches!(ingest(&registry, assistant).await, Some(Ok(_))));
+        }
+        assert_eq!(registry.send(ActiveCount).await.ok(), Some(2));
+        let mut active = None;
+        for _ in 0..50 {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+            active = registry.send(ActiveCount).await.ok();
+            if active == Some(0) {
+                break;
+            }
+        }
+        assert_eq!(active, Some(0), "idle actors were not stopped");
+        assert_eq!(store.samples.lock().map(|s| s.len()).unwrap_or(0), 3);
+        // A stopped assistant's actor starts again on its next sample.
+        assert!(matches!(ingest(&registry, 1).await, Some(Ok(_))));
+        assert_eq!(registry.send(ActiveCount).await.ok(), Some(1));
+    }
+
+    #[actix_rt::test]
+    async fn shutdown_drains_every_actor_and_refuses_what_comes_after() {
+        let store = Arc::new(MemoryStore::default());
+        let registry = start(store.clone(), Duration::from_secs(60));
+        let first = registry.send(Ingest {
+            assistant_id: 7,
+            samples: vec![call(None); 3],
+        });
+        let (first, drained) = tokio::join!(first, registry.send(Shutdown));
+        assert!(matches!(first, Ok(Ok(_))));
+        assert!(drained.is_ok());
+        assert_eq!(store.samples.lock().map(|s| s.len()).unwrap_or(0), 3);
+        assert_eq!(
+            ingest(&registry, 7).await,
+            Some(Err(IngestError::ShuttingDown))
+        );
     }
 }
