@@ -12,7 +12,9 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::auth::access::OwnerCache;
 use crate::auth::AuthUser;
-use crate::error::{ApiError, Problem};
+use crate::error::ApiError;
+use crate::routes::openapi::responses::{BadRequest, NotFound, Unauthorized, Unavailable};
+use crate::routes::openapi::schemas::{CallStatus, ExportFormat};
 
 /// Most runs one page may hold.
 pub const MAX_PAGE: i64 = 500;
@@ -30,20 +32,30 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 pub struct RunsQuery {
     /// One of your assistants (default: all of them).
     pub assistant: Option<i64>,
-    /// `success` or `error`.
+    /// Only calls with this status.
+    #[param(inline, value_type = Option<CallStatus>)]
     pub status: Option<String>,
+    /// Only calls of this model (1 to 100 characters, no control characters).
+    #[param(
+        min_length = 1,
+        max_length = 100,
+        pattern = "^[^\\u0000-\\u001f\\u007f-\\u009f]*$"
+    )]
     pub model: Option<String>,
     /// First UTC day, `YYYY-MM-DD`.
-    #[param(value_type = Option<String>, format = Date)]
+    #[param(value_type = Option<String>, format = Date, pattern = "^[2-9][0-9]{3}-[0-9]{2}-[0-9]{2}$")]
     pub start: Option<NaiveDate>,
     /// Last UTC day, inclusive.
-    #[param(value_type = Option<String>, format = Date)]
+    #[param(value_type = Option<String>, format = Date, pattern = "^[2-9][0-9]{3}-[0-9]{2}-[0-9]{2}$")]
     pub end: Option<NaiveDate>,
     /// Page size, 1..=500 (default 50; runs list only).
+    #[param(minimum = 1, maximum = 500)]
     pub limit: Option<i64>,
     /// `nextCursor` of the previous page (runs list only).
+    #[param(pattern = "^-?[0-9]{1,19}_-?[0-9]{1,19}$")]
     pub cursor: Option<String>,
     /// `csv` (default) or `json` (export only).
+    #[param(inline, value_type = Option<ExportFormat>)]
     pub format: Option<String>,
 }
 
@@ -91,6 +103,7 @@ pub struct RunView {
     pub assistant_id: i64,
     pub ts: DateTime<Utc>,
     pub model: Option<String>,
+    #[schema(value_type = Option<CallStatus>)]
     pub status: Option<String>,
     pub status_code: Option<i16>,
     pub latency_ms: Option<i32>,
@@ -154,9 +167,10 @@ fn decode_cursor(text: &str) -> Result<RunCursor, ApiError> {
     security(("bearer" = [])),
     responses(
         (status = 200, body = RunsPage),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "Assistant not yours", body = Problem, content_type = "application/problem+json"),
+        BadRequest,
+        Unauthorized,
+        NotFound,
+        Unavailable,
     )
 )]
 #[get("/runs")]
@@ -212,8 +226,10 @@ pub struct ModelView {
     security(("bearer" = [])),
     responses(
         (status = 200, body = [ModelView]),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
+        BadRequest,
+        Unauthorized,
+        NotFound,
+        Unavailable,
     )
 )]
 #[get("/models")]
@@ -340,10 +356,13 @@ async fn next_chunk(mut state: ExportState) -> Option<(Result<web::Bytes, ApiErr
     params(RunsQuery),
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "CSV (text/csv) or JSON array (application/json), streamed"),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 200, description = "Every matching call, streamed: CSV (`format=csv`) or a JSON array (`format=json`)",
+            content((String = "text/csv"), ([RunView] = "application/json")),
+            headers(("content-disposition" = String, description = "`attachment; filename=\"runs.csv\"` or `runs.json`"))),
+        BadRequest,
+        Unauthorized,
+        NotFound,
+        Unavailable,
     )
 )]
 #[get("/export")]
