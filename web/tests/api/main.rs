@@ -14,6 +14,7 @@ mod live;
 mod metrics;
 mod migrations;
 mod openapi;
+mod openapi_routing;
 mod proxy;
 mod runs;
 mod seed;
