@@ -3,9 +3,10 @@
 //! problem documents. Which methods a path has comes from the OpenAPI document, which covers
 //! every route (`tests/api/openapi.rs` checks that), so the two cannot disagree.
 
-use std::sync::Arc;
-
-use actix_web::{guard, web, HttpRequest, HttpResponse, Resource};
+use actix_web::body::{EitherBody, MessageBody};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::middleware::Next;
+use actix_web::{web, HttpRequest, HttpResponse, ResponseError};
 use utoipa::openapi::path::PathItem;
 use utoipa::OpenApi;
 
@@ -103,17 +104,36 @@ impl RouteTable {
     }
 }
 
-/// A resource, to register before every other, that takes the requests whose path is
-/// documented but whose method is not, and answers them 405. The router alone would not: a
-/// request like `DELETE /budgets/alerts` matches `DELETE /budgets/{id}` and would reach its
-/// handler, although the document gives `/budgets/alerts` only `GET`.
-pub fn undocumented_methods(table: Arc<RouteTable>) -> Resource {
-    web::resource("/{tail:.*}")
-        .guard(guard::fn_guard(move |ctx| {
-            let allowed = table.allowed(ctx.head().uri.path());
-            !allowed.is_empty() && !allowed.contains(&ctx.head().method.as_str())
-        }))
-        .to(fallback)
+/// Middleware answering 405 to every request whose path is documented but whose method is not,
+/// before routing: the router alone would not, since a request like `DELETE /budgets/alerts`
+/// matches `DELETE /budgets/{id}` and would reach its handler, although the document gives
+/// `/budgets/alerts` only `GET`. Without a [`RouteTable`] in the app data it lets everything
+/// through.
+pub async fn reject_undocumented_methods(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, actix_web::Error> {
+    let allowed = req
+        .app_data::<web::Data<RouteTable>>()
+        .map(|table| table.allowed(req.path()))
+        .unwrap_or_default();
+    if allowed.is_empty() || allowed.contains(&req.method().as_str()) {
+        return next
+            .call(req)
+            .await
+            .map(ServiceResponse::map_into_left_body);
+    }
+    let allow = allowed.join(", ");
+    let error = ApiError::MethodNotAllowed {
+        detail: format!(
+            "{} does not answer {}; it answers {allow}",
+            req.path(),
+            req.method()
+        ),
+        allow,
+    };
+    let (request, _) = req.into_parts();
+    Ok(ServiceResponse::new(request, error.error_response()).map_into_right_body())
 }
 
 /// The answer to a request no route matched.

@@ -24,14 +24,13 @@ use crate::error::ApiError;
 pub const API_PREFIX: &str = "/api/v1";
 
 /// Registers every route, and the extractor settings that turn bad input into problem documents.
+/// The app must also be wrapped in [`fallback::reject_undocumented_methods`] (405s).
 pub fn configure(
     max_json_bytes: usize,
     dashboard_dir: std::path::PathBuf,
 ) -> impl FnOnce(&mut web::ServiceConfig) {
     move |cfg| {
-        let routes = web::Data::new(fallback::RouteTable::of_api());
-        cfg.service(fallback::undocumented_methods(routes.clone().into_inner()))
-            .app_data(routes)
+        cfg.app_data(web::Data::new(fallback::RouteTable::of_api()))
             .app_data(
                 web::JsonConfig::default()
                     .limit(max_json_bytes)
