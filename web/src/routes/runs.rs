@@ -48,14 +48,14 @@ pub struct RunsQuery {
     /// Last UTC day, inclusive.
     #[param(value_type = Option<String>, format = Date, pattern = "^[2-9][0-9]{3}-[0-9]{2}-[0-9]{2}$")]
     pub end: Option<NaiveDate>,
-    /// Page size, 1..=500 (default 50; runs list only).
-    #[param(minimum = 1, maximum = 500)]
+    /// Page size (runs list only; documented there).
+    #[param(ignore)]
     pub limit: Option<i64>,
-    /// `nextCursor` of the previous page (runs list only).
-    #[param(pattern = "^-?[0-9]{1,19}_-?[0-9]{1,19}$")]
+    /// `nextCursor` of the previous page (runs list only; documented there).
+    #[param(ignore)]
     pub cursor: Option<String>,
-    /// `csv` (default) or `json` (export only).
-    #[param(inline, value_type = Option<ExportFormat>)]
+    /// `csv` or `json` (export only; documented there).
+    #[param(ignore)]
     pub format: Option<String>,
 }
 
@@ -163,7 +163,11 @@ fn decode_cursor(text: &str) -> Result<RunCursor, ApiError> {
 /// Your assistants' calls, newest first, filtered and paginated.
 #[utoipa::path(
     tag = "runs",
-    params(RunsQuery),
+    params(
+        RunsQuery,
+        ("limit" = Option<i64>, Query, minimum = 1, maximum = 500, description = "Page size, 1..=500 (default 50)"),
+        ("cursor" = Option<String>, Query, pattern = "^-?[0-9]{1,19}_-?[0-9]{1,19}$", description = "`nextCursor` of the previous page"),
+    ),
     security(("bearer" = [])),
     responses(
         (status = 200, body = RunsPage),
@@ -353,7 +357,10 @@ async fn next_chunk(mut state: ExportState) -> Option<(Result<web::Bytes, ApiErr
 /// Every call matching the filters, streamed as CSV or a JSON array.
 #[utoipa::path(
     tag = "runs",
-    params(RunsQuery),
+    params(
+        RunsQuery,
+        ("format" = inline(Option<ExportFormat>), Query, description = "`csv` (default) or `json`"),
+    ),
     security(("bearer" = [])),
     responses(
         (status = 200, description = "Every matching call, streamed: CSV (`format=csv`) or a JSON array (`format=json`)",
