@@ -51,18 +51,23 @@ pub struct Event {
     pub status: Option<String>,
     /// HTTP status code of the call, `100..=599`.
     #[schema(example = 200, minimum = 100, maximum = 599)]
+    #[serde(default, deserialize_with = "super::json_int::optional_integer")]
     pub status_code: Option<i64>,
     /// `0..=3600000` (one hour).
     #[schema(example = 850, minimum = 0, maximum = 3_600_000)]
+    #[serde(default, deserialize_with = "super::json_int::optional_integer")]
     pub latency_ms: Option<i64>,
     /// `0..=86400000` (one day).
     #[schema(example = 42000, minimum = 0, maximum = 86_400_000)]
+    #[serde(default, deserialize_with = "super::json_int::optional_integer")]
     pub duration_ms: Option<i64>,
     /// `0..=1e9`.
     #[schema(example = 1200, minimum = 0, maximum = 1_000_000_000)]
+    #[serde(default, deserialize_with = "super::json_int::optional_integer")]
     pub tokens_in: Option<i64>,
     /// `0..=1e9`.
     #[schema(example = 300, minimum = 0, maximum = 1_000_000_000)]
+    #[serde(default, deserialize_with = "super::json_int::optional_integer")]
     pub tokens_out: Option<i64>,
     /// US dollars, `0..=1e6`; absent: priced from the model price table when tokens are sent.
     #[schema(example = 0.0061, minimum = 0, maximum = 1_000_000)]

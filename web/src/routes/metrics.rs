@@ -42,7 +42,7 @@ pub struct DailyMetricsRequest {
     #[schema(value_type = String, format = Date, example = "2026-11-20", pattern = "^[2-9][0-9]{3}-[0-9]{2}-[0-9]{2}$")]
     pub date: NaiveDate,
     /// Calls that day, `0..=1e9`.
-    #[serde(alias = "call_count")]
+    #[serde(alias = "call_count", deserialize_with = "super::json_int::integer")]
     #[schema(example = 120, minimum = 0, maximum = 1_000_000_000)]
     pub call_count: i64,
     /// Minutes of call time that day, `0..=1e7` (0 when `callCount` is 0).

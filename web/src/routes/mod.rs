@@ -8,6 +8,7 @@ pub mod dashboard;
 pub mod events;
 pub mod fallback;
 pub mod health;
+pub mod json_int;
 pub mod keys;
 pub mod metrics;
 pub mod openapi;
