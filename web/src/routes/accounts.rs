@@ -24,14 +24,15 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Credentials {
-    /// Email address; compared case-insensitively, at most 254 bytes.
+    /// Email address; compared case-insensitively, at most 254 bytes of UTF-8.
     #[schema(example = "ada@example.com", format = Email, max_length = 254)]
     pub email: String,
-    /// 8 characters to 1024 bytes (256 characters always fit).
+    /// At least 8 characters and at most 1024 bytes of UTF-8 (`maxLength` counts characters:
+    /// it is exact for ASCII).
     #[schema(
         example = "correct horse battery staple",
         min_length = 8,
-        max_length = 256
+        max_length = 1024
     )]
     pub password: String,
 }
