@@ -19,11 +19,17 @@ fn to_i64<E: Error>(number: &Number) -> Result<i64, E> {
     }
     let value = number.as_f64().unwrap_or(f64::NAN);
     // i64::MAX as f64 rounds up to 2^63, which is out of range: hence `<`.
-    if value.fract() == 0.0 && value >= i64::MIN as f64 && value < i64::MAX as f64 {
+    if value.fract() != 0.0 || !value.is_finite() {
+        // The same words serde uses for a fraction where an integer is expected.
+        Err(E::invalid_type(Unexpected::Float(value), &"i64"))
+    } else if value >= i64::MIN as f64 && value < i64::MAX as f64 {
         #[expect(clippy::cast_possible_truncation, reason = "integral and in range")]
         Ok(value as i64)
     } else {
-        Err(E::invalid_value(Unexpected::Float(value), &"an integer"))
+        Err(E::invalid_value(
+            Unexpected::Float(value),
+            &"an i64 integer",
+        ))
     }
 }
 
