@@ -13,7 +13,7 @@
 # failed check. The hub is always stopped, the database dropped and its Redis keys deleted.
 #
 # Two runs (scripts/fuzz-api.toml says why): valid data with the ids of the objects created,
-# then invalid data. Budget: FUZZ_MAX_EXAMPLES test cases per operation and phase (default 20)
+# then invalid data. Budget: FUZZ_MAX_EXAMPLES test cases per operation and phase (default 50)
 # and a hard limit of FUZZ_TIMEOUT seconds for each run (default 240); FUZZ_SEED repeats a run. The hub's log and schemathesis'
 # reports (JUnit, and an NDJSON of every event) go to artifacts/fuzz-api/. Extra arguments go
 # to `schemathesis run` (e.g. `--include-path /api/v1/runs`).
@@ -24,7 +24,7 @@ cd "$ROOT"
 ARTIFACTS="$ROOT/artifacts/fuzz-api"
 VENV="$ROOT/.venv-schemathesis"
 SCHEMATHESIS_VERSION=4.32.5
-MAX_EXAMPLES="${FUZZ_MAX_EXAMPLES:-20}"
+MAX_EXAMPLES="${FUZZ_MAX_EXAMPLES:-50}"
 TIMEOUT="${FUZZ_TIMEOUT:-240}"
 
 log() { echo "fuzz-api: $*" >&2; }
