@@ -75,7 +75,7 @@ pub struct DashboardQuery {
     /// First UTC day of a custom range, `YYYY-MM-DD`.
     #[param(value_type = Option<String>, format = Date, pattern = "^[2-9][0-9]{3}-[0-9]{2}-[0-9]{2}$")]
     pub start: Option<NaiveDate>,
-    /// Last UTC day of a custom range, inclusive.
+    /// Last UTC day of a custom range, inclusive; not before `start`, at most 400 days in all.
     #[param(value_type = Option<String>, format = Date, pattern = "^[2-9][0-9]{3}-[0-9]{2}-[0-9]{2}$")]
     pub end: Option<NaiveDate>,
     /// One of your assistants (default: all of them).
@@ -161,7 +161,7 @@ pub struct SeriesQuery {
     /// First UTC day, `YYYY-MM-DD`.
     #[param(value_type = String, format = Date, pattern = "^[2-9][0-9]{3}-[0-9]{2}-[0-9]{2}$")]
     pub start: NaiveDate,
-    /// Last UTC day, inclusive.
+    /// Last UTC day, inclusive; not before `start`, at most 400 days in all.
     #[param(value_type = String, format = Date, pattern = "^[2-9][0-9]{3}-[0-9]{2}-[0-9]{2}$")]
     pub end: NaiveDate,
     /// `hour` (at most 31 days), `day` (default) or `week` (ISO weeks, the first and last may be

@@ -162,7 +162,8 @@ pub struct RangeQuery {
     /// First day, `YYYY-MM-DD` (default: 29 days before `end`).
     #[param(value_type = Option<String>, format = Date, pattern = "^[2-9][0-9]{3}-[0-9]{2}-[0-9]{2}$")]
     pub start: Option<NaiveDate>,
-    /// Last day, inclusive (default: today, UTC).
+    /// Last day, inclusive (default: today, UTC); not before `start`, and the range covers at
+    /// most 3,660 days.
     #[param(value_type = Option<String>, format = Date, pattern = "^[2-9][0-9]{3}-[0-9]{2}-[0-9]{2}$")]
     pub end: Option<NaiveDate>,
 }
@@ -186,7 +187,8 @@ pub struct MetricsQuery {
     /// First day, `YYYY-MM-DD` (default: 29 days before `end`).
     #[param(value_type = Option<String>, format = Date, pattern = "^[2-9][0-9]{3}-[0-9]{2}-[0-9]{2}$")]
     pub start: Option<NaiveDate>,
-    /// Last day, inclusive (default: today, UTC).
+    /// Last day, inclusive (default: today, UTC); not before `start`, and the range covers at
+    /// most 3,660 days.
     #[param(value_type = Option<String>, format = Date, pattern = "^[2-9][0-9]{3}-[0-9]{2}-[0-9]{2}$")]
     pub end: Option<NaiveDate>,
     /// Only calls with this status.
@@ -290,7 +292,8 @@ pub struct RollingQuery {
     /// First day reported, `YYYY-MM-DD` (default: 29 days before `end`).
     #[param(value_type = Option<String>, format = Date, pattern = "^[2-9][0-9]{3}-[0-9]{2}-[0-9]{2}$")]
     pub start: Option<NaiveDate>,
-    /// Last day reported, inclusive (default: today, UTC).
+    /// Last day reported, inclusive (default: today, UTC); not before `start`, and the range
+    /// covers at most 3,660 days.
     #[param(value_type = Option<String>, format = Date, pattern = "^[2-9][0-9]{3}-[0-9]{2}-[0-9]{2}$")]
     pub end: Option<NaiveDate>,
     /// Only calls with this status.

@@ -45,7 +45,7 @@ pub struct RunsQuery {
     /// First UTC day, `YYYY-MM-DD`.
     #[param(value_type = Option<String>, format = Date, pattern = "^[2-9][0-9]{3}-[0-9]{2}-[0-9]{2}$")]
     pub start: Option<NaiveDate>,
-    /// Last UTC day, inclusive.
+    /// Last UTC day, inclusive; not before `start`, at most 3,660 days in all.
     #[param(value_type = Option<String>, format = Date, pattern = "^[2-9][0-9]{3}-[0-9]{2}-[0-9]{2}$")]
     pub end: Option<NaiveDate>,
     /// Page size (runs list only; documented there).

@@ -133,7 +133,7 @@ impl IntoResponses for JsonBodyErrors {
         ));
         responses.extend(one(
             415,
-            problem("The body is not sent as `application/json`"),
+            problem("The body's `Content-Type` is not one this route reads (`application/json`)"),
         ));
         responses
     }
