@@ -67,3 +67,19 @@ pub const DATE_PATTERN: &str = r"^[2-9][0-9]{3}-[0-9]{2}-[0-9]{2}$";
 
 /// A text the server takes as sent and requires to be without control characters.
 pub const TEXT_PATTERN: &str = r"^[^\u0000-\u001f\u007f-\u009f]*$";
+
+/// Whether the hub can serve requests.
+#[derive(Debug, ToSchema)]
+#[schema(rename_all = "lowercase")]
+pub enum ReadinessStatus {
+    Ready,
+    Unavailable,
+}
+
+/// Whether a dependency answers.
+#[derive(Debug, ToSchema)]
+#[schema(rename_all = "lowercase")]
+pub enum ServiceState {
+    Up,
+    Down,
+}
