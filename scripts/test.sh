@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # test.sh: every check of the project, as CI runs it (.ci/run calls this). Starts the local
 # PostgreSQL + Redis (installing them if needed), then: formatting, clippy, all tests, the
+# property-based fuzzing of the API from its OpenAPI document (scripts/fuzz-api.sh), the
 # schema.rs-matches-migrations check, the docker-compose.yml validation, and the dashboard's
 # lints, unit tests and end-to-end tests in headless Chromium (building it for wasm first).
 set -euo pipefail
@@ -20,6 +21,9 @@ cargo clippy --workspace --all-targets -- -D warnings
 
 step "cargo test"
 cargo test --workspace
+
+step "API fuzzing from the OpenAPI document (schemathesis)"
+scripts/fuzz-api.sh
 
 step "schema.rs matches the migrations"
 scripts/check-schema.sh

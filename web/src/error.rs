@@ -39,6 +39,12 @@ pub enum ApiError {
     /// The body is not JSON.
     #[error("{0}")]
     UnsupportedMediaType(String),
+    /// The path exists, but not for this method; `allow` lists the methods it answers.
+    #[error("{detail}")]
+    MethodNotAllowed { detail: String, allow: String },
+    /// A WebSocket endpoint was called without the WebSocket upgrade.
+    #[error("{0}")]
+    UpgradeRequired(String),
     /// The assistant's ingestion buffer is full; the client should retry later.
     #[error("{detail}")]
     Busy {
@@ -93,6 +99,8 @@ impl ApiError {
             Self::Conflict(_) => "/problems/conflict",
             Self::PayloadTooLarge(_) => "/problems/payload-too-large",
             Self::UnsupportedMediaType(_) => "/problems/unsupported-media-type",
+            Self::UpgradeRequired(_) => "/problems/upgrade-required",
+            Self::MethodNotAllowed { .. } => "/problems/method-not-allowed",
             Self::Busy { .. } => "/problems/busy",
             Self::Refused(_) => "/problems/refused",
             Self::RateLimited { .. } => "/problems/rate-limited",
@@ -182,6 +190,8 @@ impl ResponseError for ApiError {
             Self::Conflict(_) => StatusCode::CONFLICT,
             Self::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Self::UpgradeRequired(_) => StatusCode::UPGRADE_REQUIRED,
+            Self::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             Self::Busy { .. } | Self::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::Refused(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::NotStored(_) | Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
@@ -213,6 +223,13 @@ impl ResponseError for ApiError {
         match self {
             Self::Unauthorized(_) => {
                 response.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
+            }
+            Self::MethodNotAllowed { allow, .. } => {
+                response.insert_header((header::ALLOW, allow.as_str()));
+            }
+            Self::UpgradeRequired(_) => {
+                response.insert_header((header::UPGRADE, "websocket"));
+                response.insert_header((header::CONNECTION, "Upgrade"));
             }
             Self::Unavailable(_) | Self::NotStored(_) => {
                 response.insert_header((header::RETRY_AFTER, "1"));

@@ -129,6 +129,9 @@ impl Application {
         });
         let server = HttpServer::new(move || {
             App::new()
+                .wrap(actix_web::middleware::from_fn(
+                    routes::fallback::reject_undocumented_methods,
+                ))
                 .wrap(TracingLogger::default())
                 .app_data(pool_data.clone())
                 .app_data(cache.clone())

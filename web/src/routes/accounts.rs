@@ -11,7 +11,10 @@ use utoipa::ToSchema;
 
 use crate::auth::password::{self, MAX_PASSWORD_BYTES, MIN_PASSWORD_CHARS};
 use crate::auth::{JwtKeys, PasswordAttempts};
-use crate::error::{ApiError, Problem};
+use crate::error::ApiError;
+use crate::routes::openapi::responses::{
+    Conflict, JsonBodyErrors, TooManyRequests, Unauthorized, Unavailable,
+};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(register).service(login);
@@ -21,11 +24,16 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Credentials {
-    /// Email address; compared case-insensitively.
-    #[schema(example = "ada@example.com")]
+    /// Email address; compared case-insensitively, at most 254 bytes of UTF-8.
+    #[schema(example = "ada@example.com", format = Email, max_length = 254)]
     pub email: String,
-    /// At least 8 characters.
-    #[schema(example = "correct horse battery staple")]
+    /// At least 8 characters and at most 1024 bytes of UTF-8 (`maxLength` counts characters:
+    /// it is exact for ASCII).
+    #[schema(
+        example = "correct horse battery staple",
+        min_length = 8,
+        max_length = 1024
+    )]
     pub password: String,
 }
 
@@ -35,7 +43,7 @@ pub struct Credentials {
 pub struct UserResponse {
     pub id: i64,
     pub email: String,
-    /// `user` or `admin`.
+    #[schema(value_type = crate::routes::openapi::schemas::Role)]
     pub role: String,
     pub created_at: DateTime<Utc>,
 }
@@ -58,6 +66,7 @@ pub struct TokenResponse {
     /// Send as `Authorization: Bearer <accessToken>`.
     pub access_token: String,
     /// Always `Bearer`.
+    #[schema(pattern = "^Bearer$")]
     pub token_type: &'static str,
     /// Seconds until the token expires.
     pub expires_in: u64,
@@ -71,9 +80,10 @@ pub struct TokenResponse {
     request_body = Credentials,
     responses(
         (status = 201, description = "Registered", body = UserResponse),
-        (status = 400, description = "Invalid email or password", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Email already registered", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many password attempts from this address; retry after Retry-After", body = Problem, content_type = "application/problem+json"),
+        JsonBodyErrors,
+        Conflict,
+        TooManyRequests,
+        Unavailable,
     )
 )]
 #[post("/users")]
@@ -111,9 +121,10 @@ pub async fn register(
     request_body = Credentials,
     responses(
         (status = 200, description = "Logged in", body = TokenResponse),
-        (status = 400, description = "Malformed request", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Wrong email or password", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many password attempts from this address; retry after Retry-After", body = Problem, content_type = "application/problem+json"),
+        JsonBodyErrors,
+        Unauthorized,
+        TooManyRequests,
+        Unavailable,
     )
 )]
 #[post("/auth/login")]

@@ -17,7 +17,9 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::auth::access::OwnerCache;
 use crate::auth::AuthUser;
-use crate::error::{ApiError, Problem};
+use crate::error::ApiError;
+use crate::routes::openapi::responses::{BadRequest, NotFound, Refused, Unauthorized, Unavailable};
+use crate::routes::openapi::schemas::{CallStatus, DashboardRange};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(dashboard).service(summary).service(timeseries);
@@ -68,12 +70,13 @@ fn sample_filter(status: Option<&str>, model: Option<&str>) -> Result<SampleFilt
 pub struct DashboardQuery {
     /// `24h` (hourly buckets), `7d`, `1m` (30 days), `3m` (90 days) (daily buckets) or
     /// `custom` (needs `start` and `end`; hourly up to 2 days, daily beyond). Default `7d`.
+    #[param(inline, value_type = Option<DashboardRange>)]
     pub range: Option<String>,
     /// First UTC day of a custom range, `YYYY-MM-DD`.
-    #[param(value_type = Option<String>, format = Date)]
+    #[param(value_type = Option<String>, format = Date, pattern = "^[2-9][0-9]{3}-[0-9]{2}-[0-9]{2}$")]
     pub start: Option<NaiveDate>,
-    /// Last UTC day of a custom range, inclusive.
-    #[param(value_type = Option<String>, format = Date)]
+    /// Last UTC day of a custom range, inclusive; not before `start`, at most 400 days in all.
+    #[param(value_type = Option<String>, format = Date, pattern = "^[2-9][0-9]{3}-[0-9]{2}-[0-9]{2}$")]
     pub end: Option<NaiveDate>,
     /// One of your assistants (default: all of them).
     pub assistant: Option<i64>,
@@ -88,9 +91,11 @@ pub struct DashboardQuery {
     security(("bearer" = [])),
     responses(
         (status = 200, body = Dashboard, headers(("x-cache" = String, description = "hit or miss"))),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "Assistant not yours", body = Problem, content_type = "application/problem+json"),
+        BadRequest,
+        Unauthorized,
+        NotFound,
+        Refused,
+        Unavailable,
     )
 )]
 #[get("/dashboard")]
@@ -158,18 +163,26 @@ fn json_response(body: String, cache: &'static str) -> HttpResponse {
 #[into_params(parameter_in = Query)]
 pub struct SeriesQuery {
     /// First UTC day, `YYYY-MM-DD`.
-    #[param(value_type = String, format = Date)]
+    #[param(value_type = String, format = Date, pattern = "^[2-9][0-9]{3}-[0-9]{2}-[0-9]{2}$")]
     pub start: NaiveDate,
-    /// Last UTC day, inclusive.
-    #[param(value_type = String, format = Date)]
+    /// Last UTC day, inclusive; not before `start`, at most 400 days in all.
+    #[param(value_type = String, format = Date, pattern = "^[2-9][0-9]{3}-[0-9]{2}-[0-9]{2}$")]
     pub end: NaiveDate,
     /// `hour` (at most 31 days), `day` (default) or `week` (ISO weeks, the first and last may be
     /// partial); time series only. Ranges cover at most 400 days.
+    #[param(inline, value_type = Option<Granularity>)]
     pub granularity: Option<String>,
     /// One of your assistants (default: all of them).
     pub assistant: Option<i64>,
-    /// `success` or `error`.
+    /// Only calls with this status.
+    #[param(inline, value_type = Option<CallStatus>)]
     pub status: Option<String>,
+    /// Only calls of this model (1 to 100 characters, no control characters).
+    #[param(
+        min_length = 1,
+        max_length = 100,
+        pattern = "^[^\\u0000-\\u001f\\u007f-\\u009f]*$"
+    )]
     pub model: Option<String>,
 }
 
@@ -184,6 +197,7 @@ impl SeriesQuery {
 /// Summary KPIs of a period, and the trend against the period of the same length before it.
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
+#[schema(as = PeriodSummary)]
 pub struct Summary {
     pub window: Window,
     pub kpis: Kpis,
@@ -198,9 +212,11 @@ pub struct Summary {
     security(("bearer" = [])),
     responses(
         (status = 200, body = Summary),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
+        BadRequest,
+        Unauthorized,
+        NotFound,
+        Refused,
+        Unavailable,
     )
 )]
 #[get("/summary")]
@@ -246,9 +262,11 @@ pub struct Series {
     security(("bearer" = [])),
     responses(
         (status = 200, body = Series),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
+        BadRequest,
+        Unauthorized,
+        NotFound,
+        Refused,
+        Unavailable,
     )
 )]
 #[get("/timeseries")]

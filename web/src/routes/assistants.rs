@@ -11,7 +11,10 @@ use utoipa::ToSchema;
 
 use crate::auth::access::{owned_assistant, require_user};
 use crate::auth::AuthUser;
-use crate::error::{ApiError, Problem};
+use crate::error::ApiError;
+use crate::routes::openapi::responses::{
+    Conflict, JsonBodyErrors, NotFound, Unauthorized, Unavailable,
+};
 
 /// Longest assistant name or model type, in characters.
 pub const MAX_NAME_CHARS: usize = 100;
@@ -26,12 +29,24 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct CreateAssistant {
-    /// Unique among the owner's assistants, 1 to 100 characters.
-    #[schema(example = "Support bot")]
+    /// Unique among the owner's assistants, 1 to 100 characters (trimmed), no control
+    /// characters.
+    #[schema(
+        example = "Support bot",
+        min_length = 1,
+        max_length = 100,
+        pattern = "^[^\\u0000-\\u001f\\u007f-\\u009f]*[^\\s\\u0000-\\u001f\\u007f-\\u009f][^\\u0000-\\u001f\\u007f-\\u009f]*$"
+    )]
     pub name: String,
-    /// The model family the assistant runs on, 1 to 100 characters.
+    /// The model family the assistant runs on, 1 to 100 characters (trimmed), no control
+    /// characters.
     #[serde(alias = "model_type")]
-    #[schema(example = "gpt-4o")]
+    #[schema(
+        example = "gpt-4o",
+        min_length = 1,
+        max_length = 100,
+        pattern = "^[^\\u0000-\\u001f\\u007f-\\u009f]*[^\\s\\u0000-\\u001f\\u007f-\\u009f][^\\u0000-\\u001f\\u007f-\\u009f]*$"
+    )]
     pub model_type: String,
 }
 
@@ -66,10 +81,11 @@ impl From<Assistant> for AssistantResponse {
     security(("bearer" = [])),
     responses(
         (status = 201, body = AssistantResponse),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "Not you", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Name already used", body = Problem, content_type = "application/problem+json"),
+        JsonBodyErrors,
+        Unauthorized,
+        NotFound,
+        Conflict,
+        Unavailable,
     )
 )]
 #[post("/users/{id}/assistants")]
@@ -117,8 +133,9 @@ pub async fn create_assistant(
     security(("bearer" = [])),
     responses(
         (status = 200, body = [AssistantResponse]),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
+        Unauthorized,
+        NotFound,
+        Unavailable,
     )
 )]
 #[get("/users/{id}/assistants")]
@@ -142,8 +159,9 @@ pub async fn list_assistants(
     security(("bearer" = [])),
     responses(
         (status = 200, body = AssistantResponse),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
+        Unauthorized,
+        NotFound,
+        Unavailable,
     )
 )]
 #[get("/assistants/{id}")]

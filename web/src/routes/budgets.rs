@@ -12,7 +12,10 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::auth::AuthUser;
-use crate::error::{ApiError, Problem};
+use crate::error::ApiError;
+use crate::routes::openapi::responses::{
+    BadRequest, Conflict, JsonBodyErrors, NotFound, Refused, Unauthorized, Unavailable,
+};
 
 /// Most budgets one user may have.
 pub const MAX_BUDGETS: usize = 100;
@@ -31,12 +34,13 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct CreateBudget {
     /// One of your assistants; absent for a budget over all of them.
+    #[serde(default, deserialize_with = "super::json_int::optional_integer")]
     pub assistant_id: Option<i64>,
     /// `daily` or `monthly` (UTC).
-    #[schema(example = "monthly")]
+    #[schema(example = "monthly", value_type = crate::routes::openapi::schemas::BudgetPeriod)]
     pub period: String,
-    /// Limit in US dollars, above 0.
-    #[schema(example = 250.0)]
+    /// Limit in US dollars, above 0 and at most 1e6.
+    #[schema(example = 250.0, exclusive_minimum = 0, maximum = 1_000_000)]
     pub limit: f64,
 }
 
@@ -46,6 +50,7 @@ pub struct CreateBudget {
 pub struct BudgetView {
     pub id: i64,
     pub assistant_id: Option<i64>,
+    #[schema(value_type = crate::routes::openapi::schemas::BudgetPeriod)]
     pub period: String,
     /// US dollars.
     pub limit: f64,
@@ -73,10 +78,11 @@ impl From<Budget> for BudgetView {
     security(("bearer" = [])),
     responses(
         (status = 201, body = BudgetView),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "Assistant not yours", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Too many budgets", body = Problem, content_type = "application/problem+json"),
+        JsonBodyErrors,
+        Unauthorized,
+        NotFound,
+        Conflict,
+        Unavailable,
     )
 )]
 #[post("/budgets")]
@@ -127,7 +133,9 @@ pub async fn create_budget(
     security(("bearer" = [])),
     responses(
         (status = 200, body = [BudgetView]),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
+        Unauthorized,
+        Refused,
+        Unavailable,
     )
 )]
 #[get("/budgets")]
@@ -151,8 +159,9 @@ pub async fn list_budgets(
     security(("bearer" = [])),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
+        Unauthorized,
+        NotFound,
+        Unavailable,
     )
 )]
 #[delete("/budgets/{id}")]
@@ -176,6 +185,7 @@ pub async fn delete_budget(
 #[into_params(parameter_in = Query)]
 pub struct AlertsQuery {
     /// Most alerts returned, 1..=500 (default 100).
+    #[param(minimum = 1, maximum = 500)]
     pub limit: Option<i64>,
 }
 
@@ -186,6 +196,7 @@ pub struct AlertView {
     pub id: i64,
     pub budget_id: i64,
     pub assistant_id: Option<i64>,
+    #[schema(value_type = crate::routes::openapi::schemas::BudgetPeriod)]
     pub period: String,
     pub period_start: NaiveDate,
     /// US dollars spent when the alert was raised.
@@ -217,8 +228,9 @@ impl From<(BudgetAlert, Budget)> for AlertView {
     security(("bearer" = [])),
     responses(
         (status = 200, body = [AlertView]),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
+        BadRequest,
+        Unauthorized,
+        Unavailable,
     )
 )]
 #[get("/budgets/alerts")]

@@ -7,16 +7,22 @@ use actix_web::{post, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
 use futures_util::StreamExt;
 use hub::actors::Registry;
-use hub::sample::{validate_events, EventInput};
+use hub::sample::{validate_events, EventInput, MAX_EVENTS_PER_REQUEST};
 use persistence::PgPool;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use utoipa::ToSchema;
+use utoipa::openapi::schema::{ArrayBuilder, OneOfBuilder, Schema};
+use utoipa::openapi::{Ref, RefOr};
+use utoipa::{PartialSchema, ToSchema};
 
 use crate::auth::access::OwnerCache;
 use crate::auth::ingest_key::Ingestor;
-use crate::error::{ApiError, Problem};
+use crate::error::ApiError;
 use crate::ingest::ingest;
+use crate::routes::openapi::responses::{
+    JsonBodyErrors, NotFound, Refused, TooManyRequests, Unauthorized, Unavailable,
+};
+use crate::routes::openapi::schemas::CallStatus;
 
 /// Largest events body accepted.
 pub const MAX_EVENTS_BODY_BYTES: usize = 4 * 1024 * 1024;
@@ -29,33 +35,63 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Event {
-    /// When the call happened (RFC 3339); default now.
+    /// When the call happened (RFC 3339), from 2000-01-01 to 5 minutes ahead of the server's
+    /// clock; default now.
     pub ts: Option<DateTime<Utc>>,
-    #[schema(example = "gpt-4o")]
+    /// 1 to 100 characters, no control characters.
+    #[schema(
+        example = "gpt-4o",
+        min_length = 1,
+        max_length = 100,
+        pattern = "^[^\\u0000-\\u001f\\u007f-\\u009f]*$"
+    )]
     pub model: Option<String>,
-    /// `success` or `error` (default: from `statusCode`).
-    #[schema(example = "success")]
+    /// Default: `error` for a `statusCode` of 400 or more, else `success`.
+    #[schema(example = "success", value_type = Option<CallStatus>)]
     pub status: Option<String>,
-    #[schema(example = 200)]
+    /// HTTP status code of the call, `100..=599`.
+    #[schema(example = 200, minimum = 100, maximum = 599)]
+    #[serde(default, deserialize_with = "super::json_int::optional_integer")]
     pub status_code: Option<i64>,
-    #[schema(example = 850)]
+    /// `0..=3600000` (one hour).
+    #[schema(example = 850, minimum = 0, maximum = 3_600_000)]
+    #[serde(default, deserialize_with = "super::json_int::optional_integer")]
     pub latency_ms: Option<i64>,
-    #[schema(example = 42000)]
+    /// `0..=86400000` (one day).
+    #[schema(example = 42000, minimum = 0, maximum = 86_400_000)]
+    #[serde(default, deserialize_with = "super::json_int::optional_integer")]
     pub duration_ms: Option<i64>,
-    #[schema(example = 1200)]
+    /// `0..=1e9`.
+    #[schema(example = 1200, minimum = 0, maximum = 1_000_000_000)]
+    #[serde(default, deserialize_with = "super::json_int::optional_integer")]
     pub tokens_in: Option<i64>,
-    #[schema(example = 300)]
+    /// `0..=1e9`.
+    #[schema(example = 300, minimum = 0, maximum = 1_000_000_000)]
+    #[serde(default, deserialize_with = "super::json_int::optional_integer")]
     pub tokens_out: Option<i64>,
-    /// US dollars.
-    #[schema(example = 0.0061)]
+    /// US dollars, `0..=1e6`; absent: priced from the model price table when tokens are sent.
+    #[schema(example = 0.0061, minimum = 0, maximum = 1_000_000)]
     pub cost: Option<f64>,
-    #[schema(example = "DE")]
+    /// Two-letter country code (stored upper-case).
+    #[schema(example = "DE", pattern = "^[A-Za-z]{2}$")]
     pub country: Option<String>,
-    #[schema(example = "support")]
+    /// 1 to 100 characters, no control characters.
+    #[schema(
+        example = "support",
+        min_length = 1,
+        max_length = 100,
+        pattern = "^[^\\u0000-\\u001f\\u007f-\\u009f]*$"
+    )]
     pub domain: Option<String>,
+    /// Any JSON object, at most 4096 bytes serialised.
     #[schema(value_type = Option<Object>)]
     pub metadata: Option<Value>,
-    /// Retry-safe id: stored once per assistant.
+    /// Retry-safe id, stored once per assistant; 1 to 128 characters, no control characters.
+    #[schema(
+        min_length = 1,
+        max_length = 128,
+        pattern = "^[^\\u0000-\\u001f\\u007f-\\u009f]*$"
+    )]
     pub client_id: Option<String>,
 }
 
@@ -79,6 +115,31 @@ impl From<Event> for EventInput {
     }
 }
 
+/// The body of an events post: one event or an array of them (schema only; the handler reads
+/// the bytes itself to accept NDJSON too).
+pub struct EventsBody;
+
+impl utoipa::PartialSchema for EventsBody {
+    fn schema() -> RefOr<Schema> {
+        OneOfBuilder::new()
+            .item(Ref::from_schema_name(Event::name()))
+            .item(
+                ArrayBuilder::new()
+                    .items(Ref::from_schema_name(Event::name()))
+                    .min_items(Some(1))
+                    .max_items(Some(MAX_EVENTS_PER_REQUEST)),
+            )
+            .into()
+    }
+}
+
+impl ToSchema for EventsBody {
+    fn schemas(schemas: &mut Vec<(String, RefOr<Schema>)>) {
+        schemas.push((Event::name().into_owned(), Event::schema()));
+        <Event as ToSchema>::schemas(schemas);
+    }
+}
+
 /// The acknowledgement of stored events.
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
@@ -96,17 +157,22 @@ pub struct EventsAck {
 #[utoipa::path(
     tag = "events",
     params(("id" = i64, Path, description = "Assistant id")),
-    request_body(content = Vec<Event>, description = "One event, an array, or NDJSON (application/x-ndjson)"),
+    request_body(
+        description = "One event, an array of 1 to 10,000, or NDJSON: one event per line",
+        content(
+            (EventsBody = "application/json"),
+            (String = "application/x-ndjson"),
+        ),
+    ),
     security(("bearer" = []), ("api_key" = [])),
     responses(
         (status = 200, description = "Stored", body = EventsAck),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 413, body = Problem, content_type = "application/problem+json"),
-        (status = 415, body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Buffer full; retry after Retry-After", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Not stored; retry", body = Problem, content_type = "application/problem+json"),
+        JsonBodyErrors,
+        Unauthorized,
+        NotFound,
+        TooManyRequests,
+        Refused,
+        Unavailable,
     )
 )]
 #[post("/assistants/{id}/events")]

@@ -16,6 +16,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Health {
     /// Always `ok`.
+    #[schema(pattern = "^ok$")]
     pub status: &'static str,
 }
 
@@ -24,10 +25,13 @@ pub struct Health {
 #[serde(rename_all = "camelCase")]
 pub struct Readiness {
     /// `ready` when PostgreSQL answers, `unavailable` otherwise.
+    #[schema(value_type = crate::routes::openapi::schemas::ReadinessStatus)]
     pub status: &'static str,
-    /// `up` or `down`.
+    /// PostgreSQL.
+    #[schema(value_type = crate::routes::openapi::schemas::ServiceState)]
     pub database: &'static str,
-    /// `up` or `down` (the hub serves without Redis, from PostgreSQL).
+    /// Redis (the hub serves without it, from PostgreSQL).
+    #[schema(value_type = crate::routes::openapi::schemas::ServiceState)]
     pub redis: &'static str,
     /// Whether `usage_samples` is a TimescaleDB hypertable (`null` when the database is down).
     pub timescaledb: Option<bool>,

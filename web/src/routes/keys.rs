@@ -12,7 +12,8 @@ use utoipa::ToSchema;
 use crate::auth::access::owned_assistant;
 use crate::auth::ingest_key::{digest, generate, shown_part};
 use crate::auth::AuthUser;
-use crate::error::{ApiError, Problem};
+use crate::error::ApiError;
+use crate::routes::openapi::responses::{JsonBodyErrors, NotFound, Unauthorized, Unavailable};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(create_key)
@@ -24,8 +25,13 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateKey {
-    /// What the key is for, 1 to 100 characters.
-    #[schema(example = "production agents")]
+    /// What the key is for, 1 to 100 characters (trimmed), no control characters.
+    #[schema(
+        example = "production agents",
+        min_length = 1,
+        max_length = 100,
+        pattern = "^[^\\u0000-\\u001f\\u007f-\\u009f]*[^\\s\\u0000-\\u001f\\u007f-\\u009f][^\\u0000-\\u001f\\u007f-\\u009f]*$"
+    )]
     pub name: String,
 }
 
@@ -73,9 +79,10 @@ pub struct CreatedKey {
     security(("bearer" = [])),
     responses(
         (status = 201, body = CreatedKey),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
+        JsonBodyErrors,
+        Unauthorized,
+        NotFound,
+        Unavailable,
     )
 )]
 #[post("/assistants/{id}/keys")]
@@ -115,8 +122,9 @@ pub async fn create_key(
     security(("bearer" = [])),
     responses(
         (status = 200, body = [KeyResponse]),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
+        Unauthorized,
+        NotFound,
+        Unavailable,
     )
 )]
 #[get("/assistants/{id}/keys")]
@@ -139,8 +147,9 @@ pub async fn list_keys(
     security(("bearer" = [])),
     responses(
         (status = 204, description = "Revoked"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
+        Unauthorized,
+        NotFound,
+        Unavailable,
     )
 )]
 #[delete("/keys/{id}")]

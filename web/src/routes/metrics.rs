@@ -16,8 +16,12 @@ use utoipa::{IntoParams, ToSchema};
 use crate::auth::access::{owned_assistant, OwnerCache};
 use crate::auth::ingest_key::Ingestor;
 use crate::auth::AuthUser;
-use crate::error::{ApiError, Problem};
+use crate::error::ApiError;
 use crate::ingest::ingest;
+use crate::routes::openapi::responses::{
+    BadRequest, JsonBodyErrors, NotFound, Refused, TooManyRequests, Unauthorized, Unavailable,
+};
+use crate::routes::openapi::schemas::CallStatus;
 
 /// Days covered when a query gives no `start`.
 pub const DEFAULT_RANGE_DAYS: u64 = 30;
@@ -34,28 +38,34 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct DailyMetricsRequest {
-    /// UTC day, `YYYY-MM-DD`; at most one day ahead of today.
-    #[schema(value_type = String, format = Date, example = "2026-11-20")]
+    /// UTC day, `YYYY-MM-DD`, from 2000-01-01 to one day ahead of today.
+    #[schema(value_type = String, format = Date, example = "2026-11-20", pattern = "^[2-9][0-9]{3}-[0-9]{2}-[0-9]{2}$")]
     pub date: NaiveDate,
     /// Calls that day, `0..=1e9`.
-    #[serde(alias = "call_count")]
-    #[schema(example = 120)]
+    #[serde(alias = "call_count", deserialize_with = "super::json_int::integer")]
+    #[schema(example = 120, minimum = 0, maximum = 1_000_000_000)]
     pub call_count: i64,
-    /// Minutes of call time that day.
+    /// Minutes of call time that day, `0..=1e7` (0 when `callCount` is 0).
     #[serde(alias = "total_minutes")]
-    #[schema(example = 95.5)]
+    #[schema(example = 95.5, minimum = 0, maximum = 10_000_000)]
     pub total_minutes: f64,
-    /// Cost that day in US dollars.
+    /// Cost that day in US dollars, `0..=1e6` (0 when `callCount` is 0).
     #[serde(alias = "total_cost")]
-    #[schema(example = 4.2)]
+    #[schema(example = 4.2, minimum = 0, maximum = 1_000_000)]
     pub total_cost: f64,
     /// Optional; if sent it must equal `totalCost / callCount` rounded to the decimals sent.
     #[serde(alias = "avg_call_cost")]
-    #[schema(example = 0.035)]
+    #[schema(example = 0.035, minimum = 0)]
     pub avg_call_cost: Option<f64>,
-    /// Optional id for safe retries: a second post with the same id changes nothing.
+    /// Optional id for safe retries: a second post with the same id changes nothing. 1 to 128
+    /// characters, no control characters.
     #[serde(alias = "client_id")]
-    #[schema(example = "2026-11-20-nightly-export")]
+    #[schema(
+        example = "2026-11-20-nightly-export",
+        min_length = 1,
+        max_length = 128,
+        pattern = "^[^\\u0000-\\u001f\\u007f-\\u009f]*$"
+    )]
     pub client_id: Option<String>,
 }
 
@@ -95,11 +105,12 @@ pub struct RecordedDailyMetrics {
     responses(
         (status = 201, description = "Stored", body = RecordedDailyMetrics),
         (status = 200, description = "Duplicate clientId, nothing changed", body = RecordedDailyMetrics),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Buffer full; retry after Retry-After", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Not stored; retry", body = Problem, content_type = "application/problem+json"),
+        JsonBodyErrors,
+        Unauthorized,
+        NotFound,
+        TooManyRequests,
+        Refused,
+        Unavailable,
     )
 )]
 #[post("/assistants/{id}/metrics")]
@@ -150,10 +161,11 @@ pub async fn post_daily_metrics(
 #[into_params(parameter_in = Query)]
 pub struct RangeQuery {
     /// First day, `YYYY-MM-DD` (default: 29 days before `end`).
-    #[param(value_type = Option<String>, format = Date)]
+    #[param(value_type = Option<String>, format = Date, pattern = "^[2-9][0-9]{3}-[0-9]{2}-[0-9]{2}$")]
     pub start: Option<NaiveDate>,
-    /// Last day, inclusive (default: today, UTC).
-    #[param(value_type = Option<String>, format = Date)]
+    /// Last day, inclusive (default: today, UTC); not before `start`, and the range covers at
+    /// most 3,660 days.
+    #[param(value_type = Option<String>, format = Date, pattern = "^[2-9][0-9]{3}-[0-9]{2}-[0-9]{2}$")]
     pub end: Option<NaiveDate>,
 }
 
@@ -174,14 +186,21 @@ impl RangeQuery {
 #[into_params(parameter_in = Query)]
 pub struct MetricsQuery {
     /// First day, `YYYY-MM-DD` (default: 29 days before `end`).
-    #[param(value_type = Option<String>, format = Date)]
+    #[param(value_type = Option<String>, format = Date, pattern = "^[2-9][0-9]{3}-[0-9]{2}-[0-9]{2}$")]
     pub start: Option<NaiveDate>,
-    /// Last day, inclusive (default: today, UTC).
-    #[param(value_type = Option<String>, format = Date)]
+    /// Last day, inclusive (default: today, UTC); not before `start`, and the range covers at
+    /// most 3,660 days.
+    #[param(value_type = Option<String>, format = Date, pattern = "^[2-9][0-9]{3}-[0-9]{2}-[0-9]{2}$")]
     pub end: Option<NaiveDate>,
-    /// Only calls with this status: `success` or `error`.
+    /// Only calls with this status.
+    #[param(inline, value_type = Option<CallStatus>)]
     pub status: Option<String>,
-    /// Only calls of this model.
+    /// Only calls of this model (1 to 100 characters, no control characters).
+    #[param(
+        min_length = 1,
+        max_length = 100,
+        pattern = "^[^\\u0000-\\u001f\\u007f-\\u009f]*$"
+    )]
     pub model: Option<String>,
 }
 
@@ -234,9 +253,11 @@ pub struct DailyMetricsRange {
     security(("bearer" = [])),
     responses(
         (status = 200, body = DailyMetricsRange),
-        (status = 400, description = "Bad dates, or end before start", body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
+        BadRequest,
+        Unauthorized,
+        NotFound,
+        Refused,
+        Unavailable,
     )
 )]
 #[get("/assistants/{id}/metrics")]
@@ -268,16 +289,24 @@ pub async fn daily_metrics(
 #[into_params(parameter_in = Query)]
 pub struct RollingQuery {
     /// Window width in days, 1..=365 (default 7).
+    #[param(minimum = 1, maximum = 365)]
     pub days: Option<i64>,
     /// First day reported, `YYYY-MM-DD` (default: 29 days before `end`).
-    #[param(value_type = Option<String>, format = Date)]
+    #[param(value_type = Option<String>, format = Date, pattern = "^[2-9][0-9]{3}-[0-9]{2}-[0-9]{2}$")]
     pub start: Option<NaiveDate>,
-    /// Last day reported, inclusive (default: today, UTC).
-    #[param(value_type = Option<String>, format = Date)]
+    /// Last day reported, inclusive (default: today, UTC); not before `start`, and the range
+    /// covers at most 3,660 days.
+    #[param(value_type = Option<String>, format = Date, pattern = "^[2-9][0-9]{3}-[0-9]{2}-[0-9]{2}$")]
     pub end: Option<NaiveDate>,
-    /// Only calls with this status: `success` or `error`.
+    /// Only calls with this status.
+    #[param(inline, value_type = Option<CallStatus>)]
     pub status: Option<String>,
-    /// Only calls of this model.
+    /// Only calls of this model (1 to 100 characters, no control characters).
+    #[param(
+        min_length = 1,
+        max_length = 100,
+        pattern = "^[^\\u0000-\\u001f\\u007f-\\u009f]*$"
+    )]
     pub model: Option<String>,
 }
 
@@ -321,9 +350,11 @@ pub struct RollingAverage {
     security(("bearer" = [])),
     responses(
         (status = 200, body = RollingAverage),
-        (status = 400, description = "days outside 1..=365, bad dates", body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
+        BadRequest,
+        Unauthorized,
+        NotFound,
+        Refused,
+        Unavailable,
     )
 )]
 #[get("/assistants/{id}/metrics/rolling-avg")]
@@ -369,6 +400,7 @@ pub async fn rolling_average(
 /// Totals and per-day averages of one assistant over a range.
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
+#[schema(as = AssistantSummary)]
 pub struct Summary {
     pub assistant_id: i64,
     pub name: String,
@@ -412,9 +444,11 @@ pub struct DailyAverage {
     security(("bearer" = [])),
     responses(
         (status = 200, body = Summary),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
+        BadRequest,
+        Unauthorized,
+        NotFound,
+        Refused,
+        Unavailable,
     )
 )]
 #[get("/assistants/{id}/metrics/summary")]
@@ -467,8 +501,10 @@ pub struct TotalsPerAssistant {
     security(("bearer" = [])),
     responses(
         (status = 200, body = TotalsPerAssistant),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
+        BadRequest,
+        Unauthorized,
+        Refused,
+        Unavailable,
     )
 )]
 #[get("/metrics/totals")]

@@ -6,7 +6,9 @@ pub mod assistants;
 pub mod budgets;
 pub mod dashboard;
 pub mod events;
+pub mod fallback;
 pub mod health;
+pub mod json_int;
 pub mod keys;
 pub mod metrics;
 pub mod openapi;
@@ -15,7 +17,7 @@ pub mod runs;
 pub mod stats;
 
 use actix_web::error::{JsonPayloadError, PathError, QueryPayloadError};
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpRequest};
 
 use crate::error::ApiError;
 
@@ -23,37 +25,39 @@ use crate::error::ApiError;
 pub const API_PREFIX: &str = "/api/v1";
 
 /// Registers every route, and the extractor settings that turn bad input into problem documents.
+/// The app must also be wrapped in [`fallback::reject_undocumented_methods`] (405s).
 pub fn configure(
     max_json_bytes: usize,
     dashboard_dir: std::path::PathBuf,
 ) -> impl FnOnce(&mut web::ServiceConfig) {
     move |cfg| {
-        cfg.app_data(
-            web::JsonConfig::default()
-                .limit(max_json_bytes)
-                .error_handler(json_error),
-        )
-        .app_data(web::QueryConfig::default().error_handler(query_error))
-        .app_data(web::PathConfig::default().error_handler(path_error))
-        .configure(health::configure)
-        .service(
-            web::scope(API_PREFIX)
-                .configure(accounts::configure)
-                .configure(assistants::configure)
-                .configure(metrics::configure)
-                .configure(events::configure)
-                .configure(keys::configure)
-                .configure(stats::configure)
-                .configure(runs::configure)
-                .configure(analytics::configure)
-                .configure(budgets::configure)
-                .configure(prices::configure)
-                .configure(crate::ws::configure)
-                .configure(openapi::configure)
-                .default_service(web::to(not_found)),
-        )
-        .configure(dashboard::configure(dashboard_dir))
-        .default_service(web::to(not_found));
+        cfg.app_data(web::Data::new(fallback::RouteTable::of_api()))
+            .app_data(
+                web::JsonConfig::default()
+                    .limit(max_json_bytes)
+                    .error_handler(json_error),
+            )
+            .app_data(web::QueryConfig::default().error_handler(query_error))
+            .app_data(web::PathConfig::default().error_handler(path_error))
+            .configure(health::configure)
+            .service(
+                web::scope(API_PREFIX)
+                    .configure(accounts::configure)
+                    .configure(assistants::configure)
+                    .configure(metrics::configure)
+                    .configure(events::configure)
+                    .configure(keys::configure)
+                    .configure(stats::configure)
+                    .configure(runs::configure)
+                    .configure(analytics::configure)
+                    .configure(budgets::configure)
+                    .configure(prices::configure)
+                    .configure(crate::ws::configure)
+                    .configure(openapi::configure)
+                    .default_service(web::to(fallback::fallback)),
+            )
+            .configure(dashboard::configure(dashboard_dir))
+            .default_service(web::to(fallback::fallback));
     }
 }
 
@@ -84,12 +88,4 @@ fn query_error(error: QueryPayloadError, _: &HttpRequest) -> actix_web::Error {
 
 fn path_error(_: PathError, req: &HttpRequest) -> actix_web::Error {
     ApiError::NotFound(format!("{} not found", req.path())).into()
-}
-
-async fn not_found(req: HttpRequest) -> Result<HttpResponse, ApiError> {
-    Err(ApiError::NotFound(format!(
-        "no route for {} {}",
-        req.method(),
-        req.path()
-    )))
 }

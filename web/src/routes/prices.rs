@@ -11,7 +11,10 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::auth::AuthUser;
-use crate::error::{ApiError, Problem};
+use crate::error::ApiError;
+use crate::routes::openapi::responses::{
+    Conflict, Forbidden, JsonBodyErrors, Unauthorized, Unavailable,
+};
 use persistence::models::Role;
 
 /// Highest price accepted, US dollars per million tokens.
@@ -25,15 +28,21 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct AddPrice {
-    #[schema(example = "gpt-4o")]
+    /// 1 to 100 characters (trimmed), no control characters.
+    #[schema(
+        example = "gpt-4o",
+        min_length = 1,
+        max_length = 100,
+        pattern = "^[^\\u0000-\\u001f\\u007f-\\u009f]*[^\\s\\u0000-\\u001f\\u007f-\\u009f][^\\u0000-\\u001f\\u007f-\\u009f]*$"
+    )]
     pub model: String,
     /// When this version takes effect (default: now). Earlier calls keep earlier prices.
     pub effective_from: Option<DateTime<Utc>>,
-    /// US dollars per million input tokens.
-    #[schema(example = 2.5)]
+    /// US dollars per million input tokens, `0..=10000`.
+    #[schema(example = 2.5, minimum = 0, maximum = 10_000)]
     pub input_per_mtok: f64,
-    /// US dollars per million output tokens.
-    #[schema(example = 10.0)]
+    /// US dollars per million output tokens, `0..=10000`.
+    #[schema(example = 10.0, minimum = 0, maximum = 10_000)]
     pub output_per_mtok: f64,
 }
 
@@ -66,7 +75,8 @@ impl From<ModelPrice> for PriceView {
     security(("bearer" = [])),
     responses(
         (status = 200, body = [PriceView]),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
+        Unauthorized,
+        Unavailable,
     )
 )]
 #[get("/prices")]
@@ -87,10 +97,11 @@ pub async fn list_prices(_: AuthUser, pool: web::Data<PgPool>) -> Result<HttpRes
     security(("bearer" = [])),
     responses(
         (status = 201, body = PriceView),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "A version with this date exists", body = Problem, content_type = "application/problem+json"),
+        JsonBodyErrors,
+        Unauthorized,
+        Forbidden,
+        Conflict,
+        Unavailable,
     )
 )]
 #[post("/prices")]

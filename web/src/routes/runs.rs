@@ -12,7 +12,9 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::auth::access::OwnerCache;
 use crate::auth::AuthUser;
-use crate::error::{ApiError, Problem};
+use crate::error::ApiError;
+use crate::routes::openapi::responses::{BadRequest, NotFound, Unauthorized, Unavailable};
+use crate::routes::openapi::schemas::CallStatus;
 
 /// Most runs one page may hold.
 pub const MAX_PAGE: i64 = 500;
@@ -30,20 +32,31 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 pub struct RunsQuery {
     /// One of your assistants (default: all of them).
     pub assistant: Option<i64>,
-    /// `success` or `error`.
+    /// Only calls with this status.
+    #[param(inline, value_type = Option<CallStatus>)]
     pub status: Option<String>,
+    /// Only calls of this model (1 to 100 characters, no control characters).
+    #[param(
+        min_length = 1,
+        max_length = 100,
+        pattern = "^[^\\u0000-\\u001f\\u007f-\\u009f]*$"
+    )]
     pub model: Option<String>,
     /// First UTC day, `YYYY-MM-DD`.
-    #[param(value_type = Option<String>, format = Date)]
+    #[param(value_type = Option<String>, format = Date, pattern = "^[2-9][0-9]{3}-[0-9]{2}-[0-9]{2}$")]
     pub start: Option<NaiveDate>,
-    /// Last UTC day, inclusive.
-    #[param(value_type = Option<String>, format = Date)]
+    /// Last UTC day, inclusive; not before `start`, at most 3,660 days in all.
+    #[param(value_type = Option<String>, format = Date, pattern = "^[2-9][0-9]{3}-[0-9]{2}-[0-9]{2}$")]
     pub end: Option<NaiveDate>,
-    /// Page size, 1..=500 (default 50; runs list only).
+    /// Page size (runs list only; documented there).
+    #[param(ignore)]
     pub limit: Option<i64>,
-    /// `nextCursor` of the previous page (runs list only).
+    /// `nextCursor` of the previous page (runs list only; documented there).
+    #[param(ignore)]
     pub cursor: Option<String>,
-    /// `csv` (default), `json` (one array) or `ndjson` (one object per line); export only.
+    /// `csv` (default), `json` (one array) or `ndjson` (one object per line); export only,
+    /// documented there.
+    #[param(ignore)]
     pub format: Option<String>,
 }
 
@@ -98,6 +111,7 @@ pub struct RunView {
     pub assistant_id: i64,
     pub ts: DateTime<Utc>,
     pub model: Option<String>,
+    #[schema(value_type = Option<CallStatus>)]
     pub status: Option<String>,
     pub status_code: Option<i16>,
     pub latency_ms: Option<i32>,
@@ -159,13 +173,18 @@ fn decode_cursor(text: &str) -> Result<RunCursor, ApiError> {
 /// Your assistants' calls, newest first, filtered and paginated.
 #[utoipa::path(
     tag = "runs",
-    params(RunsQuery),
+    params(
+        RunsQuery,
+        ("limit" = Option<i64>, Query, minimum = 1, maximum = 500, description = "Page size, 1..=500 (default 50)"),
+        ("cursor" = Option<String>, Query, pattern = "^-?[0-9]{1,19}_-?[0-9]{1,19}$", description = "`nextCursor` of the previous page"),
+    ),
     security(("bearer" = [])),
     responses(
         (status = 200, body = RunsPage),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "Assistant not yours", body = Problem, content_type = "application/problem+json"),
+        BadRequest,
+        Unauthorized,
+        NotFound,
+        Unavailable,
     )
 )]
 #[get("/runs")]
@@ -221,8 +240,10 @@ pub struct ModelView {
     security(("bearer" = [])),
     responses(
         (status = 200, body = [ModelView]),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
+        BadRequest,
+        Unauthorized,
+        NotFound,
+        Unavailable,
     )
 )]
 #[get("/models")]
@@ -247,9 +268,10 @@ pub async fn list_models(
     Ok(HttpResponse::Ok().json(body))
 }
 
-/// Export format.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Format {
+/// Encoding of an export (the `format` parameter; its parsing and its schema in one place).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ToSchema)]
+#[schema(as = ExportFormat, rename_all = "lowercase")]
+pub enum Format {
     Csv,
     Json,
     NdJson,
@@ -419,14 +441,19 @@ async fn next_chunk(mut state: ExportState) -> Option<(Result<web::Bytes, ApiErr
 /// a marker (see docs/streaming.md) and a cut connection, never as a silently short file.
 #[utoipa::path(
     tag = "runs",
-    params(RunsQuery),
+    params(
+        RunsQuery,
+        ("format" = inline(Option<Format>), Query, description = "`csv` (default), `json` (one array) or `ndjson` (one object per line)"),
+    ),
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "CSV (text/csv), JSON array (application/json) or NDJSON (application/x-ndjson), streamed"),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Database unavailable; nothing was sent, retry", body = Problem, content_type = "application/problem+json"),
+        (status = 200, description = "Every matching call, streamed: CSV (`format=csv`), a JSON array (`format=json`) or NDJSON (`format=ndjson`). A failure midway ends the file with a marker and cuts the connection (docs/streaming.md)",
+            content((String = "text/csv"), ([RunView] = "application/json"), (RunView = "application/x-ndjson")),
+            headers(("content-disposition" = String, description = "`attachment; filename=\"runs.csv\"`, `runs.json` or `runs.ndjson`"))),
+        BadRequest,
+        Unauthorized,
+        NotFound,
+        Unavailable,
     )
 )]
 #[get("/export")]

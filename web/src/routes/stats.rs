@@ -14,7 +14,8 @@ use utoipa::ToSchema;
 
 use crate::auth::access::OwnerCache;
 use crate::auth::AuthUser;
-use crate::error::{ApiError, Problem};
+use crate::error::ApiError;
+use crate::routes::openapi::responses::{NotFound, Unauthorized, Unavailable};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(stats);
@@ -41,9 +42,9 @@ pub struct StatsResponse {
     security(("bearer" = [])),
     responses(
         (status = 200, body = StatsResponse),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 503, body = Problem, content_type = "application/problem+json"),
+        Unauthorized,
+        NotFound,
+        Unavailable,
     )
 )]
 #[get("/assistants/{id}/stats")]

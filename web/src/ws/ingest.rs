@@ -15,12 +15,13 @@ use persistence::PgPool;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::{close_on_error, ingestor, keep_alive, Heartbeat, MAX_FRAME_BYTES};
+use super::{check_handshake, close_on_error, ingestor, keep_alive, Heartbeat, MAX_FRAME_BYTES};
 use crate::auth::access::OwnerCache;
 use crate::auth::ingest_key::Ingestor;
 use crate::error::ApiError;
 use crate::ingest::ingest as store;
 use crate::routes::events::parse_event_values;
+use crate::routes::openapi::responses::{BadRequest, Unauthorized, Unavailable, UpgradeRequired};
 
 /// Frames one connection may have waiting for their acks; more are refused with a 429 nack.
 const MAX_IN_FLIGHT: usize = 64;
@@ -34,7 +35,10 @@ const MAX_IN_FLIGHT: usize = 64;
     ),
     responses(
         (status = 101, description = "Switching to the WebSocket protocol"),
-        (status = 401, body = crate::error::Problem, content_type = "application/problem+json"),
+        BadRequest,
+        Unauthorized,
+        UpgradeRequired,
+        Unavailable,
     )
 )]
 #[get("/ws/ingest")]
@@ -46,6 +50,7 @@ pub async fn ingest(
     owners: web::Data<OwnerCache>,
     heartbeat: web::Data<Heartbeat>,
 ) -> Result<HttpResponse, actix_web::Error> {
+    check_handshake(&req)?;
     let ingestor = ingestor(&req).await?;
     let session = IngestSession {
         ingestor,

@@ -19,10 +19,13 @@ use hub::Totals;
 use persistence::PgPool;
 use serde::{Deserialize, Serialize};
 
-use super::{authenticate, close_on_error, keep_alive, Heartbeat, MAX_FRAME_BYTES};
+use super::{
+    authenticate, check_handshake, close_on_error, keep_alive, Heartbeat, MAX_FRAME_BYTES,
+};
 use crate::auth::access::OwnerCache;
 use crate::auth::AuthUser;
 use crate::error::ApiError;
+use crate::routes::openapi::responses::{BadRequest, Unauthorized, Unavailable, UpgradeRequired};
 
 static NEXT_SESSION: AtomicU64 = AtomicU64::new(1);
 
@@ -38,7 +41,10 @@ const MAX_SUBSCRIBE: usize = 1000;
     params(("token" = Option<String>, Query, description = "Access token (browsers cannot set headers)")),
     responses(
         (status = 101, description = "Switching to the WebSocket protocol"),
-        (status = 401, body = crate::error::Problem, content_type = "application/problem+json"),
+        BadRequest,
+        Unauthorized,
+        UpgradeRequired,
+        Unavailable,
     )
 )]
 #[get("/ws/live")]
@@ -50,6 +56,7 @@ pub async fn live(
     owners: web::Data<OwnerCache>,
     heartbeat: web::Data<Heartbeat>,
 ) -> Result<HttpResponse, actix_web::Error> {
+    check_handshake(&req)?;
     let user = authenticate(&req)?;
     let session = LiveSession {
         id: NEXT_SESSION.fetch_add(1, Ordering::Relaxed),

@@ -86,6 +86,23 @@ where
     ctx.stop();
 }
 
+/// Checks that `req` is a WebSocket handshake, so that a plain HTTP request gets a problem
+/// document saying what is missing (actix answers a bare 400 otherwise): no `Upgrade:
+/// websocket` is a 426 Upgrade Required, any other defect of the handshake a 400.
+pub fn check_handshake(req: &HttpRequest) -> Result<(), ApiError> {
+    match ws::handshake(req) {
+        Ok(_) => Ok(()),
+        Err(ws::HandshakeError::NoWebsocketUpgrade) => Err(ApiError::UpgradeRequired(format!(
+            "{} is a WebSocket endpoint: open it with a WebSocket client (`Connection: Upgrade`, \
+             `Upgrade: websocket`, `Sec-WebSocket-Version: 13`, `Sec-WebSocket-Key`)",
+            req.path()
+        ))),
+        Err(error) => Err(ApiError::BadRequest(format!(
+            "invalid WebSocket handshake: {error}"
+        ))),
+    }
+}
+
 /// The ingestor of a WebSocket handshake: `X-Api-Key` / `?apiKey=`, else a user token.
 pub async fn ingestor(req: &HttpRequest) -> Result<crate::auth::ingest_key::Ingestor, ApiError> {
     use crate::auth::ingest_key::{Ingestor, API_KEY_HEADER};

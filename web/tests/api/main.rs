@@ -17,6 +17,7 @@ mod live_restart;
 mod metrics;
 mod migrations;
 mod openapi;
+mod openapi_routing;
 mod proxy;
 mod redis_fixtures;
 mod runs;

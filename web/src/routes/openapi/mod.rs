@@ -1,8 +1,14 @@
 //! The OpenAPI document of every endpoint, served at `/api/v1/openapi.json`.
 
+pub mod responses;
+pub mod schemas;
+
+use std::collections::{BTreeMap, BTreeSet};
+
 use actix_web::{get, web, HttpResponse};
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
-use utoipa::{Modify, OpenApi};
+use utoipa::openapi::{RefOr, Schema};
+use utoipa::{Modify, OpenApi, PartialSchema, ToSchema};
 
 use super::{
     accounts, analytics, assistants, budgets, events, health, keys, metrics, prices, runs, stats,
@@ -14,7 +20,11 @@ use crate::error::{Problem, ProblemField};
 #[openapi(
     info(
         title = "metrics-hub",
-        description = "Realtime usage metrics for LLM assistants. Errors are `application/problem+json`."
+        description = "Realtime usage metrics for LLM assistants. Errors are RFC 9457 \
+            `application/problem+json` documents. A path called with a method it does not \
+            document answers 405 Method Not Allowed with an `Allow` header listing the methods \
+            it answers; an unknown path answers 404. The WebSocket endpoints (`/api/v1/ws/*`) \
+            answer 426 Upgrade Required to a request without `Upgrade: websocket`."
     ),
     paths(health::healthz, health::readyz),
     nest((path = "/api/v1", api = V1Api)),
@@ -36,9 +46,22 @@ use crate::error::{Problem, ProblemField};
 )]
 pub struct ApiDoc;
 
-/// The handlers mounted under `/api/v1`; `paths(...)` must list every one of them.
-#[derive(OpenApi)]
-#[openapi(paths(
+/// Declares [`V1Api`], the handlers mounted under `/api/v1`, and [`v1_schemas`], the schemas
+/// those handlers reference, from one list: `paths(...)` must list every handler.
+macro_rules! v1_api {
+    ($($($segment:ident)::+),* $(,)?) => {
+        #[derive(OpenApi)]
+        #[openapi(paths($($($segment)::+),*))]
+        struct V1Api;
+
+        /// Every (name, schema) pair the `/api/v1` handlers register, duplicates included.
+        fn v1_schemas(schemas: &mut Vec<(String, RefOr<Schema>)>) {
+            $(<$($segment)::+ as utoipa::__dev::SchemaReferences>::schemas(schemas);)*
+        }
+    };
+}
+
+v1_api!(
     accounts::register,
     accounts::login,
     assistants::create_assistant,
@@ -69,8 +92,38 @@ pub struct ApiDoc;
     crate::ws::live::live,
     crate::ws::ingest::ingest,
     openapi_json,
-))]
-struct V1Api;
+);
+
+/// Schema names used by two different schemas. `OpenApi::openapi()` keeps one of them
+/// silently, so every `$ref` to the name means the one kept, and clients decoding the other
+/// type's responses fail: this list must stay empty.
+pub fn schema_name_clashes() -> Vec<String> {
+    let mut schemas = Vec::new();
+    v1_schemas(&mut schemas);
+    <health::healthz as utoipa::__dev::SchemaReferences>::schemas(&mut schemas);
+    <health::readyz as utoipa::__dev::SchemaReferences>::schemas(&mut schemas);
+    for (name, schema) in [
+        (Problem::name(), Problem::schema()),
+        (ProblemField::name(), ProblemField::schema()),
+    ] {
+        schemas.push((name.into_owned(), schema));
+    }
+    let mut seen: BTreeMap<String, String> = BTreeMap::new();
+    let mut clashes = BTreeSet::new();
+    for (name, schema) in schemas {
+        let text = serde_json::to_string(&schema).unwrap_or_default();
+        match seen.get(&name) {
+            Some(first) if *first != text => {
+                clashes.insert(name);
+            }
+            Some(_) => {}
+            None => {
+                seen.insert(name, text);
+            }
+        }
+    }
+    clashes.into_iter().collect()
+}
 
 struct BearerAuth;
 
