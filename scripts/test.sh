@@ -23,7 +23,9 @@ step "cargo test"
 cargo test --workspace
 
 step "API fuzzing from the OpenAPI document (schemathesis)"
-scripts/fuzz-api.sh
+# A fixed seed, so a run that passed here passes in CI too; FUZZ_SEED=$RANDOM explores anew
+# (scripts/fuzz-api.sh alone picks a random seed every run).
+FUZZ_SEED="${FUZZ_SEED:-17185}" scripts/fuzz-api.sh
 
 step "schema.rs matches the migrations"
 scripts/check-schema.sh

@@ -36,14 +36,19 @@ pub fn check_day(field: &str, day: NaiveDate) -> Result<NaiveDate, ValidationErr
     }
 }
 
-/// `ts` if its UTC day passes [`check_day`]; otherwise a failure of `field`.
+/// `ts` if it falls on a day from [`EARLIEST_DAY`] to [`LATEST_DAY`] in some time zone (its UTC
+/// day may be one outside: `2000-01-01T00:00:00+10:00` is still 1999 in UTC); otherwise a
+/// failure of `field`.
 pub fn check_instant(field: &str, ts: DateTime<Utc>) -> Result<DateTime<Utc>, ValidationErrors> {
-    if (EARLIEST_DAY..=LATEST_DAY).contains(&ts.date_naive()) {
+    let day = ts.date_naive();
+    let in_range = EARLIEST_DAY.pred_opt().is_some_and(|first| day >= first)
+        && LATEST_DAY.succ_opt().is_some_and(|last| day <= last);
+    if in_range {
         Ok(ts)
     } else {
         Err(ValidationErrors::single(
             field,
-            format!("must be a time from {EARLIEST_DAY} to {LATEST_DAY} (UTC)"),
+            format!("must be a time from {EARLIEST_DAY} to {LATEST_DAY}"),
         ))
     }
 }
@@ -160,6 +165,10 @@ mod tests {
         );
         let now: DateTime<Utc> = "2026-06-01T12:00:00Z".parse().unwrap_or_default();
         assert_eq!(check_instant("ts", now), Ok(now));
+        let local: DateTime<Utc> = "2000-01-01T00:00:00+14:00".parse().unwrap_or_default();
+        assert_eq!(check_instant("ts", local), Ok(local));
+        let before: DateTime<Utc> = "1999-12-30T23:59:59Z".parse().unwrap_or_default();
+        assert!(check_instant("ts", before).is_err());
     }
 
     #[test]

@@ -226,7 +226,13 @@ pub async fn summary(
     pool: web::Data<PgPool>,
     owners: web::Data<OwnerCache>,
 ) -> Result<HttpResponse, ApiError> {
-    // Whole days: the day rollups are enough and cheaper (`granularity` does not apply).
+    // Whole days: the day rollups are enough and cheaper. `granularity` does not apply, but a
+    // value that is not one is still refused, as everywhere.
+    query
+        .granularity
+        .as_deref()
+        .map(Granularity::parse)
+        .transpose()?;
     let window = Window::series(DateRange::new(query.start, query.end)?, Granularity::Day)?;
     let filter = sample_filter(query.status.as_deref(), query.model.as_deref())?;
     let assistants = scope(&user, query.assistant, &pool, &owners).await?;

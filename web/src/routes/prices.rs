@@ -36,7 +36,9 @@ pub struct AddPrice {
         pattern = "^[^\\u0000-\\u001f\\u007f-\\u009f]*[^\\s\\u0000-\\u001f\\u007f-\\u009f][^\\u0000-\\u001f\\u007f-\\u009f]*$"
     )]
     pub model: String,
-    /// When this version takes effect (default: now). Earlier calls keep earlier prices.
+    /// When this version takes effect (default: now), from 2000-01-01 to 9999-12-31. Earlier
+    /// calls keep earlier prices.
+    #[schema(pattern = "^[2-9][0-9]{3}-")]
     pub effective_from: Option<DateTime<Utc>>,
     /// US dollars per million input tokens, `0..=10000`.
     #[schema(example = 2.5, minimum = 0, maximum = 10_000)]

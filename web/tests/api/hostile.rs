@@ -97,6 +97,10 @@ async fn dates_timestamps_and_cursors_outside_the_storable_range_are_400s() {
         ("/api/v1/runs?cursor=garbage", "cursor"),
         ("/api/v1/export?start=1000-01-01", "start"),
         ("/api/v1/export?format=csv&end=0001-01-01", "end"),
+        (
+            "/api/v1/summary?start=2026-01-01&end=2026-01-02&granularity=",
+            "granularity",
+        ),
     ] {
         let response = app.get(path, token).await;
         let problem = assert_problem(response, StatusCode::BAD_REQUEST).await;
@@ -109,6 +113,11 @@ async fn dates_timestamps_and_cursors_outside_the_storable_range_are_400s() {
     let response = app.post("/api/v1/prices", Some(&admin), &price).await;
     let problem = assert_problem(response, StatusCode::BAD_REQUEST).await;
     assert_eq!(problem_fields(&problem), vec!["effectiveFrom"]);
+    // The first day counts in any time zone (this one is still 1999 in UTC).
+    let price = json!({"model": "m", "inputPerMtok": 1.0, "outputPerMtok": 2.0,
+                       "effectiveFrom": "2000-01-01T00:00:00+10:58"});
+    let response = app.post("/api/v1/prices", Some(&admin), &price).await;
+    assert_eq!(response.status(), StatusCode::CREATED);
 }
 
 #[actix_web::test]
