@@ -8,8 +8,8 @@ use secrecy::SecretString;
 use serde_json::{json, Value};
 
 use crate::helpers::{
-    assert_problem, database_url, json_of, problem_fields, spawn_app, spawn_with, test_settings,
-    TestApp, TestDatabase, TestUser,
+    assert_problem, database_address, database_url, json_of, problem_fields, spawn_app, spawn_with,
+    test_settings, TestApp, TestDatabase, TestUser,
 };
 use crate::proxy::Proxy;
 
@@ -284,11 +284,19 @@ pub(crate) async fn app_behind_proxy_with(
     timeout_ms: u64,
 ) -> (TestApp, Proxy) {
     let database = TestDatabase::migrated().await;
-    let proxy = Proxy::start("127.0.0.1:55432".to_owned()).await;
+    let upstream = database_address();
+    let proxy = Proxy::start(upstream.clone()).await;
     let mut settings = test_settings(&database);
     let direct = database_url(&database.name);
-    settings.database.url =
-        SecretString::from(direct.replace(":55432/", &format!(":{}/", proxy.port)));
+    let through_proxy = direct.replace(
+        &format!("@{upstream}/"),
+        &format!("@127.0.0.1:{}/", proxy.port),
+    );
+    assert_ne!(
+        through_proxy, direct,
+        "the database URL does not name {upstream}"
+    );
+    settings.database.url = SecretString::from(through_proxy);
     settings.database.acquire_timeout_ms = timeout_ms;
     settings.database.connect_timeout_ms = timeout_ms;
     settings.database.write_timeout_ms = 2 * timeout_ms;

@@ -19,6 +19,18 @@ pub fn admin_url() -> String {
     })
 }
 
+/// `host:port` of the test cluster (from [`admin_url`], so a stack on other ports is found).
+pub fn database_address() -> String {
+    let admin = admin_url();
+    let after_at = admin
+        .rsplit_once('@')
+        .map_or(admin.as_str(), |(_, rest)| rest);
+    after_at
+        .split_once('/')
+        .map_or(after_at, |(address, _)| address)
+        .to_owned()
+}
+
 /// Redis of the test stack.
 pub fn redis_url() -> String {
     std::env::var("TEST_REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:56379".to_owned())
