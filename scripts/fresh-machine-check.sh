@@ -176,7 +176,8 @@ else
   git clone -q "$REPO" "$ROOT$SRC"
 fi
 COMMIT="$(git -C "$ROOT$SRC" rev-parse --short HEAD)"
-record setup PASS $(( $(date +%s) - t0 )) "minbase root, toolchain, clone of $COMMIT"
+if [ "$REUSE" = 1 ]; then what="reused root (warm caches)"; else what="new minbase root"; fi
+record setup PASS $(( $(date +%s) - t0 )) "$what, toolchain, clone of $COMMIT"
 
 # ---- 1. scripts/run.sh
 if [ "$ONLY" != test ]; then
