@@ -263,6 +263,33 @@ fn validate_event(
     })
 }
 
+/// Which calls a query counts: its `status` and `model` filters, checked once for every route
+/// that takes them (metrics, analytics, runs and export).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CallFilter {
+    /// `success` or `error`.
+    pub status: Option<String>,
+    /// A model name (1 to [`MAX_LABEL_CHARS`] characters, no control characters).
+    pub model: Option<String>,
+}
+
+impl CallFilter {
+    /// The filter, or every problem with it (field names `status` and `model`).
+    pub fn parse(status: Option<&str>, model: Option<&str>) -> Result<Self, ValidationErrors> {
+        let mut errors = ValidationErrors::default();
+        if let Some(message) = status.and_then(status_error) {
+            errors.add("status", message);
+        }
+        if let Some(model) = model {
+            errors.check_text("model", model, MAX_LABEL_CHARS);
+        }
+        errors.into_result(Self {
+            status: status.map(str::to_owned),
+            model: model.map(str::to_owned),
+        })
+    }
+}
+
 /// Why `status` is not one a call may have (`success` or `error`); `None` when it is.
 pub fn status_error(status: &str) -> Option<String> {
     (!matches!(status, "success" | "error"))
@@ -342,6 +369,22 @@ mod tests {
                 "events[1].clientId",
             ]
         );
+    }
+
+    #[test]
+    fn a_call_filter_names_each_bad_field() {
+        assert_eq!(CallFilter::parse(None, None), Ok(CallFilter::default()));
+        let both = CallFilter::parse(Some("error"), Some("gpt-4o"));
+        assert_eq!(
+            both.map(|f| (f.status, f.model)),
+            Ok((Some("error".into()), Some("gpt-4o".into())))
+        );
+        let bad = CallFilter::parse(Some("ok"), Some("nul\0"));
+        let fields: Vec<String> = bad
+            .err()
+            .map(|e| e.errors().iter().map(|f| f.field.clone()).collect())
+            .unwrap_or_default();
+        assert_eq!(fields, vec!["status", "model"]);
     }
 
     #[test]

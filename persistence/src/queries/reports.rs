@@ -16,7 +16,21 @@ pub struct SampleFilter {
     pub model: Option<String>,
 }
 
+impl From<hub::sample::CallFilter> for SampleFilter {
+    fn from(filter: hub::sample::CallFilter) -> Self {
+        Self {
+            status: filter.status,
+            model: filter.model,
+        }
+    }
+}
+
 impl SampleFilter {
+    /// The filter a query asked for, checked by [`hub::sample::CallFilter::parse`].
+    pub fn parse(status: Option<&str>, model: Option<&str>) -> Result<Self, hub::ValidationErrors> {
+        hub::sample::CallFilter::parse(status, model).map(Self::from)
+    }
+
     /// The per-day totals of assistant `$1` for the days from `first_day` (an SQL expression) to
     /// `$3`, honouring the status `$4` and model `$5` (NULL: any). Both forms use `$4` and `$5`
     /// so every query binds the same parameters. Daily records carry no status or model (`''`

@@ -47,22 +47,6 @@ async fn scope(
         .collect())
 }
 
-/// The status and model filters, checked.
-fn sample_filter(status: Option<&str>, model: Option<&str>) -> Result<SampleFilter, ApiError> {
-    let mut errors = hub::ValidationErrors::default();
-    if let Some(message) = status.and_then(hub::sample::status_error) {
-        errors.add("status", message);
-    }
-    if let Some(model) = model {
-        errors.check_text("model", model, hub::sample::MAX_LABEL_CHARS);
-    }
-    errors.into_result(())?;
-    Ok(SampleFilter {
-        status: status.map(str::to_owned),
-        model: model.map(str::to_owned),
-    })
-}
-
 /// Query of the dashboard.
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
@@ -234,7 +218,7 @@ pub async fn summary(
         .map(Granularity::parse)
         .transpose()?;
     let window = Window::series(DateRange::new(query.start, query.end)?, Granularity::Day)?;
-    let filter = sample_filter(query.status.as_deref(), query.model.as_deref())?;
+    let filter = SampleFilter::parse(query.status.as_deref(), query.model.as_deref())?;
     let assistants = scope(&user, query.assistant, &pool, &owners).await?;
     let mut conn = pool.get().await?;
     let current = analytics::cells(&mut conn, &assistants, &window, &filter).await?;
@@ -283,7 +267,7 @@ pub async fn timeseries(
     owners: web::Data<OwnerCache>,
 ) -> Result<HttpResponse, ApiError> {
     let window = query.window()?;
-    let filter = sample_filter(query.status.as_deref(), query.model.as_deref())?;
+    let filter = SampleFilter::parse(query.status.as_deref(), query.model.as_deref())?;
     let assistants = scope(&user, query.assistant, &pool, &owners).await?;
     let mut conn = pool.get().await?;
     let cells = analytics::cells(&mut conn, &assistants, &window, &filter).await?;

@@ -214,23 +214,11 @@ impl MetricsQuery {
     }
 
     fn filter(&self) -> Result<SampleFilter, ApiError> {
-        sample_filter(self.status.as_deref(), self.model.as_deref())
+        Ok(SampleFilter::parse(
+            self.status.as_deref(),
+            self.model.as_deref(),
+        )?)
     }
-}
-
-/// Checks the `status` and `model` filters.
-fn sample_filter(status: Option<&str>, model: Option<&str>) -> Result<SampleFilter, ApiError> {
-    let mut errors = hub::ValidationErrors::default();
-    if let Some(message) = status.and_then(hub::sample::status_error) {
-        errors.add("status", message);
-    }
-    if let Some(model) = model {
-        errors.check_text("model", model, hub::sample::MAX_LABEL_CHARS);
-    }
-    Ok(errors.into_result(SampleFilter {
-        status: status.map(str::to_owned),
-        model: model.map(str::to_owned),
-    })?)
 }
 
 /// Daily metrics over a range.
@@ -372,7 +360,7 @@ pub async fn rolling_average(
     .range()?;
     let mut conn = pool.get().await?;
     let assistant = owned_assistant(&mut conn, &user, path.into_inner()).await?;
-    let filter = sample_filter(query.status.as_deref(), query.model.as_deref())?;
+    let filter = SampleFilter::parse(query.status.as_deref(), query.model.as_deref())?;
     let rows = reports::rolling_sums(&mut conn, assistant.id, range, window, &filter).await?;
     let points = rows
         .into_iter()

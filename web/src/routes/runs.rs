@@ -70,14 +70,7 @@ impl RunsQuery {
         if let Some(assistant) = self.assistant {
             owners.check(pool, user, assistant).await?;
         }
-        let mut errors = hub::ValidationErrors::default();
-        if let Some(message) = self.status.as_deref().and_then(hub::sample::status_error) {
-            errors.add("status", message);
-        }
-        if let Some(model) = &self.model {
-            errors.check_text("model", model, hub::sample::MAX_LABEL_CHARS);
-        }
-        errors.into_result(())?;
+        let calls = hub::sample::CallFilter::parse(self.status.as_deref(), self.model.as_deref())?;
         match (self.start, self.end) {
             (Some(start), Some(end)) => drop(hub::DateRange::new(start, end)?),
             (start, end) => {
@@ -92,8 +85,8 @@ impl RunsQuery {
         Ok(RunFilter {
             owner_id: user.id,
             assistant_id: self.assistant,
-            status: self.status.clone(),
-            model: self.model.clone(),
+            status: calls.status,
+            model: calls.model,
             from: self.start.map(midnight),
             until: self
                 .end
