@@ -6,6 +6,7 @@ pub mod assistants;
 pub mod budgets;
 pub mod dashboard;
 pub mod events;
+pub mod export;
 pub mod fallback;
 pub mod health;
 pub mod json_int;
@@ -49,6 +50,7 @@ pub fn configure(
                     .configure(keys::configure)
                     .configure(stats::configure)
                     .configure(runs::configure)
+                    .configure(export::configure)
                     .configure(analytics::configure)
                     .configure(budgets::configure)
                     .configure(prices::configure)

@@ -11,7 +11,8 @@ use utoipa::openapi::{RefOr, Schema};
 use utoipa::{Modify, OpenApi, PartialSchema, ToSchema};
 
 use super::{
-    accounts, analytics, assistants, budgets, events, health, keys, metrics, prices, runs, stats,
+    accounts, analytics, assistants, budgets, events, export, health, keys, metrics, prices, runs,
+    stats,
 };
 use crate::error::{Problem, ProblemField};
 
@@ -76,7 +77,7 @@ v1_api!(
     stats::stats,
     runs::list_runs,
     runs::list_models,
-    runs::export,
+    export::export,
     analytics::dashboard,
     analytics::summary,
     analytics::timeseries,
