@@ -373,3 +373,33 @@ async fn stats_once(app: &TestApp, token: &str, assistant: i64, span: &str, call
     }
     panic!("{span} never counted {calls} calls: {last}");
 }
+
+#[actix_web::test]
+async fn an_export_that_cannot_start_is_a_503_problem_never_a_200_that_stops() {
+    let (app, proxy) = crate::events::app_behind_proxy_with(1_000, 1_000).await;
+    let user = app.new_user().await;
+    let assistant = app.new_assistant(&user, "export").await;
+    let body = json!(vec![json!({"model": "m"}); 10]);
+    let stored = post_events(&app, &user, assistant, &body).await;
+    assert_eq!(stored.status(), StatusCode::OK);
+    proxy.cut();
+    for format in ["csv", "json", "ndjson"] {
+        let path = format!("/api/v1/export?format={format}&assistant={assistant}");
+        let response = app.get(&path, Some(&user.token)).await;
+        assert!(response.headers().contains_key("retry-after"), "{path}");
+        assert_problem(response, StatusCode::SERVICE_UNAVAILABLE).await;
+    }
+    proxy.restore();
+    let mut csv = String::new();
+    for _ in 0..40 {
+        let response = app
+            .get("/api/v1/export?format=csv", Some(&user.token))
+            .await;
+        if response.status() == StatusCode::OK {
+            csv = response.text().await.unwrap_or_default();
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+    }
+    assert_eq!(csv.lines().count(), 11, "{csv}");
+}
