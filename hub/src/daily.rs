@@ -5,6 +5,7 @@
 //! `total_cost / call_count`, and a client that sends one must agree with that.
 
 use chrono::{Days, NaiveDate};
+use protocol::ingest::DailyMetricsRequest;
 
 use crate::units::{self, MAX_SAMPLE_COST_USD, MAX_SAMPLE_MINUTES};
 use crate::ValidationErrors;
@@ -21,17 +22,6 @@ pub const EARLIEST_DAY: NaiveDate = match NaiveDate::from_ymd_opt(2000, 1, 1) {
     None => NaiveDate::MIN,
 };
 
-/// A daily record as the client sent it, before any check.
-#[derive(Debug, Clone, PartialEq)]
-pub struct DailyRecordInput {
-    pub date: NaiveDate,
-    pub call_count: i64,
-    pub total_minutes: f64,
-    pub total_cost: f64,
-    pub avg_call_cost: Option<f64>,
-    pub client_id: Option<String>,
-}
-
 /// A checked daily record in storage units.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DailyRecord {
@@ -45,7 +35,10 @@ pub struct DailyRecord {
 impl DailyRecord {
     /// Checks `input`, reporting every invalid field at once. `today` is the current UTC day;
     /// records may be dated at most one day ahead of it (clients east of UTC).
-    pub fn validate(input: DailyRecordInput, today: NaiveDate) -> Result<Self, ValidationErrors> {
+    pub fn validate(
+        input: DailyMetricsRequest,
+        today: NaiveDate,
+    ) -> Result<Self, ValidationErrors> {
         let mut errors = ValidationErrors::default();
         let latest = today.checked_add_days(Days::new(1)).unwrap_or(today);
         if input.date > latest {
@@ -119,7 +112,7 @@ fn check_amount(errors: &mut ValidationErrors, field: &str, value: f64, max: f64
 /// A supplied average agrees with `total_cost / call_count` when it is within
 /// [`AVG_TOLERANCE`] of it, or equals it rounded to whole cents (so `0.17` and `0.1667` agree
 /// with `0.5 / 3`; `0.2` does not).
-fn check_average(errors: &mut ValidationErrors, avg: f64, input: &DailyRecordInput) {
+fn check_average(errors: &mut ValidationErrors, avg: f64, input: &DailyMetricsRequest) {
     if !avg.is_finite() || avg < 0.0 {
         errors.add("avgCallCost", "must be a finite, non-negative number");
         return;
@@ -155,8 +148,8 @@ mod tests {
         NaiveDate::from_ymd_opt(2026, 3, 10).unwrap_or_default()
     }
 
-    fn input() -> DailyRecordInput {
-        DailyRecordInput {
+    fn input() -> DailyMetricsRequest {
+        DailyMetricsRequest {
             date: NaiveDate::from_ymd_opt(2026, 3, 9).unwrap_or_default(),
             call_count: 3,
             total_minutes: 1.5,
@@ -192,7 +185,7 @@ mod tests {
     fn an_average_rounded_as_written_is_accepted() {
         for avg in [0.17, 0.1667, 0.1666, 0.166_666_666_7] {
             let ok = DailyRecord::validate(
-                DailyRecordInput {
+                DailyMetricsRequest {
                     avg_call_cost: Some(avg),
                     ..input()
                 },
@@ -206,7 +199,7 @@ mod tests {
     fn a_disagreeing_average_is_rejected() {
         for avg in [0.2, 0.16, 0.18, 1.0, 0.0] {
             let result = DailyRecord::validate(
-                DailyRecordInput {
+                DailyMetricsRequest {
                     avg_call_cost: Some(avg),
                     ..input()
                 },
@@ -223,7 +216,7 @@ mod tests {
     #[test]
     fn every_bad_field_is_reported() {
         let result = DailyRecord::validate(
-            DailyRecordInput {
+            DailyMetricsRequest {
                 date: NaiveDate::from_ymd_opt(2026, 3, 20).unwrap_or_default(),
                 call_count: -1,
                 total_minutes: f64::NAN,
@@ -242,7 +235,7 @@ mod tests {
     #[test]
     fn cost_without_calls_is_rejected() {
         let result = DailyRecord::validate(
-            DailyRecordInput {
+            DailyMetricsRequest {
                 call_count: 0,
                 total_minutes: 0.0,
                 ..input()
@@ -257,7 +250,7 @@ mod tests {
         let tomorrow = NaiveDate::from_ymd_opt(2026, 3, 11).unwrap_or_default();
         let later = NaiveDate::from_ymd_opt(2026, 3, 12).unwrap_or_default();
         assert!(DailyRecord::validate(
-            DailyRecordInput {
+            DailyMetricsRequest {
                 date: tomorrow,
                 ..input()
             },
@@ -266,7 +259,7 @@ mod tests {
         .is_ok());
         assert_eq!(
             fields(DailyRecord::validate(
-                DailyRecordInput {
+                DailyMetricsRequest {
                     date: later,
                     ..input()
                 },

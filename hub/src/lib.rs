@@ -24,8 +24,8 @@ pub mod validation;
 #[cfg(test)]
 pub(crate) mod testing;
 
-pub use daily::{DailyRecord, DailyRecordInput};
+pub use daily::DailyRecord;
 pub use range::{DateRange, RollingWindow};
-pub use sample::{EventInput, Sample, SampleKind};
+pub use sample::{Sample, SampleKind};
 pub use totals::{Stats, Totals};
 pub use validation::{FieldError, ValidationErrors};

@@ -56,8 +56,9 @@ pub fn apply_prices(samples: &mut [Sample], prices: &[Price]) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{sample::validate_events, EventInput};
+    use crate::sample::validate_events;
     use chrono::TimeZone;
+    use protocol::ingest::Event;
 
     fn at(day: u32) -> DateTime<Utc> {
         Utc.with_ymd_and_hms(2026, 1, day, 12, 0, 0)
@@ -74,14 +75,14 @@ mod tests {
         }
     }
 
-    fn event(day: u32, cost: Option<f64>) -> EventInput {
-        EventInput {
+    fn event(day: u32, cost: Option<f64>) -> Event {
+        Event {
             ts: Some(at(day)),
             model: Some("gpt-x".into()),
             tokens_in: Some(1_000),
             tokens_out: Some(500),
             cost,
-            ..EventInput::default()
+            ..Event::default()
         }
     }
 

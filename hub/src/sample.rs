@@ -3,6 +3,7 @@
 //! handles only samples.
 
 use chrono::{DateTime, Duration, Utc};
+use protocol::ingest::Event;
 
 use crate::daily::{DailyRecord, EARLIEST_DAY, MAX_CLIENT_ID_CHARS};
 use crate::units::{self, MAX_SAMPLE_COST_USD};
@@ -93,28 +94,10 @@ pub const MAX_TOKENS: i64 = 1_000_000_000;
 /// Longest model or domain name.
 pub const MAX_LABEL_CHARS: usize = 100;
 
-/// A per-call event as the client sent it, before any check.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct EventInput {
-    pub ts: Option<DateTime<Utc>>,
-    pub model: Option<String>,
-    pub status: Option<String>,
-    pub status_code: Option<i64>,
-    pub latency_ms: Option<i64>,
-    pub duration_ms: Option<i64>,
-    pub tokens_in: Option<i64>,
-    pub tokens_out: Option<i64>,
-    pub cost: Option<f64>,
-    pub country: Option<String>,
-    pub domain: Option<String>,
-    pub metadata: Option<serde_json::Value>,
-    pub client_id: Option<String>,
-}
-
 /// Checks every event of a request; all or nothing. Field names in errors are prefixed with
 /// `events[i].` when the request carried more than one event.
 pub fn validate_events(
-    inputs: Vec<EventInput>,
+    inputs: Vec<Event>,
     now: DateTime<Utc>,
 ) -> Result<Vec<Sample>, ValidationErrors> {
     let mut errors = ValidationErrors::default();
@@ -148,7 +131,7 @@ pub fn validate_events(
 }
 
 fn validate_event(
-    input: EventInput,
+    input: Event,
     now: DateTime<Utc>,
     prefix: &str,
     errors: &mut ValidationErrors,
@@ -313,7 +296,7 @@ mod tests {
 
     #[test]
     fn a_minimal_event_is_one_successful_call_now() {
-        let samples = validate_events(vec![EventInput::default()], now()).unwrap_or_default();
+        let samples = validate_events(vec![Event::default()], now()).unwrap_or_default();
         assert_eq!(samples.len(), 1);
         assert_eq!(samples[0].ts, now());
         assert_eq!((samples[0].calls, samples[0].errors), (1, 0));
@@ -322,10 +305,10 @@ mod tests {
 
     #[test]
     fn a_4xx_or_5xx_status_code_makes_an_error_unless_told_otherwise() {
-        let event = |code, status: Option<&str>| EventInput {
+        let event = |code, status: Option<&str>| Event {
             status_code: Some(code),
             status: status.map(str::to_owned),
-            ..EventInput::default()
+            ..Event::default()
         };
         let samples = validate_events(
             vec![
@@ -342,8 +325,8 @@ mod tests {
 
     #[test]
     fn every_bad_field_of_every_event_is_named() {
-        let good = EventInput::default();
-        let bad = EventInput {
+        let good = Event::default();
+        let bad = Event {
             ts: Some(now() + Duration::hours(1)),
             status_code: Some(700),
             latency_ms: Some(-1),
@@ -353,7 +336,7 @@ mod tests {
             metadata: Some(serde_json::json!([1, 2])),
             client_id: Some(String::new()),
             status: Some("ok".into()),
-            ..EventInput::default()
+            ..Event::default()
         };
         assert_eq!(
             fields(validate_events(vec![good, bad], now())),
@@ -390,7 +373,7 @@ mod tests {
     #[test]
     fn empty_and_oversized_requests_are_rejected() {
         assert_eq!(fields(validate_events(Vec::new(), now())), vec!["events"]);
-        let many = vec![EventInput::default(); MAX_EVENTS_PER_REQUEST + 1];
+        let many = vec![Event::default(); MAX_EVENTS_PER_REQUEST + 1];
         assert_eq!(fields(validate_events(many, now())), vec!["events"]);
     }
 }

@@ -34,7 +34,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct CreateBudget {
     /// One of your assistants; absent for a budget over all of them.
-    #[serde(default, deserialize_with = "super::json_int::optional_integer")]
+    #[serde(default, deserialize_with = "protocol::json_int::optional_integer")]
     pub assistant_id: Option<i64>,
     /// `daily` or `monthly` (UTC).
     #[schema(example = "monthly", value_type = crate::routes::openapi::schemas::BudgetPeriod)]

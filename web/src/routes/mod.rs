@@ -9,7 +9,6 @@ pub mod events;
 pub mod export;
 pub mod fallback;
 pub mod health;
-pub mod json_int;
 pub mod keys;
 pub mod metrics;
 pub mod openapi;

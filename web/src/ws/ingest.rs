@@ -8,9 +8,7 @@ use std::time::Instant;
 use actix::prelude::*;
 use actix_web::{get, web, HttpRequest, HttpResponse, ResponseError};
 use actix_web_actors::ws;
-use chrono::Utc;
 use hub::actors::Registry;
-use hub::sample::validate_events;
 use persistence::PgPool;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -19,8 +17,8 @@ use super::{check_handshake, close_on_error, ingestor, keep_alive, Heartbeat, MA
 use crate::auth::access::OwnerCache;
 use crate::auth::ingest_key::Ingestor;
 use crate::error::ApiError;
-use crate::ingest::ingest as store;
-use crate::routes::events::parse_event_values;
+use crate::ingest::accept_events;
+use crate::ingest::decode::parse_event_values;
 use crate::routes::openapi::responses::{BadRequest, Unauthorized, Unavailable, UpgradeRequired};
 
 /// Frames one connection may have waiting for their acks; more are refused with a 429 nack.
@@ -165,8 +163,8 @@ impl IngestSession {
         let id = frame.id.clone();
         let work = async move {
             ingestor.check(&pool, &owners, frame.assistant_id).await?;
-            let samples = validate_events(parse_event_values(frame.events)?, Utc::now())?;
-            store(&registry, frame.assistant_id, samples).await
+            let events = parse_event_values(frame.events)?;
+            accept_events(&registry, frame.assistant_id, events).await
         };
         ctx.spawn(work.into_actor(self).map(move |result, act, ctx| {
             act.in_flight -= 1;

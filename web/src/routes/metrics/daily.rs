@@ -2,64 +2,26 @@
 
 use actix::Addr;
 use actix_web::{get, post, web, HttpResponse};
-use chrono::{NaiveDate, Utc};
+use chrono::NaiveDate;
 use hub::actors::Registry;
 use hub::daily::avg_call_cost;
 use hub::units::{ms_to_minutes, nanos_to_usd};
-use hub::{DailyRecord, DailyRecordInput, Sample};
 use persistence::queries::reports::{self, DayTotals};
 use persistence::PgPool;
-use serde::{Deserialize, Serialize};
+use protocol::ingest::DailyMetricsRequest;
+use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::auth::access::{owned_assistant, OwnerCache};
 use crate::auth::ingest_key::Ingestor;
 use crate::auth::AuthUser;
 use crate::error::ApiError;
-use crate::ingest::ingest;
+use crate::ingest::accept_daily;
 use crate::routes::openapi::responses::{
     BadRequest, JsonBodyErrors, NotFound, Refused, TooManyRequests, Unauthorized, Unavailable,
 };
 
 use super::MetricsQuery;
-
-/// One day of usage as the client reports it. Posting twice for the same day adds up.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct DailyMetricsRequest {
-    /// UTC day, `YYYY-MM-DD`, from 2000-01-01 to one day ahead of today.
-    #[schema(value_type = String, format = Date, example = "2026-11-20", pattern = "^[2-9][0-9]{3}-[0-9]{2}-[0-9]{2}$")]
-    pub date: NaiveDate,
-    /// Calls that day, `0..=1e9`.
-    #[serde(
-        alias = "call_count",
-        deserialize_with = "crate::routes::json_int::integer"
-    )]
-    #[schema(example = 120, minimum = 0, maximum = 1_000_000_000)]
-    pub call_count: i64,
-    /// Minutes of call time that day, `0..=1e7` (0 when `callCount` is 0).
-    #[serde(alias = "total_minutes")]
-    #[schema(example = 95.5, minimum = 0, maximum = 10_000_000)]
-    pub total_minutes: f64,
-    /// Cost that day in US dollars, `0..=1e6` (0 when `callCount` is 0).
-    #[serde(alias = "total_cost")]
-    #[schema(example = 4.2, minimum = 0, maximum = 1_000_000)]
-    pub total_cost: f64,
-    /// Optional; if sent it must equal `totalCost / callCount` rounded to the decimals sent.
-    #[serde(alias = "avg_call_cost")]
-    #[schema(example = 0.035, minimum = 0)]
-    pub avg_call_cost: Option<f64>,
-    /// Optional id for safe retries: a second post with the same id changes nothing. 1 to 128
-    /// characters, no control characters.
-    #[serde(alias = "client_id")]
-    #[schema(
-        example = "2026-11-20-nightly-export",
-        min_length = 1,
-        max_length = 128,
-        pattern = "^[^\\u0000-\\u001f\\u007f-\\u009f]*$"
-    )]
-    pub client_id: Option<String>,
-}
 
 /// One day of usage as stored.
 #[derive(Debug, Serialize, ToSchema)]
@@ -114,18 +76,9 @@ pub async fn post_daily_metrics(
     registry: web::Data<Addr<Registry>>,
     body: web::Json<DailyMetricsRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let body = body.into_inner();
-    let input = DailyRecordInput {
-        date: body.date,
-        call_count: body.call_count,
-        total_minutes: body.total_minutes,
-        total_cost: body.total_cost,
-        avg_call_cost: body.avg_call_cost,
-        client_id: body.client_id,
-    };
     let assistant_id = path.into_inner();
     ingestor.check(&pool, &owners, assistant_id).await?;
-    let record = DailyRecord::validate(input, Utc::now().date_naive())?;
+    let (record, ack) = accept_daily(&registry, assistant_id, body.into_inner()).await?;
     let recorded = DailyMetrics::new(
         record.date,
         record.calls,
@@ -133,7 +86,6 @@ pub async fn post_daily_metrics(
         record.duration_ms,
         record.cost_nanos,
     );
-    let ack = ingest(&registry, assistant_id, vec![Sample::from_daily(record)]).await?;
     let answer = RecordedDailyMetrics {
         assistant_id,
         recorded,

@@ -9,13 +9,8 @@ use utoipa::ToSchema;
 /// A text the server trims and then requires to be non-empty, without control characters.
 pub const NAME_PATTERN: &str = r"^[^\u0000-\u001f\u007f-\u009f]*[^\s\u0000-\u001f\u007f-\u009f][^\u0000-\u001f\u007f-\u009f]*$";
 
-/// Status of one call.
-#[derive(Debug, ToSchema)]
-#[schema(rename_all = "lowercase")]
-pub enum CallStatus {
-    Success,
-    Error,
-}
+/// Status of one call (declared with the event it belongs to).
+pub use protocol::ingest::CallStatus;
 
 /// Role of a user.
 #[derive(Debug, ToSchema)]
