@@ -15,5 +15,6 @@ pub mod routes;
 pub mod seed;
 pub mod settings;
 pub mod startup;
+pub mod state;
 pub mod telemetry;
 pub mod ws;

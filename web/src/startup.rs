@@ -21,9 +21,12 @@ use hub::store::{LiveBus, SampleStore};
 use secrecy::ExposeSecret;
 use tracing_actix_web::TracingLogger;
 
+use crate::auth::access::OwnerCache;
 use crate::auth::{JwtKeys, PasswordAttempts};
 use crate::routes;
 use crate::settings::Settings;
+use crate::state::AppState;
+use crate::ws::Heartbeat;
 
 /// Why the hub could not start.
 #[derive(Debug, thiserror::Error)]
@@ -106,10 +109,6 @@ impl Application {
         }
         let max_json_bytes = settings.http.max_json_bytes;
         let dashboard_dir = std::path::PathBuf::from(&settings.http.dashboard_dir);
-        let pool_data = web::Data::new(pool.clone());
-        let payload_cache = web::Data::new(PayloadCache::new(cache.clone()));
-        let cache = web::Data::new(cache);
-        let keys = web::Data::new(keys);
         let attempts = settings
             .auth
             .attempt_quota()
@@ -117,15 +116,21 @@ impl Application {
             .ok_or(StartupError::Settings(
                 "password attempt limits must be at least 1",
             ))?;
-        let attempts = web::Data::new(attempts);
-        let registry_data = web::Data::new(registry.clone());
-        let store_data = web::Data::new(store);
-        let bus_data = web::Data::new(shared_bus);
-        let live_data = web::Data::new(live);
-        let owners = web::Data::new(crate::auth::access::OwnerCache::default());
-        let heartbeat = web::Data::new(crate::ws::Heartbeat {
-            interval: Duration::from_millis(settings.hub.ws_heartbeat_ms),
-            timeout: Duration::from_millis(settings.hub.ws_timeout_ms),
+        let state = web::Data::new(AppState {
+            pool,
+            payload_cache: PayloadCache::new(cache.clone()),
+            cache,
+            keys,
+            attempts,
+            registry: registry.clone(),
+            store,
+            bus: shared_bus,
+            live,
+            owners: OwnerCache::default(),
+            heartbeat: Heartbeat {
+                interval: Duration::from_millis(settings.hub.ws_heartbeat_ms),
+                timeout: Duration::from_millis(settings.hub.ws_timeout_ms),
+            },
         });
         let server = HttpServer::new(move || {
             App::new()
@@ -133,17 +138,7 @@ impl Application {
                     routes::fallback::reject_undocumented_methods,
                 ))
                 .wrap(TracingLogger::default())
-                .app_data(pool_data.clone())
-                .app_data(cache.clone())
-                .app_data(payload_cache.clone())
-                .app_data(keys.clone())
-                .app_data(attempts.clone())
-                .app_data(registry_data.clone())
-                .app_data(store_data.clone())
-                .app_data(bus_data.clone())
-                .app_data(live_data.clone())
-                .app_data(owners.clone())
-                .app_data(heartbeat.clone())
+                .app_data(state.clone())
                 .configure(routes::configure(max_json_bytes, dashboard_dir.clone()))
         })
         .listen(listener)

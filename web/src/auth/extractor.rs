@@ -8,8 +8,8 @@ use actix_web::http::header;
 use actix_web::{web, FromRequest, HttpRequest};
 use persistence::models::Role;
 
-use super::JwtKeys;
 use crate::error::ApiError;
+use crate::state::AppState;
 
 /// The caller, as proven by a valid access token.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -36,13 +36,13 @@ impl FromRequest for AuthUser {
 
 /// The caller proven by the `Authorization: Bearer` header.
 pub fn authenticate(req: &HttpRequest) -> Result<AuthUser, ApiError> {
-    let keys = req
-        .app_data::<web::Data<JwtKeys>>()
+    let state = req
+        .app_data::<web::Data<AppState>>()
         .ok_or(ApiError::Unauthorized("authentication is not configured"))?;
     let token = bearer_token(req).ok_or(ApiError::Unauthorized(
         "missing access token: send `Authorization: Bearer <token>` (from POST /api/v1/auth/login)",
     ))?;
-    keys.verify(token)?.user()
+    state.keys.verify(token)?.user()
 }
 
 fn bearer_token(req: &HttpRequest) -> Option<&str> {

@@ -13,6 +13,7 @@ use sha2::{Digest, Sha256};
 use super::access::OwnerCache;
 use super::AuthUser;
 use crate::error::ApiError;
+use crate::state::AppState;
 
 /// Header carrying an ingestion key.
 pub const API_KEY_HEADER: &str = "x-api-key";
@@ -90,13 +91,13 @@ impl FromRequest for Ingestor {
             .headers()
             .get(API_KEY_HEADER)
             .map(|v| v.to_str().map(str::to_owned));
-        let pool = req.app_data::<web::Data<PgPool>>().cloned();
+        let state = req.app_data::<web::Data<AppState>>().cloned();
         let user = key.is_none().then(|| super::extractor::authenticate(req));
         Box::pin(async move {
             match (key, user) {
                 (Some(Ok(key)), _) => {
-                    let pool = pool.ok_or(ApiError::Unauthorized("keys are not configured"))?;
-                    Self::from_key(&pool, &key).await
+                    let state = state.ok_or(ApiError::Unauthorized("keys are not configured"))?;
+                    Self::from_key(&state.pool, &key).await
                 }
                 (Some(Err(_)), _) => {
                     Err(ApiError::Unauthorized("the API key is invalid or revoked"))

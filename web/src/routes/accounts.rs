@@ -5,16 +5,15 @@ use chrono::{DateTime, Utc};
 use hub::ValidationErrors;
 use persistence::models::{NewUser, Role, User};
 use persistence::queries::users;
-use persistence::PgPool;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::auth::password::{self, MAX_PASSWORD_BYTES, MIN_PASSWORD_CHARS};
-use crate::auth::{JwtKeys, PasswordAttempts};
 use crate::error::ApiError;
 use crate::routes::openapi::responses::{
     Conflict, JsonBodyErrors, TooManyRequests, Unauthorized, Unavailable,
 };
+use crate::state::AppState;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(register).service(login);
@@ -89,10 +88,10 @@ pub struct TokenResponse {
 #[post("/users")]
 pub async fn register(
     request: HttpRequest,
-    attempts: web::Data<PasswordAttempts>,
-    pool: web::Data<PgPool>,
     body: web::Json<Credentials>,
+    state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
+    let AppState { attempts, pool, .. } = state.get_ref();
     attempts.check(&request)?;
     let Credentials { email, password } = body.into_inner();
     let email = normalise_email(&email);
@@ -130,11 +129,15 @@ pub async fn register(
 #[post("/auth/login")]
 pub async fn login(
     request: HttpRequest,
-    attempts: web::Data<PasswordAttempts>,
-    pool: web::Data<PgPool>,
-    keys: web::Data<JwtKeys>,
     body: web::Json<Credentials>,
+    state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
+    let AppState {
+        attempts,
+        pool,
+        keys,
+        ..
+    } = state.get_ref();
     attempts.check(&request)?;
     let Credentials { email, password } = body.into_inner();
     let email = normalise_email(&email);

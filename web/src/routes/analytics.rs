@@ -8,7 +8,6 @@ use chrono::{NaiveDate, Utc};
 use hub::analytics::kpis::Trend;
 use hub::analytics::{Dashboard, Granularity, Kpis, SeriesPoint, Window};
 use hub::DateRange;
-use persistence::payload_cache::PayloadCache;
 use persistence::queries::reports::SampleFilter;
 use persistence::queries::{analytics, assistants};
 use persistence::PgPool;
@@ -20,6 +19,7 @@ use crate::auth::AuthUser;
 use crate::error::ApiError;
 use crate::routes::openapi::responses::{BadRequest, NotFound, Refused, Unauthorized, Unavailable};
 use crate::routes::openapi::schemas::{CallStatus, DashboardRange};
+use crate::state::AppState;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(dashboard).service(summary).service(timeseries);
@@ -87,14 +87,18 @@ pub async fn dashboard(
     user: AuthUser,
     query: web::Query<DashboardQuery>,
     request: HttpRequest,
-    pool: web::Data<PgPool>,
-    owners: web::Data<OwnerCache>,
-    cache: web::Data<PayloadCache>,
+    state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
+    let AppState {
+        pool,
+        owners,
+        payload_cache: cache,
+        ..
+    } = state.get_ref();
     let now = Utc::now();
     let range = query.range.as_deref().unwrap_or("7d");
     let window = Window::dashboard(range, query.start, query.end, now)?;
-    let assistants = scope(&user, query.assistant, &pool, &owners).await?;
+    let assistants = scope(&user, query.assistant, pool, owners).await?;
     let description = format!(
         "dashboard|{}|{}|{}|{:?}",
         window.start.timestamp(),
@@ -114,7 +118,7 @@ pub async fn dashboard(
             }
         }
     }
-    let input = analytics::dashboard_input(&pool, &assistants, &window, now).await?;
+    let input = analytics::dashboard_input(pool, &assistants, &window, now).await?;
     if !hub::analytics::dashboard::fits(&input.cells) {
         return Err(ApiError::too_large());
     }
@@ -207,9 +211,9 @@ pub struct Summary {
 pub async fn summary(
     user: AuthUser,
     query: web::Query<SeriesQuery>,
-    pool: web::Data<PgPool>,
-    owners: web::Data<OwnerCache>,
+    state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
+    let AppState { pool, owners, .. } = state.get_ref();
     // Whole days: the day rollups are enough and cheaper. `granularity` does not apply, but a
     // value that is not one is still refused, as everywhere.
     query
@@ -219,7 +223,7 @@ pub async fn summary(
         .transpose()?;
     let window = Window::series(DateRange::new(query.start, query.end)?, Granularity::Day)?;
     let filter = SampleFilter::parse(query.status.as_deref(), query.model.as_deref())?;
-    let assistants = scope(&user, query.assistant, &pool, &owners).await?;
+    let assistants = scope(&user, query.assistant, pool, owners).await?;
     let mut conn = pool.get().await?;
     let current = analytics::cells(&mut conn, &assistants, &window, &filter).await?;
     let previous = analytics::cells(&mut conn, &assistants, &window.previous(), &filter).await?;
@@ -263,12 +267,12 @@ pub struct Series {
 pub async fn timeseries(
     user: AuthUser,
     query: web::Query<SeriesQuery>,
-    pool: web::Data<PgPool>,
-    owners: web::Data<OwnerCache>,
+    state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
+    let AppState { pool, owners, .. } = state.get_ref();
     let window = query.window()?;
     let filter = SampleFilter::parse(query.status.as_deref(), query.model.as_deref())?;
-    let assistants = scope(&user, query.assistant, &pool, &owners).await?;
+    let assistants = scope(&user, query.assistant, pool, owners).await?;
     let mut conn = pool.get().await?;
     let cells = analytics::cells(&mut conn, &assistants, &window, &filter).await?;
     if !hub::analytics::dashboard::fits(&cells) {

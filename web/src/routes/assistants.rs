@@ -5,7 +5,6 @@ use chrono::{DateTime, Utc};
 use hub::ValidationErrors;
 use persistence::models::{Assistant, NewAssistant};
 use persistence::queries::assistants;
-use persistence::PgPool;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -15,6 +14,7 @@ use crate::error::ApiError;
 use crate::routes::openapi::responses::{
     Conflict, JsonBodyErrors, NotFound, Unauthorized, Unavailable,
 };
+use crate::state::AppState;
 
 /// Longest assistant name or model type, in characters.
 pub const MAX_NAME_CHARS: usize = 100;
@@ -92,9 +92,10 @@ impl From<Assistant> for AssistantResponse {
 pub async fn create_assistant(
     user: AuthUser,
     path: web::Path<i64>,
-    pool: web::Data<PgPool>,
     body: web::Json<CreateAssistant>,
+    state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
+    let AppState { pool, .. } = state.get_ref();
     let owner_id = path.into_inner();
     require_user(&user, owner_id)?;
     let name = body.name.trim();
@@ -142,8 +143,9 @@ pub async fn create_assistant(
 pub async fn list_assistants(
     user: AuthUser,
     path: web::Path<i64>,
-    pool: web::Data<PgPool>,
+    state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
+    let AppState { pool, .. } = state.get_ref();
     let owner_id = path.into_inner();
     require_user(&user, owner_id)?;
     let mut conn = pool.get().await?;
@@ -168,8 +170,9 @@ pub async fn list_assistants(
 pub async fn get_assistant(
     user: AuthUser,
     path: web::Path<i64>,
-    pool: web::Data<PgPool>,
+    state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
+    let AppState { pool, .. } = state.get_ref();
     let mut conn = pool.get().await?;
     let assistant = owned_assistant(&mut conn, &user, path.into_inner()).await?;
     Ok(HttpResponse::Ok().json(AssistantResponse::from(assistant)))

@@ -7,7 +7,6 @@ use hub::budget::BudgetPeriod;
 use hub::units::{nanos_to_usd, usd_to_nanos, MAX_SAMPLE_COST_USD};
 use persistence::models::{Budget, BudgetAlert, NewBudget};
 use persistence::queries::budgets;
-use persistence::PgPool;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -16,6 +15,7 @@ use crate::error::ApiError;
 use crate::routes::openapi::responses::{
     BadRequest, Conflict, JsonBodyErrors, NotFound, Refused, Unauthorized, Unavailable,
 };
+use crate::state::AppState;
 
 /// Most budgets one user may have.
 pub const MAX_BUDGETS: usize = 100;
@@ -89,8 +89,9 @@ impl From<Budget> for BudgetView {
 pub async fn create_budget(
     user: AuthUser,
     body: web::Json<CreateBudget>,
-    pool: web::Data<PgPool>,
+    state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
+    let AppState { pool, .. } = state.get_ref();
     let period = BudgetPeriod::parse(&body.period)?;
     if !body.limit.is_finite() || body.limit <= 0.0 || body.limit > MAX_SAMPLE_COST_USD {
         return Err(hub::ValidationErrors::single(
@@ -141,8 +142,9 @@ pub async fn create_budget(
 #[get("/budgets")]
 pub async fn list_budgets(
     user: AuthUser,
-    pool: web::Data<PgPool>,
+    state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
+    let AppState { pool, .. } = state.get_ref();
     let mut conn = pool.get().await?;
     let list: Vec<BudgetView> = budgets::list_for_owner(&mut conn, user.id)
         .await?
@@ -168,8 +170,9 @@ pub async fn list_budgets(
 pub async fn delete_budget(
     user: AuthUser,
     path: web::Path<i64>,
-    pool: web::Data<PgPool>,
+    state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
+    let AppState { pool, .. } = state.get_ref();
     let id = path.into_inner();
     let mut conn = pool.get().await?;
     if budgets::delete(&mut conn, user.id, id).await? {
@@ -237,8 +240,9 @@ impl From<(BudgetAlert, Budget)> for AlertView {
 pub async fn list_alerts(
     user: AuthUser,
     query: web::Query<AlertsQuery>,
-    pool: web::Data<PgPool>,
+    state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
+    let AppState { pool, .. } = state.get_ref();
     let limit = query.limit.unwrap_or(100);
     if !(1..=MAX_ALERTS).contains(&limit) {
         return Err(

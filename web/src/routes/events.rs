@@ -1,18 +1,14 @@
 //! Per-call event ingestion: `POST /assistants/{id}/events` with one event, a JSON array, or
 //! NDJSON. All-or-nothing validation; the answer comes after the events are durable.
 
-use actix::Addr;
 use actix_web::{post, web, HttpRequest, HttpResponse};
-use hub::actors::Registry;
 use hub::sample::MAX_EVENTS_PER_REQUEST;
-use persistence::PgPool;
 use protocol::ingest::Event;
 use serde::Serialize;
 use utoipa::openapi::schema::{ArrayBuilder, OneOfBuilder, Schema};
 use utoipa::openapi::{Ref, RefOr};
 use utoipa::{PartialSchema, ToSchema};
 
-use crate::auth::access::OwnerCache;
 use crate::auth::ingest_key::Ingestor;
 use crate::error::ApiError;
 use crate::ingest::accept_events;
@@ -20,6 +16,7 @@ use crate::ingest::decode::{parse_events, read_limited, BodyFormat};
 use crate::routes::openapi::responses::{
     JsonBodyErrors, NotFound, Refused, TooManyRequests, Unauthorized, Unavailable,
 };
+use crate::state::AppState;
 
 /// Largest events body accepted.
 pub const MAX_EVENTS_BODY_BYTES: usize = 4 * 1024 * 1024;
@@ -94,15 +91,19 @@ pub async fn post_events(
     path: web::Path<i64>,
     request: HttpRequest,
     payload: web::Payload,
-    pool: web::Data<PgPool>,
-    owners: web::Data<OwnerCache>,
-    registry: web::Data<Addr<Registry>>,
+    state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
+    let AppState {
+        pool,
+        owners,
+        registry,
+        ..
+    } = state.get_ref();
     let assistant_id = path.into_inner();
-    ingestor.check(&pool, &owners, assistant_id).await?;
+    ingestor.check(pool, owners, assistant_id).await?;
     let format = BodyFormat::of(&request)?;
     let body = read_limited(payload, MAX_EVENTS_BODY_BYTES).await?;
-    let ack = accept_events(&registry, assistant_id, parse_events(&body, format)?).await?;
+    let ack = accept_events(registry, assistant_id, parse_events(&body, format)?).await?;
     Ok(HttpResponse::Ok().json(EventsAck {
         assistant_id,
         accepted: ack.accepted,

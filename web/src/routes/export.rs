@@ -10,10 +10,10 @@ use persistence::queries::runs::{self, Run, RunCursor, RunFilter};
 use persistence::PgPool;
 use utoipa::ToSchema;
 
-use crate::auth::access::OwnerCache;
 use crate::auth::AuthUser;
 use crate::error::ApiError;
 use crate::routes::openapi::responses::{BadRequest, NotFound, Unauthorized, Unavailable};
+use crate::state::AppState;
 
 use super::runs::{RunView, RunsQuery};
 
@@ -216,16 +216,16 @@ async fn next_chunk(mut state: ExportState) -> Option<(Result<web::Bytes, ApiErr
 pub async fn export(
     user: AuthUser,
     query: web::Query<RunsQuery>,
-    pool: web::Data<PgPool>,
-    owners: web::Data<OwnerCache>,
+    state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    let filter = query.filter(&user, &pool, &owners).await?;
+    let AppState { pool, owners, .. } = state.get_ref();
+    let filter = query.filter(&user, pool, owners).await?;
     let format = Format::parse(query.format.as_deref())?;
     // Everything that can fail before the first byte does so here, as a problem document: the
     // filters above, and reading the first page.
-    let first = read_page(&pool, &filter, None).await?;
+    let first = read_page(pool, &filter, None).await?;
     let state = ExportState {
-        pool: pool.get_ref().clone(),
+        pool: pool.clone(),
         filter,
         format,
         pending: Some(first),

@@ -2,9 +2,7 @@
 //! Redis is reported but optional, because the hub keeps working without it).
 
 use actix_web::{get, web, HttpResponse};
-use persistence::cache::Cache;
 use persistence::queries::health;
-use persistence::PgPool;
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -50,7 +48,8 @@ pub async fn healthz() -> HttpResponse {
     responses((status = 200, body = Readiness), (status = 503, body = Readiness))
 )]
 #[get("/readyz")]
-pub async fn readyz(pool: web::Data<PgPool>, cache: web::Data<Cache>) -> HttpResponse {
+pub async fn readyz(state: web::Data<AppState>) -> HttpResponse {
+    let AppState { pool, cache, .. } = state.get_ref();
     let timescaledb = match pool.get().await {
         Ok(mut conn) => health::timescaledb_enabled(&mut conn).await.ok(),
         Err(_) => None,
@@ -72,3 +71,4 @@ pub async fn readyz(pool: web::Data<PgPool>, cache: web::Data<Cache>) -> HttpRes
         HttpResponse::ServiceUnavailable().json(body)
     }
 }
+use crate::state::AppState;

@@ -5,7 +5,6 @@ use chrono::{DateTime, Utc};
 use hub::ValidationErrors;
 use persistence::models::{IngestKey, NewIngestKey};
 use persistence::queries::ingest_keys;
-use persistence::PgPool;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -14,6 +13,7 @@ use crate::auth::ingest_key::{digest, generate, shown_part};
 use crate::auth::AuthUser;
 use crate::error::ApiError;
 use crate::routes::openapi::responses::{JsonBodyErrors, NotFound, Unauthorized, Unavailable};
+use crate::state::AppState;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(create_key)
@@ -89,9 +89,10 @@ pub struct CreatedKey {
 pub async fn create_key(
     user: AuthUser,
     path: web::Path<i64>,
-    pool: web::Data<PgPool>,
     body: web::Json<CreateKey>,
+    state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
+    let AppState { pool, .. } = state.get_ref();
     let name = body.name.trim();
     let mut errors = ValidationErrors::default();
     errors.check_text("name", name, crate::routes::assistants::MAX_NAME_CHARS);
@@ -131,8 +132,9 @@ pub async fn create_key(
 pub async fn list_keys(
     user: AuthUser,
     path: web::Path<i64>,
-    pool: web::Data<PgPool>,
+    state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
+    let AppState { pool, .. } = state.get_ref();
     let mut conn = pool.get().await?;
     let assistant = owned_assistant(&mut conn, &user, path.into_inner()).await?;
     let keys = ingest_keys::list_for_assistant(&mut conn, assistant.id).await?;
@@ -156,8 +158,9 @@ pub async fn list_keys(
 pub async fn revoke_key(
     user: AuthUser,
     path: web::Path<i64>,
-    pool: web::Data<PgPool>,
+    state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
+    let AppState { pool, .. } = state.get_ref();
     let id = path.into_inner();
     let mut conn = pool.get().await?;
     match ingest_keys::find_with_owner(&mut conn, id).await? {

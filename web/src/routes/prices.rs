@@ -6,7 +6,6 @@ use chrono::{DateTime, Utc};
 use hub::units::{nanos_to_usd, usd_to_nanos};
 use persistence::models::{ModelPrice, NewModelPrice};
 use persistence::queries::prices;
-use persistence::PgPool;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -15,6 +14,7 @@ use crate::error::ApiError;
 use crate::routes::openapi::responses::{
     Conflict, Forbidden, JsonBodyErrors, Unauthorized, Unavailable,
 };
+use crate::state::AppState;
 use persistence::models::Role;
 
 /// Highest price accepted, US dollars per million tokens.
@@ -82,7 +82,11 @@ impl From<ModelPrice> for PriceView {
     )
 )]
 #[get("/prices")]
-pub async fn list_prices(_: AuthUser, pool: web::Data<PgPool>) -> Result<HttpResponse, ApiError> {
+pub async fn list_prices(
+    _: AuthUser,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let AppState { pool, .. } = state.get_ref();
     let mut conn = pool.get().await?;
     let list: Vec<PriceView> = prices::list(&mut conn)
         .await?
@@ -110,8 +114,9 @@ pub async fn list_prices(_: AuthUser, pool: web::Data<PgPool>) -> Result<HttpRes
 pub async fn add_price(
     user: AuthUser,
     body: web::Json<AddPrice>,
-    pool: web::Data<PgPool>,
+    state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
+    let AppState { pool, .. } = state.get_ref();
     if user.role != Role::Admin {
         return Err(ApiError::Forbidden("only admins may change prices"));
     }

@@ -14,6 +14,7 @@ use crate::auth::AuthUser;
 use crate::error::ApiError;
 use crate::routes::openapi::responses::{BadRequest, NotFound, Unauthorized, Unavailable};
 use crate::routes::openapi::schemas::CallStatus;
+use crate::state::AppState;
 
 /// Most runs one page may hold.
 pub const MAX_PAGE: i64 = 500;
@@ -181,10 +182,10 @@ fn decode_cursor(text: &str) -> Result<RunCursor, ApiError> {
 pub async fn list_runs(
     user: AuthUser,
     query: web::Query<RunsQuery>,
-    pool: web::Data<PgPool>,
-    owners: web::Data<OwnerCache>,
+    state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    let filter = query.filter(&user, &pool, &owners).await?;
+    let AppState { pool, owners, .. } = state.get_ref();
+    let filter = query.filter(&user, pool, owners).await?;
     let limit = query.limit.unwrap_or(50);
     if !(1..=MAX_PAGE).contains(&limit) {
         return Err(
@@ -240,11 +241,11 @@ pub struct ModelView {
 pub async fn list_models(
     user: AuthUser,
     query: web::Query<ModelsQuery>,
-    pool: web::Data<PgPool>,
-    owners: web::Data<OwnerCache>,
+    state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
+    let AppState { pool, owners, .. } = state.get_ref();
     if let Some(assistant) = query.assistant {
-        owners.check(&pool, &user, assistant).await?;
+        owners.check(pool, &user, assistant).await?;
     }
     let mut conn = pool.get().await?;
     let models = runs::models(&mut conn, user.id, query.assistant).await?;

@@ -2,20 +2,17 @@
 //! served from the Redis cache the actors keep current, or from PostgreSQL when the cache
 //! misses, is stale, or Redis is down.
 
-use std::sync::Arc;
-
 use actix_web::{get, web, HttpResponse};
 use chrono::Utc;
-use hub::store::{current_stats, LiveBus, SampleStore};
+use hub::store::current_stats;
 use hub::totals::StatsView;
-use persistence::PgPool;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::auth::access::OwnerCache;
 use crate::auth::AuthUser;
 use crate::error::ApiError;
 use crate::routes::openapi::responses::{NotFound, Unauthorized, Unavailable};
+use crate::state::AppState;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(stats);
@@ -51,21 +48,20 @@ pub struct StatsResponse {
 pub async fn stats(
     user: AuthUser,
     path: web::Path<i64>,
-    pool: web::Data<PgPool>,
-    owners: web::Data<OwnerCache>,
-    store: web::Data<Arc<dyn SampleStore>>,
-    bus: web::Data<Arc<dyn LiveBus>>,
+    state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
+    let AppState {
+        pool,
+        owners,
+        store,
+        bus,
+        ..
+    } = state.get_ref();
     let assistant_id = path.into_inner();
-    owners.check(&pool, &user, assistant_id).await?;
-    let current = current_stats(
-        store.as_ref().as_ref(),
-        Some(bus.as_ref().as_ref()),
-        assistant_id,
-        Utc::now(),
-    )
-    .await
-    .map_err(|e| ApiError::NotStored(format!("statistics are unavailable: {e}")))?;
+    owners.check(pool, &user, assistant_id).await?;
+    let current = current_stats(store.as_ref(), Some(bus.as_ref()), assistant_id, Utc::now())
+        .await
+        .map_err(|e| ApiError::NotStored(format!("statistics are unavailable: {e}")))?;
     Ok(HttpResponse::Ok().json(StatsResponse {
         assistant_id,
         seq: current.seq,

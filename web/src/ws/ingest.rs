@@ -2,24 +2,21 @@
 //! assistant and is answered, once they are durable, by an ack (or a nack saying why nothing
 //! was stored). Several frames may be in flight; answers carry the client's message id.
 
-use std::sync::Arc;
 use std::time::Instant;
 
 use actix::prelude::*;
 use actix_web::{get, web, HttpRequest, HttpResponse, ResponseError};
 use actix_web_actors::ws;
-use hub::actors::Registry;
-use persistence::PgPool;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::{check_handshake, close_on_error, ingestor, keep_alive, Heartbeat, MAX_FRAME_BYTES};
-use crate::auth::access::OwnerCache;
 use crate::auth::ingest_key::Ingestor;
 use crate::error::ApiError;
 use crate::ingest::accept_events;
 use crate::ingest::decode::parse_event_values;
 use crate::routes::openapi::responses::{BadRequest, Unauthorized, Unavailable, UpgradeRequired};
+use crate::state::AppState;
 
 /// Frames one connection may have waiting for their acks; more are refused with a 429 nack.
 const MAX_IN_FLIGHT: usize = 64;
@@ -43,19 +40,21 @@ const MAX_IN_FLIGHT: usize = 64;
 pub async fn ingest(
     req: HttpRequest,
     stream: web::Payload,
-    registry: web::Data<Addr<Registry>>,
-    pool: web::Data<PgPool>,
-    owners: web::Data<OwnerCache>,
-    heartbeat: web::Data<Heartbeat>,
+    state: web::Data<AppState>,
 ) -> Result<HttpResponse, actix_web::Error> {
+    let AppState {
+        registry: _,
+        pool: _,
+        owners: _,
+        heartbeat,
+        ..
+    } = state.get_ref();
     check_handshake(&req)?;
     let ingestor = ingestor(&req).await?;
     let session = IngestSession {
         ingestor,
-        registry: registry.get_ref().clone(),
-        pool: pool.get_ref().clone(),
-        owners: owners.into_inner(),
-        heartbeat: **heartbeat,
+        state: state.clone(),
+        heartbeat: *heartbeat,
         last_heard: Instant::now(),
         in_flight: 0,
     };
@@ -66,9 +65,7 @@ pub async fn ingest(
 
 struct IngestSession {
     ingestor: Ingestor,
-    registry: Addr<Registry>,
-    pool: PgPool,
-    owners: Arc<OwnerCache>,
+    state: web::Data<AppState>,
     heartbeat: Heartbeat,
     last_heard: Instant,
     in_flight: usize,
@@ -154,17 +151,18 @@ impl IngestSession {
             return;
         }
         self.in_flight += 1;
-        let (ingestor, pool, owners, registry) = (
-            self.ingestor,
-            self.pool.clone(),
-            Arc::clone(&self.owners),
-            self.registry.clone(),
-        );
+        let (ingestor, state) = (self.ingestor, self.state.clone());
         let id = frame.id.clone();
         let work = async move {
-            ingestor.check(&pool, &owners, frame.assistant_id).await?;
+            let AppState {
+                pool,
+                owners,
+                registry,
+                ..
+            } = state.get_ref();
+            ingestor.check(pool, owners, frame.assistant_id).await?;
             let events = parse_event_values(frame.events)?;
-            accept_events(&registry, frame.assistant_id, events).await
+            accept_events(registry, frame.assistant_id, events).await
         };
         ctx.spawn(work.into_actor(self).map(move |result, act, ctx| {
             act.in_flight -= 1;

@@ -16,16 +16,15 @@ use hub::actors::LiveHub;
 use hub::live::LiveEvent;
 use hub::totals::{StatsView, TotalsView};
 use hub::Totals;
-use persistence::PgPool;
 use serde::{Deserialize, Serialize};
 
 use super::{
     authenticate, check_handshake, close_on_error, keep_alive, Heartbeat, MAX_FRAME_BYTES,
 };
-use crate::auth::access::OwnerCache;
 use crate::auth::AuthUser;
 use crate::error::ApiError;
 use crate::routes::openapi::responses::{BadRequest, Unauthorized, Unavailable, UpgradeRequired};
+use crate::state::AppState;
 
 static NEXT_SESSION: AtomicU64 = AtomicU64::new(1);
 
@@ -51,20 +50,23 @@ const MAX_SUBSCRIBE: usize = 1000;
 pub async fn live(
     req: HttpRequest,
     stream: web::Payload,
-    hub: web::Data<Addr<LiveHub>>,
-    pool: web::Data<PgPool>,
-    owners: web::Data<OwnerCache>,
-    heartbeat: web::Data<Heartbeat>,
+    state: web::Data<AppState>,
 ) -> Result<HttpResponse, actix_web::Error> {
+    let AppState {
+        live: hub,
+        pool: _,
+        owners: _,
+        heartbeat,
+        ..
+    } = state.get_ref();
     check_handshake(&req)?;
     let user = authenticate(&req)?;
     let session = LiveSession {
         id: NEXT_SESSION.fetch_add(1, Ordering::Relaxed),
         user,
-        hub: hub.get_ref().clone(),
-        pool: pool.get_ref().clone(),
-        owners: owners.into_inner(),
-        heartbeat: **heartbeat,
+        hub: hub.clone(),
+        state: state.clone(),
+        heartbeat: *heartbeat,
         last_heard: Instant::now(),
         following: HashSet::new(),
     };
@@ -77,8 +79,7 @@ struct LiveSession {
     id: u64,
     user: AuthUser,
     hub: Addr<LiveHub>,
-    pool: PgPool,
-    owners: std::sync::Arc<OwnerCache>,
+    state: web::Data<AppState>,
     heartbeat: Heartbeat,
     last_heard: Instant,
     following: HashSet<i64>,
@@ -215,8 +216,8 @@ impl LiveSession {
         since: Option<u64>,
         ctx: &mut ws::WebsocketContext<Self>,
     ) {
-        let (owners, pool, user) = (self.owners.clone(), self.pool.clone(), self.user);
-        let check = async move { owners.check(&pool, &user, assistant_id).await };
+        let (state, user) = (self.state.clone(), self.user);
+        let check = async move { state.owners.check(&state.pool, &user, assistant_id).await };
         ctx.spawn(
             check
                 .into_actor(self)

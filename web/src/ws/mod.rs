@@ -18,8 +18,9 @@ use actix_web_actors::ws;
 use actix_web::{web, HttpRequest};
 use serde::Deserialize;
 
-use crate::auth::{AuthUser, JwtKeys};
+use crate::auth::AuthUser;
 use crate::error::ApiError;
+use crate::state::AppState;
 
 /// Largest frame a client may send.
 pub const MAX_FRAME_BYTES: usize = 1024 * 1024;
@@ -115,10 +116,10 @@ pub async fn ingestor(req: &HttpRequest) -> Result<crate::auth::ingest_key::Inge
         .or_else(|| query.and_then(|q| q.into_inner().api_key));
     match key {
         Some(key) => {
-            let pool = req
-                .app_data::<web::Data<persistence::PgPool>>()
+            let state = req
+                .app_data::<web::Data<AppState>>()
                 .ok_or(ApiError::Unauthorized("keys are not configured"))?;
-            Ingestor::from_key(pool, &key).await
+            Ingestor::from_key(&state.pool, &key).await
         }
         None => authenticate(req).map(Ingestor::User),
     }
@@ -132,13 +133,13 @@ pub fn authenticate(req: &HttpRequest) -> Result<AuthUser, ApiError> {
     {
         return crate::auth::extractor::authenticate(req);
     }
-    let keys = req
-        .app_data::<web::Data<JwtKeys>>()
+    let state = req
+        .app_data::<web::Data<AppState>>()
         .ok_or(ApiError::Unauthorized("authentication is not configured"))?;
     let query = web::Query::<TokenQuery>::from_query(req.query_string())
         .map_err(|_| ApiError::Unauthorized("the access token is invalid"))?;
     let token = query.token.as_deref().ok_or(ApiError::Unauthorized(
         "missing access token: send `?token=<token>` or `Authorization: Bearer <token>`",
     ))?;
-    keys.verify(token)?.user()
+    state.keys.verify(token)?.user()
 }

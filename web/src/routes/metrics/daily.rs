@@ -1,18 +1,15 @@
 //! Logging a day of usage (`POST /assistants/{id}/metrics`) and reading a range of days.
 
-use actix::Addr;
 use actix_web::{get, post, web, HttpResponse};
 use chrono::NaiveDate;
-use hub::actors::Registry;
 use hub::daily::avg_call_cost;
 use hub::units::{ms_to_minutes, nanos_to_usd};
 use persistence::queries::reports::{self, DayTotals};
-use persistence::PgPool;
 use protocol::ingest::DailyMetricsRequest;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::auth::access::{owned_assistant, OwnerCache};
+use crate::auth::access::owned_assistant;
 use crate::auth::ingest_key::Ingestor;
 use crate::auth::AuthUser;
 use crate::error::ApiError;
@@ -20,6 +17,7 @@ use crate::ingest::accept_daily;
 use crate::routes::openapi::responses::{
     BadRequest, JsonBodyErrors, NotFound, Refused, TooManyRequests, Unauthorized, Unavailable,
 };
+use crate::state::AppState;
 
 use super::MetricsQuery;
 
@@ -71,14 +69,18 @@ pub struct RecordedDailyMetrics {
 pub async fn post_daily_metrics(
     ingestor: Ingestor,
     path: web::Path<i64>,
-    pool: web::Data<PgPool>,
-    owners: web::Data<OwnerCache>,
-    registry: web::Data<Addr<Registry>>,
     body: web::Json<DailyMetricsRequest>,
+    state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
+    let AppState {
+        pool,
+        owners,
+        registry,
+        ..
+    } = state.get_ref();
     let assistant_id = path.into_inner();
-    ingestor.check(&pool, &owners, assistant_id).await?;
-    let (record, ack) = accept_daily(&registry, assistant_id, body.into_inner()).await?;
+    ingestor.check(pool, owners, assistant_id).await?;
+    let (record, ack) = accept_daily(registry, assistant_id, body.into_inner()).await?;
     let recorded = DailyMetrics::new(
         record.date,
         record.calls,
@@ -131,8 +133,9 @@ pub async fn daily_metrics(
     user: AuthUser,
     path: web::Path<i64>,
     query: web::Query<MetricsQuery>,
-    pool: web::Data<PgPool>,
+    state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
+    let AppState { pool, .. } = state.get_ref();
     let range = query.range()?;
     let mut conn = pool.get().await?;
     let assistant = owned_assistant(&mut conn, &user, path.into_inner()).await?;

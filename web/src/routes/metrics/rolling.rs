@@ -6,7 +6,6 @@ use hub::daily::avg_call_cost;
 use hub::units::{ms_to_minutes, nanos_to_usd};
 use hub::RollingWindow;
 use persistence::queries::reports::{self, SampleFilter};
-use persistence::PgPool;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -15,6 +14,7 @@ use crate::auth::AuthUser;
 use crate::error::ApiError;
 use crate::routes::openapi::responses::{BadRequest, NotFound, Refused, Unauthorized, Unavailable};
 use crate::routes::openapi::schemas::CallStatus;
+use crate::state::AppState;
 
 use super::RangeQuery;
 
@@ -97,8 +97,9 @@ pub async fn rolling_average(
     user: AuthUser,
     path: web::Path<i64>,
     query: web::Query<RollingQuery>,
-    pool: web::Data<PgPool>,
+    state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
+    let AppState { pool, .. } = state.get_ref();
     let window = RollingWindow::new(query.days.unwrap_or(7))?;
     let range = RangeQuery {
         start: query.start,

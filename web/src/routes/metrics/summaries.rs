@@ -7,7 +7,6 @@ use hub::daily::avg_call_cost;
 use hub::units::{ms_to_minutes, nanos_to_usd};
 use hub::DateRange;
 use persistence::queries::reports::{self, AssistantTotals};
-use persistence::PgPool;
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -15,6 +14,7 @@ use crate::auth::access::owned_assistant;
 use crate::auth::AuthUser;
 use crate::error::ApiError;
 use crate::routes::openapi::responses::{BadRequest, NotFound, Refused, Unauthorized, Unavailable};
+use crate::state::AppState;
 
 use super::{MetricsQuery, RangeQuery};
 
@@ -77,8 +77,9 @@ pub async fn summary(
     user: AuthUser,
     path: web::Path<i64>,
     query: web::Query<MetricsQuery>,
-    pool: web::Data<PgPool>,
+    state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
+    let AppState { pool, .. } = state.get_ref();
     let range = query.range()?;
     let mut conn = pool.get().await?;
     let assistant = owned_assistant(&mut conn, &user, path.into_inner()).await?;
@@ -132,8 +133,9 @@ pub struct TotalsPerAssistant {
 pub async fn totals(
     user: AuthUser,
     query: web::Query<RangeQuery>,
-    pool: web::Data<PgPool>,
+    state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
+    let AppState { pool, .. } = state.get_ref();
     let range = query.range()?;
     let mut conn = pool.get().await?;
     let rows = reports::totals(&mut conn, user.id, range).await?;

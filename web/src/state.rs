@@ -1,0 +1,43 @@
+//! The application state: every shared service a handler or extractor may need, built once by
+//! [`crate::startup::Application::build`] and registered as one `web::Data<AppState>`.
+//! Handlers take the state and destructure what they use, so adding a service is one field
+//! here instead of another parameter on every handler that needs it.
+
+use std::sync::Arc;
+
+use actix::Addr;
+use hub::actors::{LiveHub, Registry};
+use hub::store::{LiveBus, SampleStore};
+use persistence::cache::Cache;
+use persistence::payload_cache::PayloadCache;
+use persistence::PgPool;
+
+use crate::auth::access::OwnerCache;
+use crate::auth::{JwtKeys, PasswordAttempts};
+use crate::ws::Heartbeat;
+
+/// Shared services of one hub process (cheap to share: every field is a handle).
+pub struct AppState {
+    /// The PostgreSQL connection pool.
+    pub pool: PgPool,
+    /// Redis: rolling aggregates, the live bus's connection, the readiness probe.
+    pub cache: Cache,
+    /// Cached dashboard and analytics payloads, in Redis.
+    pub payload_cache: PayloadCache,
+    /// Signs and verifies access tokens.
+    pub keys: JwtKeys,
+    /// Limits password attempts per account and per client address.
+    pub attempts: PasswordAttempts,
+    /// The assistant actors' registry: where ingested samples go.
+    pub registry: Addr<Registry>,
+    /// Durable sample storage, as the actors see it.
+    pub store: Arc<dyn SampleStore>,
+    /// The bus carrying live deltas between hub nodes.
+    pub bus: Arc<dyn LiveBus>,
+    /// Delivers live deltas to this node's WebSocket subscribers.
+    pub live: Addr<LiveHub>,
+    /// Which user owns which assistant, cached.
+    pub owners: OwnerCache,
+    /// WebSocket keep-alive timing.
+    pub heartbeat: Heartbeat,
+}
