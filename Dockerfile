@@ -12,7 +12,9 @@ COPY . .
 # the target cache mount is not part of the image. Migrations are embedded at
 # compile time.
 # The package of the binary is `web` (web/Cargo.toml). We select by --bin so
-# the build does not depend on the package name.
+# the build does not depend on the package name. Only the server is built, but
+# cargo loads every workspace member, so the context must hold all of them
+# (bench/ too): keep them out of .dockerignore.
 RUN --mount=type=cache,target=/usr/local/cargo/registry \
     --mount=type=cache,target=/usr/local/cargo/git \
     --mount=type=cache,target=/src/target \

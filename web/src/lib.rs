@@ -7,7 +7,6 @@
 //! - [`seed`]: demo data for `metrics-hub seed`.
 
 pub mod auth;
-pub mod bench;
 pub mod error;
 pub mod ingest;
 pub mod retention;

@@ -1,4 +1,6 @@
-//! `metrics-hub`: serve the hub, apply migrations, or load demo data.
+//! `metrics-hub`: serve the hub, apply migrations, or load demo data. The benchmarks are a
+//! binary of their own, `metrics-hub-bench` (the `bench/` crate), so none of their load
+//! generators is compiled into the server.
 
 use std::process::ExitCode;
 
@@ -33,12 +35,6 @@ enum Command {
     Migrate,
     /// Load demo users, assistants and 90 days of usage, unless already present.
     Seed,
-    /// Measure ingestion, baselines, live latency and memory on this machine (needs the local
-    /// stack: it creates and drops a database of its own).
-    Bench(web::bench::BenchArgs),
-    /// Time `GET /dashboard` uncached and cached on a generated history (default 10M samples,
-    /// 100 assistants, 90 days; the history is kept for later runs).
-    BenchDashboard(web::bench::dashboard::DashboardBenchArgs),
 }
 
 #[actix_web::main]
@@ -62,16 +58,6 @@ async fn run(command: Command) -> Result<(), Box<dyn std::error::Error>> {
         Command::Serve { migrate, seed } => (migrate, seed, true),
         Command::Migrate => (true, false, false),
         Command::Seed => (false, true, false),
-        Command::Bench(args) => {
-            let redis_url = settings.redis.url.expose_secret().to_owned();
-            web::bench::run(args, &database_url, &redis_url).await?;
-            return Ok(());
-        }
-        Command::BenchDashboard(args) => {
-            let redis_url = settings.redis.url.expose_secret().to_owned();
-            web::bench::dashboard::run(args, &database_url, &redis_url).await?;
-            return Ok(());
-        }
     };
     if migrate {
         let applied = persistence::migrations::run_pending(&database_url).await?;

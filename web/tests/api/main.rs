@@ -4,7 +4,6 @@
 mod accounts;
 mod analytics;
 mod assistants;
-mod bench;
 mod costs;
 mod events;
 mod health;

@@ -6,25 +6,26 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Instant;
 
+use bytes::Bytes;
 use futures_util::SinkExt;
-use tokio_postgres::{Client, NoTls};
+use tokio_postgres::Client;
 
 use super::target::Target;
-use super::{progress, BenchArgs, BenchError};
+use super::IngestArgs;
+use crate::progress;
+use crate::BenchError;
 
 async fn connect(url: &str) -> Result<Client, BenchError> {
-    let (client, connection) = tokio_postgres::connect(url, NoTls)
+    crate::cluster::connect(url)
         .await
-        .map_err(|e| BenchError::Run(format!("baseline connection: {e}")))?;
-    actix_web::rt::spawn(connection);
-    Ok(client)
+        .map_err(|e| BenchError::Run(format!("baseline connection: {e}")))
 }
 
 /// Rows per second loaded with `COPY ... FROM STDIN` (text format), same columns as ingestion.
-pub async fn copy(args: &BenchArgs, target: &Target) -> Result<f64, BenchError> {
+pub async fn copy(args: &IngestArgs, target: &Target) -> Result<f64, BenchError> {
     let client = connect(&target.database_url).await?;
     let assistant = target.assistants.first().copied().unwrap_or(1);
-    let bar = progress(args.events, "PostgreSQL COPY (rows)");
+    let bar = progress::bar(args.events, "PostgreSQL COPY (rows)");
     let started = Instant::now();
     let sink = client
         .copy_in(
@@ -44,7 +45,7 @@ pub async fn copy(args: &BenchArgs, target: &Target) -> Result<f64, BenchError> 
             200 + i % 1800
         ));
         if chunk.len() > 1 << 20 || i + 1 == args.events {
-            sink.send(bytes_of(std::mem::take(&mut chunk)))
+            sink.send(Bytes::from(std::mem::take(&mut chunk)))
                 .await
                 .map_err(|e| BenchError::Run(format!("COPY: {e}")))?;
             bar.set_position(i as u64 + 1);
@@ -58,21 +59,17 @@ pub async fn copy(args: &BenchArgs, target: &Target) -> Result<f64, BenchError> 
     Ok(args.events as f64 / started.elapsed().as_secs_f64())
 }
 
-fn bytes_of(text: String) -> actix_web::web::Bytes {
-    actix_web::web::Bytes::from(text)
-}
-
 /// Rows per second with one autocommitted `INSERT` per row.
-pub async fn one_insert_per_row(args: &BenchArgs, target: &Target) -> Result<f64, BenchError> {
+pub async fn one_insert_per_row(args: &IngestArgs, target: &Target) -> Result<f64, BenchError> {
     let assistant = target.assistants.first().copied().unwrap_or(1);
     let next = Arc::new(AtomicUsize::new(0));
-    let bar = progress(args.naive_rows, "one INSERT per row (rows)");
+    let bar = progress::bar(args.naive_rows, "one INSERT per row (rows)");
     let started = Instant::now();
     let mut workers = Vec::new();
     for _ in 0..args.clients.max(1) {
         let client = connect(&target.database_url).await?;
         let (next, bar, total) = (Arc::clone(&next), bar.clone(), args.naive_rows);
-        workers.push(actix_web::rt::spawn(async move {
+        workers.push(actix_rt::spawn(async move {
             let insert = client
                 .prepare(
                     "INSERT INTO usage_samples (assistant_id, ts, kind, calls, errors, duration_ms, \

@@ -11,7 +11,9 @@ use futures_util::{SinkExt, StreamExt};
 use serde_json::{json, Value};
 
 use super::target::Target;
-use super::{progress, BenchArgs, BenchError};
+use super::IngestArgs;
+use crate::progress;
+use crate::BenchError;
 
 /// One batch of realistic per-call events.
 fn batch(size: usize) -> Vec<Value> {
@@ -33,13 +35,13 @@ fn batch(size: usize) -> Vec<Value> {
 }
 
 /// Samples per second over HTTP.
-pub async fn over_http(args: &BenchArgs, target: &Target) -> Result<f64, BenchError> {
+pub async fn over_http(args: &IngestArgs, target: &Target) -> Result<f64, BenchError> {
     let body = Rc::new(
         serde_json::to_vec(&batch(args.batch)).map_err(|e| BenchError::Run(e.to_string()))?,
     );
     let batches = args.events.div_ceil(args.batch.max(1));
     let next = Arc::new(AtomicUsize::new(0));
-    let bar = progress(batches * args.batch, "HTTP ingest (samples)");
+    let bar = progress::bar(batches * args.batch, "HTTP ingest (samples)");
     let started = Instant::now();
     let mut clients = Vec::new();
     for _ in 0..args.clients.max(1) {
@@ -50,7 +52,7 @@ pub async fn over_http(args: &BenchArgs, target: &Target) -> Result<f64, BenchEr
             target.assistants.clone(),
         );
         let size = args.batch;
-        clients.push(actix_web::rt::spawn(async move {
+        clients.push(actix_rt::spawn(async move {
             let client = awc::Client::builder()
                 .timeout(std::time::Duration::from_secs(60))
                 .finish();
@@ -85,11 +87,11 @@ pub async fn over_http(args: &BenchArgs, target: &Target) -> Result<f64, BenchEr
 }
 
 /// Samples per second over the ingestion WebSocket (one message in flight per connection).
-pub async fn over_websocket(args: &BenchArgs, target: &Target) -> Result<f64, BenchError> {
+pub async fn over_websocket(args: &IngestArgs, target: &Target) -> Result<f64, BenchError> {
     let events = batch(args.batch);
     let batches = args.events.div_ceil(args.batch.max(1));
     let next = Arc::new(AtomicUsize::new(0));
-    let bar = progress(batches * args.batch, "WebSocket ingest (samples)");
+    let bar = progress::bar(batches * args.batch, "WebSocket ingest (samples)");
     let started = Instant::now();
     let mut clients = Vec::new();
     for client_no in 0..args.clients.max(1) {
@@ -101,7 +103,7 @@ pub async fn over_websocket(args: &BenchArgs, target: &Target) -> Result<f64, Be
         );
         let assistants = target.assistants.clone();
         let size = args.batch;
-        clients.push(actix_web::rt::spawn(async move {
+        clients.push(actix_rt::spawn(async move {
             let (_, mut ws) = awc::Client::new()
                 .ws(url)
                 .connect()

@@ -11,12 +11,17 @@ use futures_util::{SinkExt, StreamExt};
 use serde_json::{json, Value};
 
 use super::target::Target;
-use super::{progress, BenchArgs, BenchError};
+use super::IngestArgs;
+use crate::progress;
+use crate::BenchError;
 
 /// Latency percentiles and the memory held meanwhile.
 pub struct Latency {
+    /// Median delay from sending a request to a subscriber seeing it, ms.
     pub p50_ms: f64,
+    /// 99th percentile of the same, ms.
     pub p99_ms: f64,
+    /// Delays observed (requests × subscribers, when none is missed).
     pub observations: usize,
     /// Hub RSS (KiB) with every subscriber connected.
     pub rss_with_subscribers: u64,
@@ -25,7 +30,8 @@ pub struct Latency {
 /// Sent requests: when, and the assistant's call count once it is applied.
 type Sent = Rc<RefCell<Vec<(Instant, i64)>>>;
 
-pub async fn measure(args: &BenchArgs, target: &Target) -> Result<Latency, BenchError> {
+/// Connects the subscribers, publishes at the requested rate and collects every delay.
+pub async fn measure(args: &IngestArgs, target: &Target) -> Result<Latency, BenchError> {
     let assistant = target.assistants.first().copied().unwrap_or(1);
     let url = format!(
         "{}/api/v1/ws/live?token={}",
@@ -35,7 +41,7 @@ pub async fn measure(args: &BenchArgs, target: &Target) -> Result<Latency, Bench
     let sent: Sent = Rc::new(RefCell::new(Vec::new()));
     let samples: Rc<RefCell<Vec<f64>>> = Rc::new(RefCell::new(Vec::new()));
     let done = Rc::new(RefCell::new(false));
-    let bar = progress(args.subscribers, "live subscribers (connected)");
+    let bar = progress::bar(args.subscribers, "live subscribers (connected)");
     let mut baseline = None;
     let mut subscribers = Vec::new();
     for _ in 0..args.subscribers {
@@ -55,7 +61,7 @@ pub async fn measure(args: &BenchArgs, target: &Target) -> Result<Latency, Bench
         let calls = snapshot["stats"]["today"]["calls"].as_i64().unwrap_or(0);
         baseline.get_or_insert(calls);
         let (sent, samples, done) = (Rc::clone(&sent), Rc::clone(&samples), Rc::clone(&done));
-        subscribers.push(actix_web::rt::spawn(async move {
+        subscribers.push(actix_rt::spawn(async move {
             let mut seen = 0;
             while !*done.borrow() {
                 let Ok(Some(frame)) =
@@ -95,7 +101,7 @@ pub async fn measure(args: &BenchArgs, target: &Target) -> Result<Latency, Bench
     let per_tick = (args.rate / 100).max(1);
     let events: Vec<Value> = vec![json!({"cost": 0.001, "tokensIn": 100}); per_tick];
     let ticks = args.seconds * 100;
-    let publisher = progress(ticks as usize, "latency phase (10 ms ticks)");
+    let publisher = progress::bar(ticks as usize, "latency phase (10 ms ticks)");
     let mut total = baseline.unwrap_or(0);
     let mut interval = tokio::time::interval(Duration::from_millis(10));
     for _ in 0..ticks {
@@ -134,6 +140,7 @@ pub async fn measure(args: &BenchArgs, target: &Target) -> Result<Latency, Bench
     })
 }
 
+/// The next text frame of `ws` as JSON (the snapshot after subscribing), within 10 s.
 async fn next_json(
     ws: &mut actix_codec::Framed<awc::BoxedSocket, awc::ws::Codec>,
 ) -> Result<Value, BenchError> {
