@@ -6,10 +6,10 @@ use yew::prelude::*;
 use yew_router::prelude::*;
 
 use crate::api::ApiError;
-use crate::app::Route;
 use crate::components::states::explain;
 use crate::components::{Loading, Nav};
 use crate::hooks::use_require_session;
+use crate::route::Route;
 use crate::session::Session;
 
 /// Model names offered as suggestions (any other name is fine).

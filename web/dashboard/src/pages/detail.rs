@@ -10,12 +10,12 @@ use yew_router::prelude::*;
 
 use crate::api::types::{DailyMetricsRange, RollingAverage};
 use crate::api::ApiError;
-use crate::app::Route;
 use crate::charts::{palette, ChartSpec, SeriesKind, SeriesSpec, Unit};
 use crate::components::{EChart, Empty, ErrorBox, FilterBar, LiveIndicator, Loading, Nav};
 use crate::filters::Filters;
 use crate::format;
 use crate::hooks::{use_api, use_live, use_require_session};
+use crate::route::Route;
 use crate::series::{self, DetailSeries, LiveToday, ROLLING_DAYS};
 use crate::session::Session;
 

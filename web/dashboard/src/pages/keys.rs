@@ -8,10 +8,10 @@ use yew_router::prelude::*;
 
 use crate::api::types::CreatedApiKey;
 use crate::api::ApiError;
-use crate::app::Route;
 use crate::components::states::explain;
 use crate::components::{Empty, ErrorBox, Loading, Nav};
 use crate::hooks::{use_api, use_require_session};
+use crate::route::Route;
 use crate::session::Session;
 
 #[derive(Properties, PartialEq)]

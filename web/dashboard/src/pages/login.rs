@@ -6,10 +6,10 @@ use yew::prelude::*;
 use yew_router::prelude::*;
 
 use crate::api::{Api, ApiError};
-use crate::app::Route;
 use crate::components::states::explain;
 use crate::filters::query_param;
-use crate::pages::go_to;
+use crate::route::go_to;
+use crate::route::Route;
 use crate::session::{Session, SessionAction, SessionContext};
 
 /// The login page.

@@ -6,8 +6,8 @@ use yew::prelude::*;
 use yew_router::prelude::*;
 
 use crate::api::{Api, ApiError};
-use crate::app::Route;
 use crate::components::states::explain;
+use crate::route::Route;
 
 /// Shortest password the hub accepts.
 const MIN_PASSWORD_CHARS: usize = 8;
