@@ -8,6 +8,7 @@ use yew::prelude::*;
 
 use crate::filters::{custom, Filters, RangeChoice, StatusFilter};
 
+/// The current filters, today (the latest day a range can end) and where new filters go.
 #[derive(Properties, PartialEq)]
 pub struct FilterBarProps {
     pub filters: Filters,

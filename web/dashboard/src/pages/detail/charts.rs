@@ -2,6 +2,8 @@
 //! today's live numbers, shown as KPIs and three charts, or as what is going on instead
 //! (loading, empty range, a failed or refused request).
 
+use std::rc::Rc;
+
 use chrono::NaiveDate;
 use yew::prelude::*;
 
@@ -14,8 +16,6 @@ use crate::components::{EChart, Empty, ErrorBox, Loading};
 use crate::filters::Filters;
 use crate::hooks::Loadable;
 use crate::series::{self, LiveToday};
-
-use std::rc::Rc;
 
 /// The REST data of the charts.
 #[derive(Debug, PartialEq)]
@@ -35,6 +35,7 @@ fn chart_error_title(filters: &Filters, error: &ApiError) -> AttrValue {
     }
 }
 
+/// The charts' request and what the page knows about the view.
 #[derive(Properties, PartialEq)]
 pub struct DetailChartsProps {
     pub charts: Loadable<ChartData>,

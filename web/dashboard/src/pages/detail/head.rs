@@ -10,6 +10,7 @@ use crate::components::{ErrorBox, Nav};
 use crate::hooks::Loadable;
 use crate::route::Route;
 
+/// The assistant's request, and its id for when it failed.
 #[derive(Properties, PartialEq)]
 pub struct AssistantTitleProps {
     pub assistant: Loadable<Assistant>,
@@ -31,6 +32,7 @@ pub fn AssistantTitle(props: &AssistantTitleProps) -> Html {
     }
 }
 
+/// Why the assistant could not be loaded, and how to try again.
 #[derive(Properties, PartialEq)]
 pub struct AssistantUnavailableProps {
     pub error: ApiError,

@@ -7,6 +7,7 @@ use yew::prelude::*;
 use crate::format;
 use crate::series::DetailSeries;
 
+/// The series of the range, and today (for "Calls today").
 #[derive(Properties, PartialEq)]
 pub struct KpisProps {
     pub series: DetailSeries,

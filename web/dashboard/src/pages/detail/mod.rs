@@ -24,6 +24,7 @@ use crate::session::Session;
 use charts::{ChartData, DetailCharts};
 use head::{AssistantTitle, AssistantUnavailable};
 
+/// The assistant to show.
 #[derive(Properties, PartialEq)]
 pub struct DetailProps {
     pub id: i64,

@@ -9,6 +9,7 @@ use crate::api::ApiError;
 use crate::hooks::use_text_input;
 use crate::session::Session;
 
+/// Whose key, and where the outcome goes.
 #[derive(Properties, PartialEq)]
 pub struct NewKeyFormProps {
     pub session: Session,

@@ -33,6 +33,7 @@ fn confirm_revoke(name: &str) -> bool {
         .unwrap_or(false)
 }
 
+/// The keys' request and what to do after a revocation.
 #[derive(Properties, PartialEq)]
 pub struct KeyListProps {
     pub session: Session,

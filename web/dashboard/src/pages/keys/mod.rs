@@ -20,6 +20,7 @@ use crate::session::Session;
 use form::NewKeyForm;
 use list::KeyList;
 
+/// The assistant whose keys are shown.
 #[derive(Properties, PartialEq)]
 pub struct KeysProps {
     pub id: i64,
