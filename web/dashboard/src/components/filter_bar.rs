@@ -7,6 +7,7 @@ use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 use crate::filters::{custom, Filters, RangeChoice, StatusFilter};
+use crate::hooks::use_text_input;
 
 /// The current filters, today (the latest day a range can end) and where new filters go.
 #[derive(Properties, PartialEq)]
@@ -124,9 +125,18 @@ struct MetricFiltersProps {
     on_change: Callback<Filters>,
 }
 
-/// The status select and the model field.
+/// The status select and the model field. The model applies on change (Enter or leaving the
+/// field); until then the typed text is kept in the field's own state, so live updates that
+/// re-render the page do not wipe it.
 #[component]
 fn MetricFilters(props: &MetricFiltersProps) -> Html {
+    let model_text = use_text_input(|| props.filters.model.clone().unwrap_or_default());
+    {
+        let model_text = model_text.clone();
+        use_effect_with(props.filters.model.clone(), move |model| {
+            model_text.set(model.clone().unwrap_or_default());
+        });
+    }
     let on_status = {
         let (f, cb) = (props.filters.clone(), props.on_change.clone());
         Callback::from(move |e: Event| {
@@ -156,8 +166,8 @@ fn MetricFilters(props: &MetricFiltersProps) -> Html {
                 </select>
             </label>
             <label>{ "Model " }
-                <input type="text" placeholder="any model" value={props.filters.model.clone().unwrap_or_default()}
-                       onchange={on_model} aria-label="Model" size="12" />
+                <input type="text" placeholder="any model" value={model_text.value()}
+                       oninput={model_text.oninput.clone()} onchange={on_model} aria-label="Model" size="12" />
             </label>
         </div>
     }

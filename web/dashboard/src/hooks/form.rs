@@ -34,9 +34,14 @@ impl TextInput {
         self.state.trim().is_empty()
     }
 
+    /// Replaces the text (e.g. when the value it edits changed elsewhere).
+    pub fn set(&self, text: String) {
+        self.state.set(text);
+    }
+
     /// Empties the field (e.g. after its value was used).
     pub fn clear(&self) {
-        self.state.set(String::new());
+        self.set(String::new());
     }
 }
 
