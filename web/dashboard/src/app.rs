@@ -1,4 +1,5 @@
-//! The app: routes, the session context every page reads, and the router switch.
+//! The app root: the session context every page reads, and the router switch that maps each
+//! [`Route`] to its page.
 
 use yew::prelude::*;
 use yew_router::prelude::*;
@@ -6,30 +7,8 @@ use yew_router::prelude::*;
 use crate::pages::{
     AssistantDetail, CreateAssistant, KeysPage, Login, NotFound, Overview, Register, Wall,
 };
+use crate::route::Route;
 use crate::session::{self, SessionContext, SessionState};
-
-/// Every page of the dashboard. The hub answers `index.html` for any non-API path, so each of
-/// these survives a reload and can be shared as a link.
-#[derive(Clone, Debug, PartialEq, Routable)]
-pub enum Route {
-    #[at("/")]
-    Overview,
-    #[at("/login")]
-    Login,
-    #[at("/register")]
-    Register,
-    #[at("/assistants/new")]
-    NewAssistant,
-    #[at("/assistants/:id")]
-    Assistant { id: i64 },
-    #[at("/assistants/:id/keys")]
-    Keys { id: i64 },
-    #[at("/wall")]
-    Wall,
-    #[not_found]
-    #[at("/404")]
-    NotFound,
-}
 
 fn switch(route: Route) -> Html {
     match route {

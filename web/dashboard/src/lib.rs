@@ -15,6 +15,7 @@ pub mod format;
 pub mod hooks;
 pub mod live;
 pub mod pages;
+pub mod route;
 pub mod series;
 pub mod session;
 

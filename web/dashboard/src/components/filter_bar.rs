@@ -1,12 +1,15 @@
 //! Date-range presets (24h / 7d / 1m / 3m / custom) and metric-type filters (status, model)
 //! of the detail page. The bar only reports new [`Filters`]; the page puts them in the URL.
+//! It is three groups: the range chips, the custom range's two dates, and the metric filters.
 
 use chrono::NaiveDate;
-use web_sys::HtmlInputElement;
+use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 use crate::filters::{custom, Filters, RangeChoice, StatusFilter};
+use crate::hooks::use_text_input;
 
+/// The current filters, today (the latest day a range can end) and where new filters go.
 #[derive(Properties, PartialEq)]
 pub struct FilterBarProps {
     pub filters: Filters,
@@ -22,24 +25,48 @@ fn input_value(e: &Event) -> String {
 #[component]
 pub fn FilterBar(props: &FilterBarProps) -> Html {
     let f = &props.filters;
-    let (start, end) = f.range.days(props.today);
     let is_custom = matches!(f.range, RangeChoice::Custom { .. });
     let show_custom = use_state(|| is_custom);
 
+    let on_preset = {
+        let (f, cb, show_custom) = (f.clone(), props.on_change.clone(), show_custom.clone());
+        Callback::from(move |range: RangeChoice| {
+            show_custom.set(false);
+            cb.emit(Filters { range, ..f.clone() });
+        })
+    };
+    let on_toggle_custom = {
+        let show_custom = show_custom.clone();
+        Callback::from(move |_| show_custom.set(!*show_custom))
+    };
+
+    html! {
+        <div class="filters" role="group" aria-label="Filters">
+            <RangeChips range={f.range} {on_preset} {on_toggle_custom} />
+            if *show_custom || is_custom {
+                <CustomRange filters={f.clone()} today={props.today} on_change={props.on_change.clone()} />
+            }
+            <MetricFilters filters={f.clone()} on_change={props.on_change.clone()} />
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct RangeChipsProps {
+    range: RangeChoice,
+    on_preset: Callback<RangeChoice>,
+    on_toggle_custom: Callback<MouseEvent>,
+}
+
+/// One chip per preset, and "Custom", which shows or hides the dates.
+#[component]
+fn RangeChips(props: &RangeChipsProps) -> Html {
+    let is_custom = matches!(props.range, RangeChoice::Custom { .. });
     let presets = RangeChoice::PRESETS.iter().map(|preset| {
-        let active = f.range == *preset;
+        let active = props.range == *preset;
         let onclick = {
-            let f = f.clone();
-            let cb = props.on_change.clone();
-            let show_custom = show_custom.clone();
-            let preset = *preset;
-            Callback::from(move |_| {
-                show_custom.set(false);
-                cb.emit(Filters {
-                    range: preset,
-                    ..f.clone()
-                });
-            })
+            let (cb, preset) = (props.on_preset.clone(), *preset);
+            Callback::from(move |_| cb.emit(preset))
         };
         html! {
             <button class={classes!("chip", active.then_some("chip-active"))}
@@ -48,35 +75,72 @@ pub fn FilterBar(props: &FilterBarProps) -> Html {
             </button>
         }
     });
+    html! {
+        <div class="filter-group" role="group" aria-label="Date range">
+            { for presets }
+            <button class={classes!("chip", is_custom.then_some("chip-active"))}
+                    aria-pressed={is_custom.to_string()} data-range="custom" onclick={props.on_toggle_custom.clone()}>
+                { "Custom" }
+            </button>
+        </div>
+    }
+}
 
-    let custom_toggle = {
-        let show_custom = show_custom.clone();
-        Callback::from(move |_| show_custom.set(!*show_custom))
-    };
+#[derive(Properties, PartialEq)]
+struct CustomRangeProps {
+    filters: Filters,
+    today: NaiveDate,
+    on_change: Callback<Filters>,
+}
+
+/// The custom range's first and last day; a change makes the range custom.
+#[component]
+fn CustomRange(props: &CustomRangeProps) -> Html {
+    let (start, end) = props.filters.range.days(props.today);
     let on_date = |is_start: bool| {
-        let f = f.clone();
-        let cb = props.on_change.clone();
+        let (f, cb) = (props.filters.clone(), props.on_change.clone());
         Callback::from(move |e: Event| {
             let Ok(date) = NaiveDate::parse_from_str(&input_value(&e), "%Y-%m-%d") else {
                 return;
             };
-            let (a, b) = (
-                if is_start { date } else { start },
-                if is_start { end } else { date },
-            );
+            let (a, b) = if is_start { (date, end) } else { (start, date) };
             cb.emit(Filters {
                 range: custom(a, b),
                 ..f.clone()
             });
         })
     };
+    let max = props.today.to_string();
+    html! {
+        <div class="filter-group">
+            <label>{ "From " }<input type="date" value={start.to_string()} max={max.clone()} onchange={on_date(true)} /></label>
+            <label>{ "to " }<input type="date" value={end.to_string()} max={max} onchange={on_date(false)} /></label>
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct MetricFiltersProps {
+    filters: Filters,
+    on_change: Callback<Filters>,
+}
+
+/// The status select and the model field. The model applies on change (Enter or leaving the
+/// field); until then the typed text is kept in the field's own state, so live updates that
+/// re-render the page do not wipe it.
+#[component]
+fn MetricFilters(props: &MetricFiltersProps) -> Html {
+    let model_text = use_text_input(|| props.filters.model.clone().unwrap_or_default());
+    {
+        let model_text = model_text.clone();
+        use_effect_with(props.filters.model.clone(), move |model| {
+            model_text.set(model.clone().unwrap_or_default());
+        });
+    }
     let on_status = {
-        let f = f.clone();
-        let cb = props.on_change.clone();
+        let (f, cb) = (props.filters.clone(), props.on_change.clone());
         Callback::from(move |e: Event| {
-            let value = e
-                .target_unchecked_into::<web_sys::HtmlSelectElement>()
-                .value();
+            let value = e.target_unchecked_into::<HtmlSelectElement>().value();
             cb.emit(Filters {
                 status: StatusFilter::parse(&value),
                 ..f.clone()
@@ -84,44 +148,27 @@ pub fn FilterBar(props: &FilterBarProps) -> Html {
         })
     };
     let on_model = {
-        let f = f.clone();
-        let cb = props.on_change.clone();
+        let (f, cb) = (props.filters.clone(), props.on_change.clone());
         Callback::from(move |e: Event| {
             let value = input_value(&e);
             let model = Some(value.trim().to_owned()).filter(|m| !m.is_empty());
             cb.emit(Filters { model, ..f.clone() });
         })
     };
-    let status = f.status.map(|s| s.key()).unwrap_or("");
-
+    let status = props.filters.status.map(|s| s.key()).unwrap_or("");
     html! {
-        <div class="filters" role="group" aria-label="Filters">
-            <div class="filter-group" role="group" aria-label="Date range">
-                { for presets }
-                <button class={classes!("chip", is_custom.then_some("chip-active"))}
-                        aria-pressed={is_custom.to_string()} data-range="custom" onclick={custom_toggle}>
-                    { "Custom" }
-                </button>
-            </div>
-            if *show_custom || is_custom {
-                <div class="filter-group">
-                    <label>{ "From " }<input type="date" value={start.to_string()} max={props.today.to_string()} onchange={on_date(true)} /></label>
-                    <label>{ "to " }<input type="date" value={end.to_string()} max={props.today.to_string()} onchange={on_date(false)} /></label>
-                </div>
-            }
-            <div class="filter-group">
-                <label>{ "Status " }
-                    <select onchange={on_status} aria-label="Status">
-                        <option value="" selected={status.is_empty()}>{ "All" }</option>
-                        <option value="success" selected={status == "success"}>{ "Success" }</option>
-                        <option value="error" selected={status == "error"}>{ "Error" }</option>
-                    </select>
-                </label>
-                <label>{ "Model " }
-                    <input type="text" placeholder="any model" value={f.model.clone().unwrap_or_default()}
-                           onchange={on_model} aria-label="Model" size="12" />
-                </label>
-            </div>
+        <div class="filter-group">
+            <label>{ "Status " }
+                <select onchange={on_status} aria-label="Status">
+                    <option value="" selected={status.is_empty()}>{ "All" }</option>
+                    <option value="success" selected={status == "success"}>{ "Success" }</option>
+                    <option value="error" selected={status == "error"}>{ "Error" }</option>
+                </select>
+            </label>
+            <label>{ "Model " }
+                <input type="text" placeholder="any model" value={model_text.value()}
+                       oninput={model_text.oninput.clone()} onchange={on_model} aria-label="Model" size="12" />
+            </label>
         </div>
     }
 }

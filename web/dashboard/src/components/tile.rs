@@ -6,11 +6,11 @@ use std::rc::Rc;
 use yew::prelude::*;
 use yew_router::prelude::*;
 
-use crate::app::Route;
 use crate::charts::{palette, ChartSpec, SeriesKind, SeriesSpec, Unit};
 use crate::components::EChart;
 use crate::format;
 use crate::live::Totals;
+use crate::route::Route;
 
 /// What a tile shows.
 #[derive(Clone, Debug, PartialEq)]

@@ -1,15 +1,13 @@
 //! Create an assistant (name and model type), then go to its page.
 
 use wasm_bindgen_futures::spawn_local;
-use web_sys::HtmlInputElement;
 use yew::prelude::*;
 use yew_router::prelude::*;
 
 use crate::api::ApiError;
-use crate::app::Route;
-use crate::components::states::explain;
 use crate::components::{Loading, Nav};
-use crate::hooks::use_require_session;
+use crate::hooks::{field_error, form_error, use_require_session, use_text_input};
+use crate::route::Route;
 use crate::session::Session;
 
 /// Model names offered as suggestions (any other name is fine).
@@ -39,8 +37,8 @@ struct PageProps {
 #[component]
 fn CreatePage(props: &PageProps) -> Html {
     let navigator = use_navigator();
-    let name = use_state(String::new);
-    let model = use_state(String::new);
+    let name = use_text_input(String::new);
+    let model = use_text_input(String::new);
     let error = use_state(|| None::<ApiError>);
     let busy = use_state(|| false);
 
@@ -54,7 +52,7 @@ fn CreatePage(props: &PageProps) -> Html {
             }
             busy.set(true);
             error.set(None);
-            let (name_v, model_v) = ((*name).trim().to_owned(), (*model).trim().to_owned());
+            let (name_v, model_v) = (name.trimmed(), model.trimmed());
             let (error, busy, navigator, session) = (
                 error.clone(),
                 busy.clone(),
@@ -67,6 +65,7 @@ fn CreatePage(props: &PageProps) -> Html {
                     .create_assistant(session.user_id, &name_v, &model_v)
                     .await
                 {
+                    // Stays busy: the page is on its way out.
                     Ok(assistant) => {
                         if let Some(navigator) = navigator {
                             navigator.push(&Route::Assistant { id: assistant.id });
@@ -80,23 +79,9 @@ fn CreatePage(props: &PageProps) -> Html {
             });
         })
     };
-    let bind = |state: &UseStateHandle<String>| {
-        let state = state.clone();
-        Callback::from(move |e: InputEvent| {
-            state.set(e.target_unchecked_into::<HtmlInputElement>().value())
-        })
-    };
-    let field = |n: &str| {
-        (*error)
-            .as_ref()
-            .and_then(|e| e.field(n))
-            .map(str::to_owned)
-    };
-    let (name_error, model_error) = (field("name"), field("modelType"));
-    let general = (*error)
-        .as_ref()
-        .filter(|e| !matches!(e, ApiError::Invalid { fields, .. } if !fields.is_empty()))
-        .map(explain);
+    let name_error = field_error(error.as_ref(), "name");
+    let model_error = field_error(error.as_ref(), "modelType");
+    let general = form_error(error.as_ref());
 
     html! {
         <>
@@ -106,11 +91,11 @@ fn CreatePage(props: &PageProps) -> Html {
                     <h1>{ "New assistant" }</h1>
                     <label for="name">{ "Name" }</label>
                     <input id="name" name="name" required=true maxlength="100" placeholder="Support bot"
-                           value={(*name).clone()} oninput={bind(&name)} />
+                           value={name.value()} oninput={name.oninput.clone()} />
                     if let Some(m) = name_error { <p class="field-error" role="alert">{ format!("Name {m}") }</p> }
                     <label for="model">{ "Model type" }</label>
                     <input id="model" name="modelType" required=true maxlength="100" placeholder="gpt-4o"
-                           list="model-suggestions" value={(*model).clone()} oninput={bind(&model)} />
+                           list="model-suggestions" value={model.value()} oninput={model.oninput.clone()} />
                     <datalist id="model-suggestions">
                         { for MODEL_SUGGESTIONS.iter().map(|m| html! { <option value={*m} /> }) }
                     </datalist>

@@ -1,16 +1,35 @@
 //! Log in: email and password, then on to where the visitor was going (`?next=`).
 
 use wasm_bindgen_futures::spawn_local;
-use web_sys::HtmlInputElement;
 use yew::prelude::*;
 use yew_router::prelude::*;
 
 use crate::api::{Api, ApiError};
-use crate::app::Route;
 use crate::components::states::explain;
 use crate::filters::query_param;
-use crate::pages::go_to;
+use crate::hooks::use_text_input;
+use crate::route::{go_to, Route};
 use crate::session::{Session, SessionAction, SessionContext};
+
+/// What the login form says when the hub's answer cannot be turned into a session.
+const UNREADABLE: &str = "The hub's answer could not be read.";
+
+/// Why a login failed, in the visitor's words.
+fn login_error(error: &ApiError) -> String {
+    match error {
+        ApiError::Unauthorized(_) => "Wrong email or password.".to_owned(),
+        ApiError::Invalid { .. } => "Enter your email address and password.".to_owned(),
+        other => explain(other),
+    }
+}
+
+/// Logs in, giving the new session or the message to show.
+async fn log_in(email: String, password: String) -> Result<Session, String> {
+    match Api::anonymous().login(email.trim(), &password).await {
+        Ok(login) => Session::from_login(&login).ok_or_else(|| UNREADABLE.to_owned()),
+        Err(error) => Err(login_error(&error)),
+    }
+}
 
 /// The login page.
 #[component]
@@ -22,16 +41,14 @@ pub fn Login() -> Html {
         .unwrap_or_default();
     let next = query_param(&query, "next");
     let registered = query_param(&query, "registered").is_some();
-    let email = use_state(|| query_param(&query, "email").unwrap_or_default());
-    let password = use_state(String::new);
+    let email = use_text_input(|| query_param(&query, "email").unwrap_or_default());
+    let password = use_text_input(String::new);
     let error = use_state(|| None::<String>);
     let busy = use_state(|| false);
 
     // Already logged in: nothing to do here.
     {
         let logged_in = ctx.as_ref().is_some_and(|c| c.session.is_some());
-        let navigator = navigator.clone();
-        let next = next.clone();
         use_effect_with(logged_in, move |logged_in| {
             if let (true, Some(navigator)) = (*logged_in, navigator) {
                 go_to(&navigator, next.as_deref());
@@ -49,39 +66,17 @@ pub fn Login() -> Html {
             }
             busy.set(true);
             error.set(None);
-            let (email_v, password_v) = ((*email).clone(), (*password).clone());
             let (error, busy, ctx) = (error.clone(), busy.clone(), ctx.clone());
+            let attempt = log_in(email.value(), password.value());
             spawn_local(async move {
-                match Api::anonymous().login(email_v.trim(), &password_v).await {
-                    Ok(login) => match (Session::from_login(&login), &ctx) {
-                        (Some(session), Some(ctx)) => {
-                            // The effect above navigates once the session is set.
-                            ctx.dispatch.emit(SessionAction::LogIn(session));
-                        }
-                        _ => error.set(Some("The hub's answer could not be read.".to_owned())),
-                    },
-                    Err(ApiError::Unauthorized(_)) => {
-                        error.set(Some("Wrong email or password.".to_owned()));
-                    }
-                    Err(ApiError::Invalid { .. }) => {
-                        error.set(Some("Enter your email address and password.".to_owned()));
-                    }
-                    Err(other) => error.set(Some(explain(&other))),
+                match (attempt.await, &ctx) {
+                    // The effect above navigates once the session is set.
+                    (Ok(session), Some(ctx)) => ctx.dispatch.emit(SessionAction::LogIn(session)),
+                    (Ok(_), None) => error.set(Some(UNREADABLE.to_owned())),
+                    (Err(message), _) => error.set(Some(message)),
                 }
                 busy.set(false);
             });
-        })
-    };
-    let on_email = {
-        let email = email.clone();
-        Callback::from(move |e: InputEvent| {
-            email.set(e.target_unchecked_into::<HtmlInputElement>().value())
-        })
-    };
-    let on_password = {
-        let password = password.clone();
-        Callback::from(move |e: InputEvent| {
-            password.set(e.target_unchecked_into::<HtmlInputElement>().value())
         })
     };
 
@@ -94,10 +89,10 @@ pub fn Login() -> Html {
                 }
                 <label for="email">{ "Email" }</label>
                 <input id="email" name="email" type="email" autocomplete="username" required=true
-                       value={(*email).clone()} oninput={on_email} />
+                       value={email.value()} oninput={email.oninput.clone()} />
                 <label for="password">{ "Password" }</label>
                 <input id="password" name="password" type="password" autocomplete="current-password" required=true
-                       value={(*password).clone()} oninput={on_password} />
+                       value={password.value()} oninput={password.oninput.clone()} />
                 if let Some(message) = (*error).clone() {
                     <p class="form-error" role="alert" data-testid="login-error">{ message }</p>
                 }
@@ -110,5 +105,28 @@ pub fn Login() -> Html {
                 </p>
             </form>
         </main>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refusals_are_said_in_the_visitors_words() {
+        assert_eq!(
+            login_error(&ApiError::Unauthorized(
+                "wrong email or password".to_owned()
+            )),
+            "Wrong email or password."
+        );
+        assert_eq!(
+            login_error(&ApiError::Invalid {
+                detail: "invalid input".to_owned(),
+                fields: Vec::new(),
+            }),
+            "Enter your email address and password."
+        );
+        assert!(login_error(&ApiError::Network("offline".to_owned())).contains("cannot be reached"));
     }
 }

@@ -4,11 +4,11 @@
 use yew::prelude::*;
 use yew_router::prelude::*;
 
-use crate::app::Route;
 use crate::components::{AssistantTile, Empty, ErrorBox, LiveIndicator, Loading, Nav};
 use crate::format;
 use crate::hooks::{use_live, use_require_session, use_tick};
 use crate::pages::board::{sum_today, use_board};
+use crate::route::Route;
 use crate::session::Session;
 
 /// The overview page (guard).

@@ -1,13 +1,12 @@
 //! Create an account, then log in with it.
 
 use wasm_bindgen_futures::spawn_local;
-use web_sys::HtmlInputElement;
 use yew::prelude::*;
 use yew_router::prelude::*;
 
 use crate::api::{Api, ApiError};
-use crate::app::Route;
-use crate::components::states::explain;
+use crate::hooks::{field_error, form_error, use_text_input};
+use crate::route::{push_with_query, Route};
 
 /// Shortest password the hub accepts.
 const MIN_PASSWORD_CHARS: usize = 8;
@@ -16,8 +15,8 @@ const MIN_PASSWORD_CHARS: usize = 8;
 #[component]
 pub fn Register() -> Html {
     let navigator = use_navigator();
-    let email = use_state(String::new);
-    let password = use_state(String::new);
+    let email = use_text_input(String::new);
+    let password = use_text_input(String::new);
     let error = use_state(|| None::<ApiError>);
     let busy = use_state(|| false);
 
@@ -31,16 +30,14 @@ pub fn Register() -> Html {
             }
             busy.set(true);
             error.set(None);
-            let (email_v, password_v) = ((*email).trim().to_owned(), (*password).clone());
+            let (email_v, password_v) = (email.trimmed(), password.value());
             let (error, busy, navigator) = (error.clone(), busy.clone(), navigator.clone());
             spawn_local(async move {
                 match Api::anonymous().register(&email_v, &password_v).await {
                     Ok(user) => {
                         if let Some(navigator) = navigator {
-                            let query = vec![("email", user.email), ("registered", "1".to_owned())];
-                            if navigator.push_with_query(&Route::Login, &query).is_err() {
-                                navigator.push(&Route::Login);
-                            }
+                            let query = [("email", user.email), ("registered", "1".to_owned())];
+                            push_with_query(&navigator, &Route::Login, &query);
                         }
                     }
                     Err(e) => error.set(Some(e)),
@@ -49,29 +46,9 @@ pub fn Register() -> Html {
             });
         })
     };
-    let on_email = {
-        let email = email.clone();
-        Callback::from(move |e: InputEvent| {
-            email.set(e.target_unchecked_into::<HtmlInputElement>().value())
-        })
-    };
-    let on_password = {
-        let password = password.clone();
-        Callback::from(move |e: InputEvent| {
-            password.set(e.target_unchecked_into::<HtmlInputElement>().value())
-        })
-    };
-    let field = |name: &str| {
-        (*error)
-            .as_ref()
-            .and_then(|e| e.field(name))
-            .map(str::to_owned)
-    };
-    let (email_error, password_error) = (field("email"), field("password"));
-    let general = (*error)
-        .as_ref()
-        .filter(|e| !matches!(e, ApiError::Invalid { fields, .. } if !fields.is_empty()))
-        .map(explain);
+    let email_error = field_error(error.as_ref(), "email");
+    let password_error = field_error(error.as_ref(), "password");
+    let general = form_error(error.as_ref());
 
     html! {
         <main class="auth">
@@ -79,13 +56,13 @@ pub fn Register() -> Html {
                 <h1>{ "Create your account" }</h1>
                 <label for="email">{ "Email" }</label>
                 <input id="email" name="email" type="email" autocomplete="username" required=true
-                       value={(*email).clone()} oninput={on_email} />
+                       value={email.value()} oninput={email.oninput.clone()} />
                 if let Some(message) = email_error {
                     <p class="field-error" role="alert">{ format!("Email {message}") }</p>
                 }
                 <label for="password">{ "Password" }</label>
                 <input id="password" name="password" type="password" autocomplete="new-password" required=true
-                       minlength={MIN_PASSWORD_CHARS.to_string()} value={(*password).clone()} oninput={on_password} />
+                       minlength={MIN_PASSWORD_CHARS.to_string()} value={password.value()} oninput={password.oninput.clone()} />
                 <p class="hint">{ format!("At least {MIN_PASSWORD_CHARS} characters.") }</p>
                 if let Some(message) = password_error {
                     <p class="field-error" role="alert">{ format!("Password {message}") }</p>
