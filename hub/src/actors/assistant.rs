@@ -25,10 +25,27 @@ use crate::{Sample, Totals};
 /// One ingestion request waiting for its batch.
 struct Waiting {
     samples: Vec<Sample>,
+    /// The request the samples came with ([`Ingest::request_id`]), for the logs.
+    request_id: String,
     reply: oneshot::Sender<Result<Ack, IngestError>>,
     /// It shared a batch that storage refused: it is written in a batch of its own, so one
     /// client's poisoned samples never fail another client's.
     alone: bool,
+}
+
+/// The request ids of a batch, comma-separated, for one log line about the whole batch.
+struct RequestIds<'a>(&'a [Waiting]);
+
+impl std::fmt::Display for RequestIds<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for (i, waiting) in self.0.iter().enumerate() {
+            if i > 0 {
+                f.write_str(",")?;
+            }
+            f.write_str(&waiting.request_id)?;
+        }
+        Ok(())
+    }
 }
 
 /// The actor of one assistant.
@@ -147,21 +164,22 @@ impl AssistantActor {
                         act.over_budget = over_budget;
                         act.unannounced_alerts.extend(new_alerts);
                     }
+                    let requests = RequestIds(&batch);
                     match result {
                         Ok(stored) => act.acknowledge(batch, &counts, &samples, &stored, ctx),
                         Err(WriteError::Refused(detail)) if batch.len() > 1 => {
-                            tracing::warn!(assistant_id, %detail, rows, "batch refused; retrying each request alone");
+                            tracing::warn!(assistant_id, %detail, rows, %requests, "batch refused; retrying each request alone");
                             act.requeue_alone(batch, &counts, samples);
                         }
                         Err(WriteError::Refused(detail)) => {
-                            tracing::warn!(assistant_id, %detail, rows, "request refused by storage");
+                            tracing::warn!(assistant_id, %detail, rows, %requests, "request refused by storage");
                             for waiting in batch {
                                 let detail = detail.clone();
                                 let _ = waiting.reply.send(Err(IngestError::Refused { detail }));
                             }
                         }
                         Err(WriteError::Unavailable(error)) => {
-                            tracing::warn!(assistant_id, %error, rows, "batch not stored; clients will retry");
+                            tracing::warn!(assistant_id, %error, rows, %requests, "batch not stored; clients will retry");
                             for waiting in batch {
                                 let _ = waiting.reply.send(Err(IngestError::Unavailable));
                             }
@@ -215,6 +233,13 @@ impl AssistantActor {
                     ack.duplicates += 1;
                 }
             }
+            tracing::debug!(
+                assistant_id = self.assistant_id,
+                request_id = %waiting.request_id,
+                accepted = ack.accepted,
+                duplicates = ack.duplicates,
+                "stored"
+            );
             let _ = waiting.reply.send(Ok(ack));
         }
         self.schedule_announce(ctx);
@@ -365,34 +390,59 @@ impl Handler<Ingest> for AssistantActor {
     type Result = ResponseFuture<Result<Ack, IngestError>>;
 
     fn handle(&mut self, msg: Ingest, ctx: &mut Self::Context) -> Self::Result {
+        let queued = self.enqueue(msg, ctx);
+        Box::pin(async move {
+            match queued {
+                Queued::Waiting(answer) => answer.await.unwrap_or(Err(IngestError::Unavailable)),
+                Queued::Answered(answer) => answer,
+            }
+        })
+    }
+}
+
+/// What became of an ingest request: queued for the next batch, or answered at once.
+enum Queued {
+    Waiting(oneshot::Receiver<Result<Ack, IngestError>>),
+    Answered(Result<Ack, IngestError>),
+}
+
+impl AssistantActor {
+    /// Queues the samples of one request for writing, or answers at once: refused while
+    /// draining or when the buffer is full, acknowledged when there is nothing to store.
+    #[tracing::instrument(name = "assistant.ingest", skip_all, fields(
+        assistant_id = msg.assistant_id,
+        request_id = %msg.request_id,
+        samples = msg.samples.len(),
+    ))]
+    fn enqueue(&mut self, msg: Ingest, ctx: &mut Context<Self>) -> Queued {
         self.last_activity = Instant::now();
         let count = msg.samples.len();
         if !self.draining.is_empty() {
-            return Box::pin(async { Err(IngestError::ShuttingDown) });
+            return Queued::Answered(Err(IngestError::ShuttingDown));
         }
         if count == 0 {
-            let over_budget = self.over_budget;
-            return Box::pin(async move {
-                Ok(Ack {
-                    accepted: 0,
-                    duplicates: 0,
-                    over_budget,
-                })
-            });
+            return Queued::Answered(Ok(Ack {
+                accepted: 0,
+                duplicates: 0,
+                over_budget: self.over_budget,
+            }));
         }
         if self.buffered + count > self.config.buffer_capacity {
             let retry_after_secs = self.config.retry_after.as_secs().max(1);
-            return Box::pin(async move { Err(IngestError::Busy { retry_after_secs }) });
+            tracing::debug!(buffered = self.buffered, "buffer full; refused");
+            return Queued::Answered(Err(IngestError::Busy { retry_after_secs }));
         }
         let (reply, answer) = oneshot::channel();
         self.buffered += count;
+        tracing::debug!(buffered = self.buffered, "queued");
         self.queue.push_back(Waiting {
             samples: msg.samples,
+            request_id: msg.request_id,
             reply,
             alone: false,
         });
         self.write_next(ctx);
-        Box::pin(async move { answer.await.unwrap_or(Err(IngestError::Unavailable)) })
+        Queued::Waiting(answer)
     }
 }
 

@@ -40,6 +40,10 @@ pub enum IngestError {
 pub struct Ingest {
     pub assistant_id: i64,
     pub samples: Vec<Sample>,
+    /// Who sent them, for the logs: the HTTP request id, or the WebSocket connection's and the
+    /// frame's. The actor logs it when it queues, stores or refuses the samples, so one sample
+    /// can be followed from its request to its batch.
+    pub request_id: String,
 }
 
 /// Stop after storing everything buffered (answered when done).

@@ -78,6 +78,10 @@ impl Actor for Registry {
 impl Handler<Ingest> for Registry {
     type Result = ResponseFuture<Result<Ack, IngestError>>;
 
+    #[tracing::instrument(name = "registry.ingest", skip_all, fields(
+        assistant_id = msg.assistant_id,
+        request_id = %msg.request_id,
+    ))]
     fn handle(&mut self, msg: Ingest, ctx: &mut Self::Context) -> Self::Result {
         if self.shutting_down {
             return Box::pin(async { Err(IngestError::ShuttingDown) });
@@ -147,6 +151,7 @@ mod tests {
             .send(Ingest {
                 assistant_id,
                 samples: vec![call(None)],
+                request_id: "test".into(),
             })
             .await
             .ok()
@@ -182,6 +187,7 @@ mod tests {
         let first = registry.send(Ingest {
             assistant_id: 7,
             samples: vec![call(None); 3],
+            request_id: "test".into(),
         });
         let (first, drained) = tokio::join!(first, registry.send(Shutdown));
         assert!(matches!(first, Ok(Ok(_))));

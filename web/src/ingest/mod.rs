@@ -19,13 +19,15 @@ use protocol::ingest::{DailyMetricsRequest, Event};
 use crate::error::ApiError;
 
 /// Validates `events` of `assistant_id` (all or nothing), stores them and returns the ack.
+/// `request_id` names the request in the hub's logs (see [`Ingest::request_id`]).
 pub async fn accept_events(
     registry: &Addr<Registry>,
     assistant_id: i64,
     events: Vec<Event>,
+    request_id: String,
 ) -> Result<Ack, ApiError> {
     let samples = validate_events(events, Utc::now())?;
-    submit(registry, assistant_id, samples).await
+    submit(registry, assistant_id, samples, request_id).await
 }
 
 /// Validates one daily record of `assistant_id`, stores it and returns it (in storage units)
@@ -34,14 +36,11 @@ pub async fn accept_daily(
     registry: &Addr<Registry>,
     assistant_id: i64,
     request: DailyMetricsRequest,
+    request_id: String,
 ) -> Result<(DailyRecord, Ack), ApiError> {
     let record = DailyRecord::validate(request, Utc::now().date_naive())?;
-    let ack = submit(
-        registry,
-        assistant_id,
-        vec![Sample::from_daily(record.clone())],
-    )
-    .await?;
+    let samples = vec![Sample::from_daily(record.clone())];
+    let ack = submit(registry, assistant_id, samples, request_id).await?;
     Ok((record, ack))
 }
 
@@ -51,11 +50,13 @@ async fn submit(
     registry: &Addr<Registry>,
     assistant_id: i64,
     samples: Vec<Sample>,
+    request_id: String,
 ) -> Result<Ack, ApiError> {
     let ack = registry
         .send(Ingest {
             assistant_id,
             samples,
+            request_id,
         })
         .await
         .map_err(|e| {

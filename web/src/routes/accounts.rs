@@ -86,6 +86,7 @@ pub struct TokenResponse {
     )
 )]
 #[post("/users")]
+#[tracing::instrument(skip_all)]
 pub async fn register(
     request: HttpRequest,
     body: web::Json<Credentials>,
@@ -127,6 +128,7 @@ pub async fn register(
     )
 )]
 #[post("/auth/login")]
+#[tracing::instrument(skip_all)]
 pub async fn login(
     request: HttpRequest,
     body: web::Json<Credentials>,

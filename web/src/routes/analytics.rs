@@ -83,6 +83,7 @@ pub struct DashboardQuery {
     )
 )]
 #[get("/dashboard")]
+#[tracing::instrument(skip_all, fields(user_id = user.id))]
 pub async fn dashboard(
     user: AuthUser,
     query: web::Query<DashboardQuery>,
@@ -208,6 +209,7 @@ pub struct Summary {
     )
 )]
 #[get("/summary")]
+#[tracing::instrument(skip_all, fields(user_id = user.id))]
 pub async fn summary(
     user: AuthUser,
     query: web::Query<SeriesQuery>,
@@ -264,6 +266,7 @@ pub struct Series {
     )
 )]
 #[get("/timeseries")]
+#[tracing::instrument(skip_all, fields(user_id = user.id))]
 pub async fn timeseries(
     user: AuthUser,
     query: web::Query<SeriesQuery>,

@@ -89,6 +89,7 @@ impl From<Assistant> for AssistantResponse {
     )
 )]
 #[post("/users/{id}/assistants")]
+#[tracing::instrument(skip_all, fields(owner_id = *path, user_id = user.id))]
 pub async fn create_assistant(
     user: AuthUser,
     path: web::Path<i64>,
@@ -140,6 +141,7 @@ pub async fn create_assistant(
     )
 )]
 #[get("/users/{id}/assistants")]
+#[tracing::instrument(skip_all, fields(owner_id = *path, user_id = user.id))]
 pub async fn list_assistants(
     user: AuthUser,
     path: web::Path<i64>,
@@ -167,6 +169,7 @@ pub async fn list_assistants(
     )
 )]
 #[get("/assistants/{id}")]
+#[tracing::instrument(skip_all, fields(assistant_id = *path, user_id = user.id))]
 pub async fn get_assistant(
     user: AuthUser,
     path: web::Path<i64>,

@@ -86,6 +86,7 @@ impl From<Budget> for BudgetView {
     )
 )]
 #[post("/budgets")]
+#[tracing::instrument(skip_all, fields(user_id = user.id))]
 pub async fn create_budget(
     user: AuthUser,
     body: web::Json<CreateBudget>,
@@ -140,6 +141,7 @@ pub async fn create_budget(
     )
 )]
 #[get("/budgets")]
+#[tracing::instrument(skip_all, fields(user_id = user.id))]
 pub async fn list_budgets(
     user: AuthUser,
     state: web::Data<AppState>,
@@ -167,6 +169,7 @@ pub async fn list_budgets(
     )
 )]
 #[delete("/budgets/{id}")]
+#[tracing::instrument(skip_all, fields(budget_id = *path, user_id = user.id))]
 pub async fn delete_budget(
     user: AuthUser,
     path: web::Path<i64>,
@@ -237,6 +240,7 @@ impl From<(BudgetAlert, Budget)> for AlertView {
     )
 )]
 #[get("/budgets/alerts")]
+#[tracing::instrument(skip_all, fields(user_id = user.id))]
 pub async fn list_alerts(
     user: AuthUser,
     query: web::Query<AlertsQuery>,

@@ -5,6 +5,7 @@ use actix_web::{post, web, HttpRequest, HttpResponse};
 use hub::sample::MAX_EVENTS_PER_REQUEST;
 use protocol::ingest::Event;
 use serde::Serialize;
+use tracing_actix_web::RequestId;
 use utoipa::openapi::schema::{ArrayBuilder, OneOfBuilder, Schema};
 use utoipa::openapi::{Ref, RefOr};
 use utoipa::{PartialSchema, ToSchema};
@@ -86,12 +87,14 @@ pub struct EventsAck {
     )
 )]
 #[post("/assistants/{id}/events")]
+#[tracing::instrument(skip_all, fields(assistant_id = *path))]
 pub async fn post_events(
     ingestor: Ingestor,
     path: web::Path<i64>,
     request: HttpRequest,
     payload: web::Payload,
     state: web::Data<AppState>,
+    request_id: RequestId,
 ) -> Result<HttpResponse, ApiError> {
     let AppState {
         pool,
@@ -103,7 +106,13 @@ pub async fn post_events(
     ingestor.check(pool, owners, assistant_id).await?;
     let format = BodyFormat::of(&request)?;
     let body = read_limited(payload, MAX_EVENTS_BODY_BYTES).await?;
-    let ack = accept_events(registry, assistant_id, parse_events(&body, format)?).await?;
+    let ack = accept_events(
+        registry,
+        assistant_id,
+        parse_events(&body, format)?,
+        request_id.to_string(),
+    )
+    .await?;
     Ok(HttpResponse::Ok().json(EventsAck {
         assistant_id,
         accepted: ack.accepted,

@@ -213,6 +213,7 @@ async fn next_chunk(mut state: ExportState) -> Option<(Result<web::Bytes, ApiErr
     )
 )]
 #[get("/export")]
+#[tracing::instrument(skip_all, fields(user_id = user.id))]
 pub async fn export(
     user: AuthUser,
     query: web::Query<RunsQuery>,

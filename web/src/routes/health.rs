@@ -38,6 +38,7 @@ pub struct Readiness {
 /// The process is alive.
 #[utoipa::path(tag = "health", responses((status = 200, body = Health)))]
 #[get("/healthz")]
+#[tracing::instrument(skip_all)]
 pub async fn healthz() -> HttpResponse {
     HttpResponse::Ok().json(Health { status: "ok" })
 }
@@ -48,6 +49,7 @@ pub async fn healthz() -> HttpResponse {
     responses((status = 200, body = Readiness), (status = 503, body = Readiness))
 )]
 #[get("/readyz")]
+#[tracing::instrument(skip_all)]
 pub async fn readyz(state: web::Data<AppState>) -> HttpResponse {
     let AppState { pool, cache, .. } = state.get_ref();
     let timescaledb = match pool.get().await {

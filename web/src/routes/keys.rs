@@ -86,6 +86,7 @@ pub struct CreatedKey {
     )
 )]
 #[post("/assistants/{id}/keys")]
+#[tracing::instrument(skip_all, fields(assistant_id = *path, user_id = user.id))]
 pub async fn create_key(
     user: AuthUser,
     path: web::Path<i64>,
@@ -129,6 +130,7 @@ pub async fn create_key(
     )
 )]
 #[get("/assistants/{id}/keys")]
+#[tracing::instrument(skip_all, fields(assistant_id = *path, user_id = user.id))]
 pub async fn list_keys(
     user: AuthUser,
     path: web::Path<i64>,
@@ -155,6 +157,7 @@ pub async fn list_keys(
     )
 )]
 #[delete("/keys/{id}")]
+#[tracing::instrument(skip_all, fields(key_id = *path, user_id = user.id))]
 pub async fn revoke_key(
     user: AuthUser,
     path: web::Path<i64>,

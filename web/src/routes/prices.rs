@@ -82,6 +82,7 @@ impl From<ModelPrice> for PriceView {
     )
 )]
 #[get("/prices")]
+#[tracing::instrument(skip_all)]
 pub async fn list_prices(
     _: AuthUser,
     state: web::Data<AppState>,
@@ -111,6 +112,7 @@ pub async fn list_prices(
     )
 )]
 #[post("/prices")]
+#[tracing::instrument(skip_all, fields(user_id = user.id))]
 pub async fn add_price(
     user: AuthUser,
     body: web::Json<AddPrice>,

@@ -179,6 +179,7 @@ fn decode_cursor(text: &str) -> Result<RunCursor, ApiError> {
     )
 )]
 #[get("/runs")]
+#[tracing::instrument(skip_all, fields(user_id = user.id))]
 pub async fn list_runs(
     user: AuthUser,
     query: web::Query<RunsQuery>,
@@ -238,6 +239,7 @@ pub struct ModelView {
     )
 )]
 #[get("/models")]
+#[tracing::instrument(skip_all, fields(user_id = user.id))]
 pub async fn list_models(
     user: AuthUser,
     query: web::Query<ModelsQuery>,

@@ -45,6 +45,7 @@ pub struct StatsResponse {
     )
 )]
 #[get("/assistants/{id}/stats")]
+#[tracing::instrument(skip_all, fields(assistant_id = *path, user_id = user.id))]
 pub async fn stats(
     user: AuthUser,
     path: web::Path<i64>,

@@ -5,10 +5,11 @@
 use std::time::Instant;
 
 use actix::prelude::*;
-use actix_web::{get, web, HttpRequest, HttpResponse, ResponseError};
+use actix_web::{get, web, HttpMessage, HttpRequest, HttpResponse, ResponseError};
 use actix_web_actors::ws;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use tracing_actix_web::RequestId;
 
 use super::{check_handshake, close_on_error, ingestor, keep_alive, Heartbeat, MAX_FRAME_BYTES};
 use crate::auth::ingest_key::Ingestor;
@@ -37,24 +38,23 @@ const MAX_IN_FLIGHT: usize = 64;
     )
 )]
 #[get("/ws/ingest")]
+#[tracing::instrument(skip_all)]
 pub async fn ingest(
     req: HttpRequest,
     stream: web::Payload,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, actix_web::Error> {
-    let AppState {
-        registry: _,
-        pool: _,
-        owners: _,
-        heartbeat,
-        ..
-    } = state.get_ref();
     check_handshake(&req)?;
     let ingestor = ingestor(&req).await?;
+    let connection = req
+        .extensions()
+        .get::<RequestId>()
+        .map_or_else(|| "ws".to_owned(), ToString::to_string);
     let session = IngestSession {
         ingestor,
-        state: state.clone(),
-        heartbeat: *heartbeat,
+        heartbeat: state.heartbeat,
+        state,
+        connection,
         last_heard: Instant::now(),
         in_flight: 0,
     };
@@ -66,6 +66,8 @@ pub async fn ingest(
 struct IngestSession {
     ingestor: Ingestor,
     state: web::Data<AppState>,
+    /// The request id of the handshake; a frame's samples are logged as `<connection>/<frame id>`.
+    connection: String,
     heartbeat: Heartbeat,
     last_heard: Instant,
     in_flight: usize,
@@ -152,6 +154,7 @@ impl IngestSession {
         }
         self.in_flight += 1;
         let (ingestor, state) = (self.ingestor, self.state.clone());
+        let request_id = format!("{}/{}", self.connection, frame_label(&frame.id));
         let id = frame.id.clone();
         let work = async move {
             let AppState {
@@ -162,7 +165,7 @@ impl IngestSession {
             } = state.get_ref();
             ingestor.check(pool, owners, frame.assistant_id).await?;
             let events = parse_event_values(frame.events)?;
-            accept_events(registry, frame.assistant_id, events).await
+            accept_events(registry, frame.assistant_id, events, request_id).await
         };
         ctx.spawn(work.into_actor(self).map(move |result, act, ctx| {
             act.in_flight -= 1;
@@ -205,5 +208,23 @@ impl StreamHandler<Result<ws::Message, ws::ProtocolError>> for IngestSession {
             Ok(ws::Message::Pong(_) | ws::Message::Continuation(_) | ws::Message::Nop) => {}
             Err(error) => close_on_error(ctx, &error),
         }
+    }
+}
+
+/// A client's frame id as it may appear in the logs: at most 64 characters, control
+/// characters escaped (the id is the client's to choose).
+fn frame_label(id: &str) -> String {
+    id.chars().take(64).flat_map(char::escape_default).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::frame_label;
+
+    #[test]
+    fn frame_ids_are_logged_short_and_escaped() {
+        assert_eq!(frame_label("batch-7"), "batch-7");
+        assert_eq!(frame_label("a\nforged line"), "a\\nforged line");
+        assert_eq!(frame_label(&"x".repeat(500)).len(), 64);
     }
 }

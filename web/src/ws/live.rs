@@ -47,26 +47,20 @@ const MAX_SUBSCRIBE: usize = 1000;
     )
 )]
 #[get("/ws/live")]
+#[tracing::instrument(skip_all)]
 pub async fn live(
     req: HttpRequest,
     stream: web::Payload,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, actix_web::Error> {
-    let AppState {
-        live: hub,
-        pool: _,
-        owners: _,
-        heartbeat,
-        ..
-    } = state.get_ref();
     check_handshake(&req)?;
     let user = authenticate(&req)?;
     let session = LiveSession {
         id: NEXT_SESSION.fetch_add(1, Ordering::Relaxed),
         user,
-        hub: hub.clone(),
-        state: state.clone(),
-        heartbeat: *heartbeat,
+        hub: state.live.clone(),
+        heartbeat: state.heartbeat,
+        state,
         last_heard: Instant::now(),
         following: HashSet::new(),
     };

@@ -32,6 +32,7 @@ async fn concurrent_requests_are_acknowledged_after_they_are_stored() {
         actor.send(Ingest {
             assistant_id: 1,
             samples: vec![call(Some(&format!("c{i}"))), call(None)],
+            request_id: "test".into(),
         })
     });
     let acks = futures_util::future::join_all(requests).await;
@@ -50,6 +51,7 @@ async fn concurrent_requests_are_acknowledged_after_they_are_stored() {
         .send(Ingest {
             assistant_id: 1,
             samples: vec![call(Some("c0"))],
+            request_id: "test".into(),
         })
         .await
         .ok()
@@ -78,6 +80,7 @@ async fn a_full_buffer_refuses_and_a_failed_write_is_not_acknowledged() {
         .send(Ingest {
             assistant_id: 1,
             samples: vec![call(None); 4],
+            request_id: "test".into(),
         })
         .await
         .ok();
@@ -94,6 +97,7 @@ async fn a_full_buffer_refuses_and_a_failed_write_is_not_acknowledged() {
         .send(Ingest {
             assistant_id: 1,
             samples: vec![call(None)],
+            request_id: "test".into(),
         })
         .await
         .ok();
@@ -120,6 +124,7 @@ async fn a_request_storage_refuses_fails_alone_and_its_batch_mates_are_stored() 
         actor.send(Ingest {
             assistant_id: 1,
             samples,
+            request_id: "test".into(),
         })
     });
     let answers: Vec<_> = futures_util::future::join_all(requests)
@@ -173,6 +178,7 @@ async fn deltas_are_coalesced_numbered_and_a_drain_waits_for_the_last_one() {
             .send(Ingest {
                 assistant_id: 1,
                 samples: vec![call(None)],
+                request_id: "test".into(),
             })
             .await;
     }
@@ -226,6 +232,7 @@ async fn crossing_a_budget_flags_acks_and_pushes_one_alert() {
             .send(Ingest {
                 assistant_id: 1,
                 samples: vec![call(None)],
+                request_id: "test".into(),
             })
             .await
             .ok()

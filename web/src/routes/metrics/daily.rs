@@ -7,6 +7,7 @@ use hub::units::{ms_to_minutes, nanos_to_usd};
 use persistence::queries::reports::{self, DayTotals};
 use protocol::ingest::DailyMetricsRequest;
 use serde::Serialize;
+use tracing_actix_web::RequestId;
 use utoipa::ToSchema;
 
 use crate::auth::access::owned_assistant;
@@ -66,11 +67,13 @@ pub struct RecordedDailyMetrics {
     )
 )]
 #[post("/assistants/{id}/metrics")]
+#[tracing::instrument(skip_all, fields(assistant_id = *path))]
 pub async fn post_daily_metrics(
     ingestor: Ingestor,
     path: web::Path<i64>,
     body: web::Json<DailyMetricsRequest>,
     state: web::Data<AppState>,
+    request_id: RequestId,
 ) -> Result<HttpResponse, ApiError> {
     let AppState {
         pool,
@@ -80,7 +83,13 @@ pub async fn post_daily_metrics(
     } = state.get_ref();
     let assistant_id = path.into_inner();
     ingestor.check(pool, owners, assistant_id).await?;
-    let (record, ack) = accept_daily(registry, assistant_id, body.into_inner()).await?;
+    let (record, ack) = accept_daily(
+        registry,
+        assistant_id,
+        body.into_inner(),
+        request_id.to_string(),
+    )
+    .await?;
     let recorded = DailyMetrics::new(
         record.date,
         record.calls,
@@ -129,6 +138,7 @@ pub struct DailyMetricsRange {
     )
 )]
 #[get("/assistants/{id}/metrics")]
+#[tracing::instrument(skip_all, fields(assistant_id = *path, user_id = user.id))]
 pub async fn daily_metrics(
     user: AuthUser,
     path: web::Path<i64>,

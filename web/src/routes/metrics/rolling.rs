@@ -93,6 +93,7 @@ pub struct RollingAverage {
     )
 )]
 #[get("/assistants/{id}/metrics/rolling-avg")]
+#[tracing::instrument(skip_all, fields(assistant_id = *path, user_id = user.id))]
 pub async fn rolling_average(
     user: AuthUser,
     path: web::Path<i64>,

@@ -73,6 +73,7 @@ pub struct DailyAverage {
     )
 )]
 #[get("/assistants/{id}/metrics/summary")]
+#[tracing::instrument(skip_all, fields(assistant_id = *path, user_id = user.id))]
 pub async fn summary(
     user: AuthUser,
     path: web::Path<i64>,
@@ -130,6 +131,7 @@ pub struct TotalsPerAssistant {
     )
 )]
 #[get("/metrics/totals")]
+#[tracing::instrument(skip_all, fields(user_id = user.id))]
 pub async fn totals(
     user: AuthUser,
     query: web::Query<RangeQuery>,

@@ -158,6 +158,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 /// This document.
 #[utoipa::path(tag = "health", responses((status = 200, description = "OpenAPI 3.1 document")))]
 #[get("/openapi.json")]
+#[tracing::instrument(skip_all)]
 pub async fn openapi_json() -> HttpResponse {
     HttpResponse::Ok().json(ApiDoc::openapi())
 }
