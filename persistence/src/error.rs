@@ -22,7 +22,7 @@ pub enum PersistenceError {
     Migration(String),
     /// Redis did not answer or answered with an error.
     #[error("cache unavailable")]
-    Cache(#[from] redis::RedisError),
+    Cache(#[from] ::redis::RedisError),
 }
 
 impl PersistenceError {

@@ -147,8 +147,8 @@ impl From<diesel::result::Error> for ApiError {
     }
 }
 
-impl From<persistence::pool::PoolError> for ApiError {
-    fn from(error: persistence::pool::PoolError) -> Self {
+impl From<persistence::postgres::pool::PoolError> for ApiError {
+    fn from(error: persistence::postgres::pool::PoolError) -> Self {
         PersistenceError::from(error).into()
     }
 }

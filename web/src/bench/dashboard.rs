@@ -11,9 +11,10 @@ use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
 use clap::Args;
-use persistence::models::{NewAssistant, NewUser};
-use persistence::queries::{assistants, users};
-use persistence::{sample_store, AsyncPgConnection};
+use persistence::postgres::models::{NewAssistant, NewUser};
+use persistence::postgres::queries::{assistants, users};
+use persistence::postgres::sample_store;
+use persistence::AsyncPgConnection;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use serde_json::json;
@@ -89,7 +90,7 @@ pub async fn run(
         .await?;
         admin(&admin_url, &format!("CREATE DATABASE {database}")).await?;
     }
-    persistence::migrations::run_pending(&url)
+    persistence::postgres::migrations::run_pending(&url)
         .await
         .map_err(|e| setup(&e))?;
     if ready {

@@ -34,7 +34,7 @@ impl Target {
         admin(&admin_url, &format!("DROP DATABASE IF EXISTS {database}")).await?;
         admin(&admin_url, &format!("CREATE DATABASE {database}")).await?;
         let bench_url = format!("{server}/{database}");
-        persistence::migrations::run_pending(&bench_url)
+        persistence::postgres::migrations::run_pending(&bench_url)
             .await
             .map_err(|e| setup(&e))?;
         let (child, port) = spawn_serve(&bench_url, redis_url, &database, args.coalesce_ms)?;

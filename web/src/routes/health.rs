@@ -2,8 +2,8 @@
 //! Redis is reported but optional, because the hub keeps working without it).
 
 use actix_web::{get, web, HttpResponse};
-use persistence::cache::Cache;
-use persistence::queries::health;
+use persistence::postgres::queries::health;
+use persistence::Cache;
 use persistence::PgPool;
 use serde::Serialize;
 use utoipa::ToSchema;

@@ -7,7 +7,7 @@ use hub::actors::Registry;
 use hub::daily::avg_call_cost;
 use hub::units::{ms_to_minutes, nanos_to_usd};
 use hub::{DailyRecord, DailyRecordInput, Sample};
-use persistence::queries::reports::{self, DayTotals};
+use persistence::postgres::queries::reports::{self, DayTotals};
 use persistence::PgPool;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;

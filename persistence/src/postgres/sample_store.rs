@@ -18,10 +18,9 @@ use hub::pricing::apply_prices;
 use hub::store::{SampleStore, StoreError, WriteError};
 use hub::{Sample, SampleKind, Stats, Totals};
 
-use crate::breakdown_rollups;
 use crate::error::error_text;
-use crate::pool::PgPool;
-use crate::queries::{budgets, prices, reports};
+use crate::postgres::queries::{budgets, prices, reports};
+use crate::postgres::{breakdown_rollups, PgPool};
 
 /// Minute and hour bucket widths kept in `time_rollups`.
 const WIDTHS: [i32; 2] = [60, 3600];
