@@ -7,8 +7,10 @@
 //! - [`pool`] builds the one connection pool; [`migrations`] applies the embedded migrations.
 //! - [`sample_store`] is the hub's `SampleStore` ([`PgStore`]), writing each batch with its
 //!   time and day rollups and its [`breakdown_rollups`].
+//! - [`failure`] sorts every PostgreSQL failure into the hub's retry-or-reject `StoreError`.
 
 pub mod breakdown_rollups;
+pub mod failure;
 pub mod migrations;
 pub mod models;
 pub mod pool;

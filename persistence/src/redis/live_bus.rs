@@ -15,6 +15,7 @@ use futures_util::StreamExt;
 use hub::live::Delta;
 use hub::store::{LiveBus, StoreError};
 
+use crate::redis::failure::{of_encoding, of_redis};
 use crate::redis::Cache;
 
 /// Numbers and publishes one delta, and keeps it as the assistant's latest (the cached
@@ -95,7 +96,7 @@ impl RedisLiveBus {
 #[async_trait]
 impl LiveBus for RedisLiveBus {
     async fn publish(&self, delta: &Delta, floor: u64) -> Result<u64, StoreError> {
-        let payload = serde_json::to_string(delta).map_err(|e| StoreError(e.to_string()))?;
+        let payload = serde_json::to_string(delta).map_err(|e| of_encoding(&e))?;
         let mut conn = self.cache.connection();
         let seq_key = Self::seq_key(&self.cache, delta.assistant_id);
         let mut invocation = self.script.key(seq_key);
@@ -108,7 +109,7 @@ impl LiveBus for RedisLiveBus {
         invocation
             .invoke_async::<u64>(&mut conn)
             .await
-            .map_err(|e| StoreError(e.to_string()))
+            .map_err(|e| of_redis(&e))
     }
 
     async fn raise_floor(&self, assistant_id: i64, floor: u64) -> Result<(), StoreError> {
@@ -119,7 +120,7 @@ impl LiveBus for RedisLiveBus {
             .invoke_async::<i64>(&mut conn)
             .await
             .map(drop)
-            .map_err(|e| StoreError(e.to_string()))
+            .map_err(|e| of_redis(&e))
     }
 
     async fn latest(&self, assistant_id: i64) -> Result<Option<Delta>, StoreError> {
@@ -128,7 +129,7 @@ impl LiveBus for RedisLiveBus {
             .arg(self.latest_key(assistant_id))
             .query_async(&mut conn)
             .await
-            .map_err(|e| StoreError(e.to_string()))?;
+            .map_err(|e| of_redis(&e))?;
         Ok(payload.as_deref().and_then(parse))
     }
 }

@@ -64,8 +64,7 @@ pub async fn stats(
         assistant_id,
         Utc::now(),
     )
-    .await
-    .map_err(|e| ApiError::NotStored(format!("statistics are unavailable: {e}")))?;
+    .await?;
     Ok(HttpResponse::Ok().json(StatsResponse {
         assistant_id,
         seq: current.seq,
