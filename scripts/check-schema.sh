@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# check-schema.sh: persistence/src/schema.rs must be exactly what `diesel print-schema` generates
+# check-schema.sh: persistence/src/postgres/schema.rs must be exactly what `diesel print-schema` generates
 # from migrations/. Migrates a scratch database with the hub's own runner, regenerates the schema
 # and diffs. Installs diesel_cli (and libpq-dev, which it links) when missing.
 # Needs the local stack running (scripts/stack.sh up).
@@ -26,8 +26,8 @@ APP_ENVIRONMENT=dev APP_DATABASE__URL="$base_url/$scratch" RUST_LOG=warn \
 
 generated="$(mktemp)"
 diesel print-schema --database-url "$base_url/$scratch" --config-file diesel.toml >"$generated"
-if ! diff -u persistence/src/schema.rs "$generated"; then
-  echo "check-schema: persistence/src/schema.rs is stale; regenerate it with diesel print-schema" >&2
+if ! diff -u persistence/src/postgres/schema.rs "$generated"; then
+  echo "check-schema: persistence/src/postgres/schema.rs is stale; regenerate it with diesel print-schema" >&2
   exit 1
 fi
 echo "check-schema: schema.rs matches the migrations"

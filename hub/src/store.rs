@@ -8,20 +8,57 @@ use crate::budget::BudgetCheck;
 use crate::live::Delta;
 use crate::{Sample, Stats};
 
-/// Why storage failed. The hub never acknowledges samples after such an error.
-#[derive(Debug, Clone, thiserror::Error)]
-#[error("storage unavailable: {0}")]
-pub struct StoreError(pub String);
+/// Why storage failed, sorted by what the caller can do about it. Nothing of a failed write
+/// was stored, and the hub never acknowledges samples after such an error.
+///
+/// The persistence crate sorts PostgreSQL and Redis errors into these variants (in one place
+/// per store); the actors retry [`StoreError::Unavailable`] and answer the rest per request,
+/// and the HTTP layer answers 503, 422 and 500 respectively.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum StoreError {
+    /// Storage could not be reached or did not answer in time (a timeout, a lost connection,
+    /// an exhausted pool, a server shutting down, a conflict with a concurrent transaction):
+    /// the same operation may succeed later.
+    #[error("storage unavailable: {detail}")]
+    Unavailable { detail: String },
+    /// Storage answered and refused the data (a constraint, a value out of range, a character
+    /// it cannot store): sending the same data again cannot succeed. `detail` is the store's
+    /// own message, meant to tell a client what was wrong.
+    #[error("storage refused the data: {detail}")]
+    Refused { detail: String },
+    /// Anything else: the operation failed on this side (a row that does not decode, a value
+    /// that does not encode, a misconfigured client). Neither a retry nor the caller's data is
+    /// to blame; `detail` is for the logs only.
+    #[error("storage failed: {detail}")]
+    Failed { detail: String },
+}
 
-/// Why a batch was not written. Nothing of it was stored in either case.
-#[derive(Debug, Clone, thiserror::Error)]
-pub enum WriteError {
-    /// Storage could not be reached or did not answer in time: the same batch may succeed later.
-    #[error(transparent)]
-    Unavailable(#[from] StoreError),
-    /// Storage answered and refused the data: sending the same samples again cannot succeed.
-    #[error("storage refused the samples: {0}")]
-    Refused(String),
+impl StoreError {
+    /// A [`StoreError::Unavailable`] with this detail.
+    pub fn unavailable(detail: impl Into<String>) -> Self {
+        Self::Unavailable {
+            detail: detail.into(),
+        }
+    }
+
+    /// A [`StoreError::Refused`] with this detail.
+    pub fn refused(detail: impl Into<String>) -> Self {
+        Self::Refused {
+            detail: detail.into(),
+        }
+    }
+
+    /// A [`StoreError::Failed`] with this detail.
+    pub fn failed(detail: impl Into<String>) -> Self {
+        Self::Failed {
+            detail: detail.into(),
+        }
+    }
+
+    /// Whether the same operation may succeed if tried again later.
+    pub fn is_transient(&self) -> bool {
+        matches!(self, Self::Unavailable { .. })
+    }
 }
 
 /// Durable storage of samples.
@@ -31,11 +68,12 @@ pub trait SampleStore: Send + Sync + 'static {
     /// Returns, per sample, whether it was stored (`false`: its client id was seen before,
     /// earlier in the batch or in an earlier batch). When this returns, the batch is durable.
     /// Samples that ask for a price (see [`Sample::needs_price`]) are priced in place.
+    /// A failure stores nothing of the batch.
     async fn write_batch(
         &self,
         assistant_id: i64,
         samples: &mut [Sample],
-    ) -> Result<Vec<bool>, WriteError>;
+    ) -> Result<Vec<bool>, StoreError>;
 
     /// Checks the budgets covering the assistant against their spend as of `now`; records and
     /// returns the alerts of budgets exceeded for the first time in their current period.

@@ -13,7 +13,7 @@ use chrono::{DateTime, Utc};
 use crate::actors::messages::Live;
 use crate::budget::{BudgetAlert, BudgetCheck};
 use crate::live::LiveEvent;
-use crate::store::{SampleStore, StoreError, WriteError};
+use crate::store::{SampleStore, StoreError};
 use crate::{Sample, SampleKind, Stats};
 
 /// Samples kept in memory; client ids deduplicated like the real store.
@@ -28,16 +28,20 @@ pub struct MemoryStore {
 
 #[async_trait]
 impl SampleStore for MemoryStore {
-    async fn write_batch(&self, _: i64, samples: &mut [Sample]) -> Result<Vec<bool>, WriteError> {
+    async fn write_batch(&self, _: i64, samples: &mut [Sample]) -> Result<Vec<bool>, StoreError> {
         tokio::time::sleep(Duration::from_millis(5)).await;
-        if *self.fail.lock().map_err(|e| StoreError(e.to_string()))? {
-            return Err(StoreError("down".into()).into());
+        if *self.fail.lock().map_err(poisoned)? {
+            return Err(StoreError::unavailable("down"));
         }
         // Like PostgreSQL refusing a value: the whole batch fails, nothing is kept.
         if samples.iter().any(|s| s.model.as_deref() == Some(POISON)) {
-            return Err(WriteError::Refused("value out of range".into()));
+            return Err(StoreError::refused("value out of range"));
         }
-        let mut stored = self.samples.lock().map_err(|e| StoreError(e.to_string()))?;
+        // Like a row that does not decode: the whole batch fails, and the data is not to blame.
+        if samples.iter().any(|s| s.model.as_deref() == Some(BROKEN)) {
+            return Err(StoreError::failed("unexpected null in column client_id"));
+        }
+        let mut stored = self.samples.lock().map_err(poisoned)?;
         let mut flags = Vec::new();
         for sample in samples.iter() {
             let seen = sample.client_id.is_some()
@@ -57,12 +61,12 @@ impl SampleStore for MemoryStore {
         let spent_nanos: i64 = self
             .samples
             .lock()
-            .map_err(|e| StoreError(e.to_string()))?
+            .map_err(poisoned)?
             .iter()
             .map(|s| s.cost_nanos)
             .sum();
         let over_budget = spent_nanos >= limit_nanos;
-        let mut alerted = self.alerted.lock().map_err(|e| StoreError(e.to_string()))?;
+        let mut alerted = self.alerted.lock().map_err(poisoned)?;
         let mut new_alerts = Vec::new();
         if over_budget && !*alerted {
             *alerted = true;
@@ -82,7 +86,7 @@ impl SampleStore for MemoryStore {
     }
 
     async fn stats(&self, _: i64, _: DateTime<Utc>) -> Result<Stats, StoreError> {
-        let stored = self.samples.lock().map_err(|e| StoreError(e.to_string()))?;
+        let stored = self.samples.lock().map_err(poisoned)?;
         let mut stats = Stats::default();
         for sample in stored.iter() {
             stats.today.add_sample(sample);
@@ -93,6 +97,14 @@ impl SampleStore for MemoryStore {
 
 /// The model name [`MemoryStore`] refuses to store.
 pub const POISON: &str = "poison";
+
+/// The model name [`MemoryStore`] fails on (as on a bug, not on the data or an outage).
+pub const BROKEN: &str = "broken";
+
+/// A poisoned lock of the in-memory store: a test panicked while holding it.
+fn poisoned<T>(error: std::sync::PoisonError<T>) -> StoreError {
+    StoreError::failed(error.to_string())
+}
 
 pub fn call(client_id: Option<&str>) -> Sample {
     Sample {

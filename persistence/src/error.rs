@@ -1,6 +1,11 @@
-//! The one error type of the persistence crate.
+//! The one error type of the persistence crate, and its sort into the hub's [`StoreError`]
+//! (by [`postgres::failure`] and [`redis::failure`], the one place per store that knows which
+//! failures a retry can cure).
 
 use diesel_async::pooled_connection::deadpool::{BuildError, PoolError};
+use hub::store::StoreError;
+
+use crate::{postgres, redis};
 
 /// Anything that can go wrong talking to PostgreSQL or Redis.
 #[derive(Debug, thiserror::Error)]
@@ -22,10 +27,31 @@ pub enum PersistenceError {
     Migration(String),
     /// Redis did not answer or answered with an error.
     #[error("cache unavailable")]
-    Cache(#[from] redis::RedisError),
+    Cache(#[from] ::redis::RedisError),
 }
 
 impl PersistenceError {
+    /// What the failure means for a caller: retry later, reject the data, or a bug.
+    pub fn store_error(&self) -> StoreError {
+        match self {
+            Self::Query(error) => postgres::failure::of_query(error),
+            Self::Pool(error) => postgres::failure::of_pool(error),
+            Self::Connect(error) => postgres::failure::of_connect(error),
+            Self::Cache(error) => redis::failure::of_redis(error),
+            Self::PoolBuild(_) | Self::Migration(_) => StoreError::failed(error_text(self)),
+        }
+    }
+
+    /// Whether the failure is a value PostgreSQL cannot hold (a sum past 64 bits, a date past
+    /// its range): a refusal whose cause the caller may want to name.
+    pub fn is_out_of_range(&self) -> bool {
+        matches!(
+            self,
+            Self::Query(diesel::result::Error::DatabaseError(_, info))
+                if info.message().contains("out of range")
+        )
+    }
+
     /// Whether this is a unique-constraint violation (e.g. an email already registered).
     pub fn is_unique_violation(&self) -> bool {
         matches!(
@@ -35,6 +61,12 @@ impl PersistenceError {
                 _
             ))
         )
+    }
+}
+
+impl From<PersistenceError> for StoreError {
+    fn from(error: PersistenceError) -> Self {
+        error.store_error()
     }
 }
 

@@ -6,6 +6,7 @@
 use actix_web::http::{header, StatusCode};
 use actix_web::{HttpResponse, ResponseError};
 use hub::actors::messages::IngestError;
+use hub::store::StoreError;
 use hub::{FieldError, ValidationErrors};
 use persistence::error::error_text;
 use persistence::PersistenceError;
@@ -64,9 +65,10 @@ pub enum ApiError {
     /// The hub could not store the samples (storage down, or shutting down); retry later.
     #[error("{0}")]
     NotStored(String),
-    /// A dependency (PostgreSQL) is unavailable right now; the client may retry.
+    /// A dependency (PostgreSQL, Redis) is unavailable right now; the client may retry. Only a
+    /// [`StoreError::Unavailable`] (or a [`PersistenceError`] sorted as one) ends here.
     #[error("the service is temporarily unavailable, retry shortly")]
-    Unavailable(#[source] PersistenceError),
+    Unavailable(#[source] Box<dyn std::error::Error + Send + Sync>),
     /// A bug or an unexpected failure.
     #[error("internal server error")]
     Internal(#[source] Box<dyn std::error::Error + Send + Sync>),
@@ -110,16 +112,33 @@ impl ApiError {
     }
 }
 
+/// Storage failures, by what the client can do: retry (503), change the request (422), or
+/// nothing (500, the cause logged, never sent). The sort itself is persistence's.
 impl From<PersistenceError> for ApiError {
     fn from(error: PersistenceError) -> Self {
-        match error {
-            PersistenceError::Pool(_) | PersistenceError::Connect(_) => Self::Unavailable(error),
-            PersistenceError::Query(diesel::result::Error::DatabaseError(_, ref info))
-                if info.message().contains("out of range") =>
-            {
-                Self::too_large()
-            }
-            other => Self::internal(other),
+        if error.is_out_of_range() {
+            return Self::too_large();
+        }
+        Self::stored(error.store_error(), Box::new(error))
+    }
+}
+
+/// The hub's storage failures (e.g. of the live statistics), mapped like [`PersistenceError`].
+impl From<StoreError> for ApiError {
+    fn from(error: StoreError) -> Self {
+        Self::stored(error.clone(), Box::new(error))
+    }
+}
+
+impl ApiError {
+    /// The answer to a storage failure sorted as `sorted`, keeping `cause` for the logs.
+    fn stored(sorted: StoreError, cause: Box<dyn std::error::Error + Send + Sync>) -> Self {
+        match sorted {
+            StoreError::Unavailable { .. } => Self::Unavailable(cause),
+            StoreError::Refused { detail } => Self::Refused(format!(
+                "storage refused the request: {detail}; sending it again will not help"
+            )),
+            StoreError::Failed { .. } => Self::Internal(cause),
         }
     }
 }
@@ -137,6 +156,7 @@ impl From<IngestError> for ApiError {
             IngestError::Refused { .. } => Self::Refused(format!(
                 "nothing of this request was stored: {error}; sending it again will not help"
             )),
+            IngestError::Failed => Self::internal(error),
         }
     }
 }
@@ -147,8 +167,8 @@ impl From<diesel::result::Error> for ApiError {
     }
 }
 
-impl From<persistence::pool::PoolError> for ApiError {
-    fn from(error: persistence::pool::PoolError) -> Self {
+impl From<persistence::postgres::pool::PoolError> for ApiError {
+    fn from(error: persistence::postgres::pool::PoolError) -> Self {
         PersistenceError::from(error).into()
     }
 }
@@ -258,8 +278,12 @@ mod tests {
     fn transient(error: &IngestError) -> bool {
         match error {
             IngestError::Unavailable | IngestError::ShuttingDown => true,
-            IngestError::Busy { .. } | IngestError::Refused { .. } => false,
+            IngestError::Busy { .. } | IngestError::Refused { .. } | IngestError::Failed => false,
         }
+    }
+
+    fn database(kind: DatabaseErrorKind, message: &str) -> DieselError {
+        DieselError::DatabaseError(kind, Box::new(message.to_owned()))
     }
 
     #[test]
@@ -273,6 +297,7 @@ mod tests {
             IngestError::Refused {
                 detail: "value out of range".into(),
             },
+            IngestError::Failed,
         ];
         for error in ingest {
             let retry = transient(&error);
@@ -293,14 +318,9 @@ mod tests {
         // A query PostgreSQL answered with an error is not cured by waiting: never a 503.
         let answered = [
             DieselError::NotFound,
-            DieselError::DatabaseError(
-                DatabaseErrorKind::CheckViolation,
-                Box::new("check failed".to_owned()),
-            ),
-            DieselError::DatabaseError(
-                DatabaseErrorKind::Unknown,
-                Box::new("bigint out of range".to_owned()),
-            ),
+            database(DatabaseErrorKind::CheckViolation, "check failed"),
+            database(DatabaseErrorKind::Unknown, "bigint out of range"),
+            database(DatabaseErrorKind::Unknown, "column \"x\" does not exist"),
         ];
         for error in answered {
             let status = ApiError::from(error).status_code();
@@ -310,5 +330,61 @@ mod tests {
             ApiError::from(IngestError::Refused { detail: "x".into() }).status_code(),
             StatusCode::UNPROCESSABLE_ENTITY
         );
+    }
+
+    #[test]
+    fn storage_failures_answer_503_422_or_500_by_their_sort() {
+        let cases = [
+            (
+                database(
+                    DatabaseErrorKind::Unknown,
+                    "canceling statement due to statement timeout",
+                ),
+                StatusCode::SERVICE_UNAVAILABLE,
+            ),
+            (
+                database(DatabaseErrorKind::ClosedConnection, "connection closed"),
+                StatusCode::SERVICE_UNAVAILABLE,
+            ),
+            (
+                database(
+                    DatabaseErrorKind::CheckViolation,
+                    "violates check constraint",
+                ),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            ),
+            (
+                database(DatabaseErrorKind::Unknown, "bigint out of range"),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            ),
+            (
+                database(DatabaseErrorKind::Unknown, "syntax error at or near"),
+                StatusCode::INTERNAL_SERVER_ERROR,
+            ),
+            (
+                DieselError::DeserializationError("unexpected null".into()),
+                StatusCode::INTERNAL_SERVER_ERROR,
+            ),
+        ];
+        for (error, status) in cases {
+            let text = error.to_string();
+            let api = ApiError::from(error);
+            assert_eq!(api.status_code(), status, "{text}");
+            if status.is_server_error() {
+                // The cause reaches the logs, never the client.
+                assert!(!api.to_string().contains(&text), "{text}");
+                assert!(error_text(&api).contains(&text), "{text}");
+            }
+        }
+        for (error, status) in [
+            (
+                StoreError::unavailable("down"),
+                StatusCode::SERVICE_UNAVAILABLE,
+            ),
+            (StoreError::refused("no"), StatusCode::UNPROCESSABLE_ENTITY),
+            (StoreError::failed("bug"), StatusCode::INTERNAL_SERVER_ERROR),
+        ] {
+            assert_eq!(ApiError::from(error).status_code(), status);
+        }
     }
 }

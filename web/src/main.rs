@@ -60,11 +60,11 @@ async fn run(command: Command) -> Result<(), Box<dyn std::error::Error>> {
         Command::Seed => (false, true, false),
     };
     if migrate {
-        let applied = persistence::migrations::run_pending(&database_url).await?;
+        let applied = persistence::postgres::migrations::run_pending(&database_url).await?;
         tracing::info!(count = applied.len(), ?applied, "migrations applied");
     }
     if seed {
-        let pool = persistence::pool::build_pool(&settings.database.pool())?;
+        let pool = persistence::postgres::pool::build_pool(&settings.database.pool())?;
         let report = web::seed::seed(&pool, Utc::now().date_naive()).await?;
         if report.already_seeded {
             tracing::info!("demo data already present, nothing seeded");

@@ -1,11 +1,11 @@
 //! The retention job: every interval, drops raw samples older than the configured number of
-//! days (see `persistence::queries::retention`). Rollups are kept, so dashboards and totals of
+//! days (see `persistence::postgres::queries::retention`). Rollups are kept, so dashboards and totals of
 //! old periods do not change.
 
 use std::time::Duration;
 
 use chrono::Utc;
-use persistence::queries::retention;
+use persistence::postgres::queries::retention;
 use persistence::PgPool;
 
 /// Runs forever; failures are logged and retried at the next interval.

@@ -6,9 +6,9 @@
 
 use chrono::{DateTime, Datelike, Days, Duration, NaiveDate, Utc, Weekday};
 use hub::{Sample, SampleKind};
-use persistence::models::{NewAssistant, NewModelPrice, NewUser, Role};
-use persistence::queries::{assistants, prices, users};
-use persistence::sample_store;
+use persistence::postgres::models::{NewAssistant, NewModelPrice, NewUser, Role};
+use persistence::postgres::queries::{assistants, prices, users};
+use persistence::postgres::sample_store;
 use persistence::{PersistenceError, PgPool};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};

@@ -7,11 +7,12 @@ use std::time::Duration;
 
 use actix_web::dev::Server;
 use actix_web::{web, App, HttpServer};
-use persistence::cache::Cache;
-use persistence::live_bus::{self, RedisLiveBus};
-use persistence::payload_cache::PayloadCache;
-use persistence::pool::build_pool;
+use persistence::postgres::pool::build_pool;
+use persistence::redis::live_bus;
+use persistence::Cache;
+use persistence::PayloadCache;
 use persistence::PgStore;
+use persistence::RedisLiveBus;
 use std::sync::Arc;
 
 use actix::{Actor, Addr};

@@ -8,8 +8,8 @@ use std::sync::Arc;
 use actix::Addr;
 use hub::actors::{LiveHub, Registry};
 use hub::store::{LiveBus, SampleStore};
-use persistence::cache::Cache;
-use persistence::payload_cache::PayloadCache;
+use persistence::redis::cache::Cache;
+use persistence::redis::payload_cache::PayloadCache;
 use persistence::PgPool;
 
 use crate::auth::access::OwnerCache;

@@ -4,9 +4,10 @@
 //! so an interrupted generation is never reused.
 
 use chrono::{DateTime, Utc};
-use persistence::models::{NewAssistant, NewUser};
-use persistence::queries::{assistants, users};
-use persistence::{sample_store, AsyncPgConnection};
+use persistence::postgres::models::{NewAssistant, NewUser};
+use persistence::postgres::queries::{assistants, users};
+use persistence::postgres::sample_store;
+use persistence::AsyncPgConnection;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 

@@ -60,7 +60,7 @@ pub async fn run(
     if !ready {
         cluster.recreate(&database).await?;
     }
-    persistence::migrations::run_pending(&url)
+    persistence::postgres::migrations::run_pending(&url)
         .await
         .map_err(|e| BenchError::Setup(e.to_string()))?;
     if ready {

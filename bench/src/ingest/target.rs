@@ -35,7 +35,7 @@ impl Target {
         let database = format!("bench_{}", std::process::id());
         cluster.recreate(&database).await?;
         let bench_url = cluster.url(&database);
-        persistence::migrations::run_pending(&bench_url)
+        persistence::postgres::migrations::run_pending(&bench_url)
             .await
             .map_err(|e| BenchError::Setup(e.to_string()))?;
         let mut hub = HubProcess::spawn(

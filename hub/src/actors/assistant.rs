@@ -19,7 +19,7 @@ use super::live_hub::LiveHub;
 use super::messages::{Ack, Drain, Idle, Ingest, IngestError, Publish, SeqFloor};
 use crate::budget::{BudgetAlert, BudgetCheck};
 use crate::live::Delta;
-use crate::store::{LiveBus, SampleStore, WriteError};
+use crate::store::{LiveBus, SampleStore, StoreError};
 use crate::{Sample, Totals};
 
 /// One ingestion request waiting for its batch.
@@ -28,7 +28,7 @@ struct Waiting {
     /// The request the samples came with ([`Ingest::request_id`]), for the logs.
     request_id: String,
     reply: oneshot::Sender<Result<Ack, IngestError>>,
-    /// It shared a batch that storage refused: it is written in a batch of its own, so one
+    /// It shared a batch storage refused or failed on: it is written in a batch of its own, so one
     /// client's poisoned samples never fail another client's.
     alone: bool,
 }
@@ -167,18 +167,24 @@ impl AssistantActor {
                     let requests = RequestIds(&batch);
                     match result {
                         Ok(stored) => act.acknowledge(batch, &counts, &samples, &stored, ctx),
-                        Err(WriteError::Refused(detail)) if batch.len() > 1 => {
-                            tracing::warn!(assistant_id, %detail, rows, %requests, "batch refused; retrying each request alone");
+                        Err(error) if !error.is_transient() && batch.len() > 1 => {
+                            tracing::warn!(assistant_id, %error, rows, %requests, "batch not stored; retrying each request alone");
                             act.requeue_alone(batch, &counts, samples);
                         }
-                        Err(WriteError::Refused(detail)) => {
+                        Err(StoreError::Refused { detail }) => {
                             tracing::warn!(assistant_id, %detail, rows, %requests, "request refused by storage");
                             for waiting in batch {
                                 let detail = detail.clone();
                                 let _ = waiting.reply.send(Err(IngestError::Refused { detail }));
                             }
                         }
-                        Err(WriteError::Unavailable(error)) => {
+                        Err(error @ StoreError::Failed { .. }) => {
+                            tracing::error!(assistant_id, %error, rows, %requests, "request not stored");
+                            for waiting in batch {
+                                let _ = waiting.reply.send(Err(IngestError::Failed));
+                            }
+                        }
+                        Err(error @ StoreError::Unavailable { .. }) => {
                             tracing::warn!(assistant_id, %error, rows, %requests, "batch not stored; clients will retry");
                             for waiting in batch {
                                 let _ = waiting.reply.send(Err(IngestError::Unavailable));
@@ -190,7 +196,7 @@ impl AssistantActor {
         );
     }
 
-    /// Puts the requests of a refused batch back at the head of the queue, in their order and
+    /// Puts the requests of a batch storage refused (or failed on) back at the head of the queue, in their order and
     /// with their samples, each to be written alone.
     fn requeue_alone(&mut self, batch: Vec<Waiting>, counts: &[usize], samples: Vec<Sample>) {
         let mut samples = samples.into_iter();

@@ -32,6 +32,10 @@ pub enum IngestError {
     /// cause): retrying them cannot succeed.
     #[error("the samples cannot be stored: {detail}")]
     Refused { detail: String },
+    /// Storing these samples failed for a reason that is neither the samples nor a passing
+    /// outage (tried alone, so no other request's samples were the cause); the cause is logged.
+    #[error("the hub failed to store the samples")]
+    Failed,
 }
 
 /// Samples of one assistant to store; answered after commit.

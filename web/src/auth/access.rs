@@ -1,8 +1,8 @@
 //! Ownership: another user's data is indistinguishable from missing data (404), so ids leak
 //! nothing. Admins may read and write everything.
 
-use persistence::models::Assistant;
-use persistence::queries::assistants;
+use persistence::postgres::models::Assistant;
+use persistence::postgres::queries::assistants;
 use persistence::AsyncPgConnection;
 
 use super::AuthUser;

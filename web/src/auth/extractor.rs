@@ -6,7 +6,7 @@ use std::future::{ready, Ready};
 use actix_web::dev::Payload;
 use actix_web::http::header;
 use actix_web::{web, FromRequest, HttpRequest};
-use persistence::models::Role;
+use persistence::postgres::models::Role;
 
 use crate::error::ApiError;
 use crate::state::AppState;

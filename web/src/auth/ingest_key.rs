@@ -5,7 +5,7 @@
 use actix_web::dev::Payload;
 use actix_web::{web, FromRequest, HttpRequest};
 use futures_util::future::LocalBoxFuture;
-use persistence::queries::ingest_keys;
+use persistence::postgres::queries::ingest_keys;
 use persistence::PgPool;
 use rand::RngCore;
 use sha2::{Digest, Sha256};

@@ -3,8 +3,8 @@
 use actix_web::{post, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
 use hub::ValidationErrors;
-use persistence::models::{NewUser, Role, User};
-use persistence::queries::users;
+use persistence::postgres::models::{NewUser, Role, User};
+use persistence::postgres::queries::users;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 

@@ -3,8 +3,8 @@
 use actix_web::{get, post, web, HttpResponse};
 use chrono::{DateTime, Utc};
 use hub::ValidationErrors;
-use persistence::models::{Assistant, NewAssistant};
-use persistence::queries::assistants;
+use persistence::postgres::models::{Assistant, NewAssistant};
+use persistence::postgres::queries::assistants;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -106,7 +106,7 @@ pub async fn create_assistant(
     errors.check_text("modelType", model_type, MAX_NAME_CHARS);
     errors.into_result(())?;
     let mut conn = pool.get().await?;
-    if persistence::queries::users::find(&mut conn, owner_id)
+    if persistence::postgres::queries::users::find(&mut conn, owner_id)
         .await?
         .is_none()
     {

@@ -5,8 +5,8 @@ use actix_web::{delete, get, post, web, HttpResponse};
 use chrono::{DateTime, NaiveDate, Utc};
 use hub::budget::BudgetPeriod;
 use hub::units::{nanos_to_usd, usd_to_nanos, MAX_SAMPLE_COST_USD};
-use persistence::models::{Budget, BudgetAlert, NewBudget};
-use persistence::queries::budgets;
+use persistence::postgres::models::{Budget, BudgetAlert, NewBudget};
+use persistence::postgres::queries::budgets;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -104,7 +104,7 @@ pub async fn create_budget(
     let mut conn = pool.get().await?;
     if let Some(id) = body.assistant_id {
         // Budgets count the spend of their owner's assistants: only your own (admins included).
-        let owned = persistence::queries::assistants::find(&mut conn, id)
+        let owned = persistence::postgres::queries::assistants::find(&mut conn, id)
             .await?
             .is_some_and(|a| a.owner_id == user.id);
         if !owned {

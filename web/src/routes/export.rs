@@ -6,7 +6,7 @@
 use actix_web::{get, web, HttpResponse};
 use futures_util::stream;
 use hub::units::nanos_to_usd;
-use persistence::queries::runs::{self, Run, RunCursor, RunFilter};
+use persistence::postgres::queries::runs::{self, Run, RunCursor, RunFilter};
 use persistence::PgPool;
 use utoipa::ToSchema;
 

@@ -2,7 +2,7 @@
 //! Redis is reported but optional, because the hub keeps working without it).
 
 use actix_web::{get, web, HttpResponse};
-use persistence::queries::health;
+use persistence::postgres::queries::health;
 use serde::Serialize;
 use utoipa::ToSchema;
 

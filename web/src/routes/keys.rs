@@ -3,8 +3,8 @@
 use actix_web::{delete, get, post, web, HttpResponse};
 use chrono::{DateTime, Utc};
 use hub::ValidationErrors;
-use persistence::models::{IngestKey, NewIngestKey};
-use persistence::queries::ingest_keys;
+use persistence::postgres::models::{IngestKey, NewIngestKey};
+use persistence::postgres::queries::ingest_keys;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 

@@ -4,8 +4,8 @@
 use actix_web::{get, post, web, HttpResponse};
 use chrono::{DateTime, Utc};
 use hub::units::{nanos_to_usd, usd_to_nanos};
-use persistence::models::{ModelPrice, NewModelPrice};
-use persistence::queries::prices;
+use persistence::postgres::models::{ModelPrice, NewModelPrice};
+use persistence::postgres::queries::prices;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -15,7 +15,7 @@ use crate::routes::openapi::responses::{
     Conflict, Forbidden, JsonBodyErrors, Unauthorized, Unavailable,
 };
 use crate::state::AppState;
-use persistence::models::Role;
+use persistence::postgres::models::Role;
 
 /// Highest price accepted, US dollars per million tokens.
 pub const MAX_PRICE_PER_MTOK: f64 = 10_000.0;

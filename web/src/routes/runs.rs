@@ -4,7 +4,7 @@
 use actix_web::{get, web, HttpResponse};
 use chrono::{DateTime, Days, NaiveDate, Utc};
 use hub::units::nanos_to_usd;
-use persistence::queries::runs::{self, Run, RunCursor, RunFilter};
+use persistence::postgres::queries::runs::{self, Run, RunCursor, RunFilter};
 use persistence::PgPool;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};

@@ -60,9 +60,8 @@ pub async fn stats(
     } = state.get_ref();
     let assistant_id = path.into_inner();
     owners.check(pool, &user, assistant_id).await?;
-    let current = current_stats(store.as_ref(), Some(bus.as_ref()), assistant_id, Utc::now())
-        .await
-        .map_err(|e| ApiError::NotStored(format!("statistics are unavailable: {e}")))?;
+    let current =
+        current_stats(store.as_ref(), Some(bus.as_ref()), assistant_id, Utc::now()).await?;
     Ok(HttpResponse::Ok().json(StatsResponse {
         assistant_id,
         seq: current.seq,

@@ -236,7 +236,7 @@ async fn retention_drops_old_raw_samples_and_keeps_rollups() {
     assert_eq!(before["summary"]["calls"], 30);
 
     let mut conn = app.database.connect().await;
-    let dropped = persistence::queries::retention::drop_raw_samples(
+    let dropped = persistence::postgres::queries::retention::drop_raw_samples(
         &mut conn,
         Utc::now() - Duration::days(30),
     )

@@ -182,7 +182,7 @@ async fn template_database() -> String {
                 .await
                 .unwrap_or_else(|e| panic!("{sql}: {e}"));
         }
-        persistence::migrations::run_pending(&database_url(&building))
+        persistence::postgres::migrations::run_pending(&database_url(&building))
             .await
             .unwrap_or_else(|e| panic!("migrating the template: {e:?}"));
         let sql = format!("ALTER DATABASE {building} RENAME TO {template}");

@@ -6,8 +6,8 @@ use std::time::{Duration, Instant};
 
 use hub::live::Delta;
 use hub::store::LiveBus;
-use persistence::cache::Cache;
-use persistence::live_bus::RedisLiveBus;
+use persistence::Cache;
+use persistence::RedisLiveBus;
 
 use crate::helpers::free_port;
 use crate::live::is_recent_micros;

@@ -22,5 +22,6 @@ mod redis_fixtures;
 mod runs;
 mod seed;
 mod shutdown;
+mod store_failures;
 mod validation;
 mod ws_ingest;

@@ -8,7 +8,7 @@ use diesel::Connection;
 use diesel_async::async_connection_wrapper::AsyncConnectionWrapper;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use diesel_migrations::MigrationHarness;
-use persistence::migrations::MIGRATIONS;
+use persistence::postgres::migrations::MIGRATIONS;
 
 use crate::helpers::TestDatabase;
 
@@ -38,7 +38,7 @@ async fn tables(conn: &mut AsyncPgConnection) -> Vec<String> {
 #[actix_web::test]
 async fn migrations_apply_revert_and_reapply() {
     let database = TestDatabase::empty().await;
-    let applied = persistence::migrations::run_pending(&database.url())
+    let applied = persistence::postgres::migrations::run_pending(&database.url())
         .await
         .unwrap_or_else(|e| panic!("{e:?}"));
     let total = MigrationSource::<Pg>::migrations(&MIGRATIONS)
@@ -93,12 +93,12 @@ async fn migrations_apply_revert_and_reapply() {
     assert_eq!(reverted, total);
     assert!(tables(&mut conn).await.is_empty());
 
-    let again = persistence::migrations::run_pending(&database.url())
+    let again = persistence::postgres::migrations::run_pending(&database.url())
         .await
         .unwrap_or_else(|e| panic!("{e:?}"));
     assert_eq!(again.len(), total);
     assert_eq!(tables(&mut conn).await, expected);
-    let nothing = persistence::migrations::run_pending(&database.url())
+    let nothing = persistence::postgres::migrations::run_pending(&database.url())
         .await
         .unwrap_or_else(|e| panic!("{e:?}"));
     assert!(nothing.is_empty());

@@ -22,7 +22,7 @@ struct Sums {
 #[actix_web::test]
 async fn the_seed_is_consistent_and_idempotent() {
     let app = spawn_app().await;
-    let pool = persistence::pool::build_pool(&app.settings.database.pool())
+    let pool = persistence::postgres::pool::build_pool(&app.settings.database.pool())
         .unwrap_or_else(|e| panic!("{e}"));
     let today = Utc::now().date_naive();
     let report = web::seed::seed(&pool, today)

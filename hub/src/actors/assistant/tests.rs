@@ -8,7 +8,7 @@ use actix::prelude::*;
 use super::*;
 use crate::actors::messages::Subscribe;
 use crate::live::LiveEvent;
-use crate::testing::{call, Collector, MemoryStore, POISON};
+use crate::testing::{call, Collector, MemoryStore, BROKEN, POISON};
 use crate::Stats;
 
 fn start(store: Arc<MemoryStore>, config: HubConfig) -> (Addr<AssistantActor>, Addr<LiveHub>) {
@@ -157,6 +157,39 @@ async fn a_request_storage_refuses_fails_alone_and_its_batch_mates_are_stored() 
             None
         ]
     );
+}
+
+#[actix_rt::test]
+async fn a_request_storage_fails_on_is_answered_failed_alone_and_never_retried_as_an_outage() {
+    let store = Arc::new(MemoryStore::default());
+    let (actor, _) = start(store.clone(), config());
+    let broken = Sample {
+        model: Some(BROKEN.into()),
+        ..call(None)
+    };
+    // The first request is written at once; the next two wait and share one batch.
+    let requests = [
+        vec![call(Some("first"))],
+        vec![broken],
+        vec![call(Some("after"))],
+    ]
+    .map(|samples| {
+        actor.send(Ingest {
+            assistant_id: 1,
+            samples,
+            request_id: "test".into(),
+        })
+    });
+    let answers: Vec<_> = futures_util::future::join_all(requests)
+        .await
+        .into_iter()
+        .map(|answer| answer.ok().map(|r| r.map(|ack| ack.accepted)))
+        .collect();
+    assert_eq!(
+        answers,
+        vec![Some(Ok(1)), Some(Err(IngestError::Failed)), Some(Ok(1))]
+    );
+    assert_eq!(store.samples.lock().map(|s| s.len()).unwrap_or(0), 2);
 }
 
 #[actix_rt::test]

@@ -4,7 +4,7 @@ use actix_web::{get, post, web, HttpResponse};
 use chrono::NaiveDate;
 use hub::daily::avg_call_cost;
 use hub::units::{ms_to_minutes, nanos_to_usd};
-use persistence::queries::reports::{self, DayTotals};
+use persistence::postgres::queries::reports::{self, DayTotals};
 use protocol::ingest::DailyMetricsRequest;
 use serde::Serialize;
 use tracing_actix_web::RequestId;

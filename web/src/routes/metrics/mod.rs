@@ -5,7 +5,7 @@
 use actix_web::web;
 use chrono::{Days, NaiveDate, Utc};
 use hub::DateRange;
-use persistence::queries::reports::SampleFilter;
+use persistence::postgres::queries::reports::SampleFilter;
 use serde::Deserialize;
 use utoipa::IntoParams;
 

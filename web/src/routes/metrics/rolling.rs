@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 use hub::daily::avg_call_cost;
 use hub::units::{ms_to_minutes, nanos_to_usd};
 use hub::RollingWindow;
-use persistence::queries::reports::{self, SampleFilter};
+use persistence::postgres::queries::reports::{self, SampleFilter};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 

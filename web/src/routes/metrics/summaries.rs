@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use hub::daily::avg_call_cost;
 use hub::units::{ms_to_minutes, nanos_to_usd};
 use hub::DateRange;
-use persistence::queries::reports::{self, AssistantTotals};
+use persistence::postgres::queries::reports::{self, AssistantTotals};
 use serde::Serialize;
 use utoipa::ToSchema;
 

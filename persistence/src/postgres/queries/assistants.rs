@@ -3,8 +3,8 @@
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
-use crate::models::{Assistant, NewAssistant};
-use crate::schema::assistants;
+use crate::postgres::models::{Assistant, NewAssistant};
+use crate::postgres::schema::assistants;
 
 /// Inserts an assistant; a name the owner already uses fails with a unique violation.
 pub async fn insert(

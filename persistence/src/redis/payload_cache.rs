@@ -4,11 +4,10 @@
 //! side effect of announcing, and a cached answer is never older than the live stream. Entries
 //! also expire after [`PAYLOAD_TTL_SECS`] (projections move with the clock).
 
-use redis::AsyncCommands;
+use ::redis::AsyncCommands;
 use sha2::{Digest, Sha256};
 
-use crate::cache::Cache;
-use crate::live_bus::RedisLiveBus;
+use crate::redis::{Cache, RedisLiveBus};
 use crate::PersistenceError;
 
 /// Longest life of a cached payload.
@@ -36,8 +35,10 @@ impl PayloadCache {
                 .map(|id| RedisLiveBus::seq_key(&self.cache, *id))
                 .collect();
             let mut conn = self.cache.connection();
-            let seqs: Vec<Option<u64>> =
-                redis::cmd("MGET").arg(keys).query_async(&mut conn).await?;
+            let seqs: Vec<Option<u64>> = ::redis::cmd("MGET")
+                .arg(keys)
+                .query_async(&mut conn)
+                .await?;
             for (id, seq) in assistants.iter().zip(seqs) {
                 hasher.update(format!("|{id}:{}", seq.unwrap_or(0)).as_bytes());
             }

@@ -5,7 +5,7 @@
 
 use std::time::Duration;
 
-use redis::aio::{ConnectionManager, ConnectionManagerConfig};
+use ::redis::aio::{ConnectionManager, ConnectionManagerConfig};
 
 use crate::PersistenceError;
 
@@ -13,7 +13,7 @@ use crate::PersistenceError;
 /// test runs can share one Redis server).
 #[derive(Clone)]
 pub struct Cache {
-    client: redis::Client,
+    client: ::redis::Client,
     conn: ConnectionManager,
     prefix: String,
     timeout: Duration,
@@ -23,7 +23,7 @@ impl Cache {
     /// Prepares the connection without opening it: the hub starts even while Redis is down.
     /// Must be called inside a tokio runtime.
     pub fn connect(url: &str, prefix: &str, timeout: Duration) -> Result<Self, PersistenceError> {
-        let client = redis::Client::open(url)?;
+        let client = ::redis::Client::open(url)?;
         let config = ConnectionManagerConfig::new()
             .set_connection_timeout(Some(timeout))
             .set_response_timeout(Some(timeout))
@@ -48,7 +48,7 @@ impl Cache {
     }
 
     /// The client, for dedicated connections (pub/sub).
-    pub(crate) fn client(&self) -> &redis::Client {
+    pub(crate) fn client(&self) -> &::redis::Client {
         &self.client
     }
 
@@ -60,7 +60,7 @@ impl Cache {
     /// Checks that Redis answers.
     pub async fn ping(&self) -> Result<(), PersistenceError> {
         let mut conn = self.conn.clone();
-        let _: String = redis::cmd("PING").query_async(&mut conn).await?;
+        let _: String = ::redis::cmd("PING").query_async(&mut conn).await?;
         Ok(())
     }
 }

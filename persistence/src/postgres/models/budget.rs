@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 
-use crate::schema::budgets;
+use crate::postgres::schema::budgets;
 
 /// A stored budget. `assistant_id` is `None` for a budget over all the owner's assistants.
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable)]

@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 
-use crate::schema::model_prices;
+use crate::postgres::schema::model_prices;
 
 /// One stored price version.
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable)]

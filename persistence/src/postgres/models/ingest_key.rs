@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 
-use crate::schema::ingest_keys;
+use crate::postgres::schema::ingest_keys;
 
 /// A stored key (its digest only).
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable)]

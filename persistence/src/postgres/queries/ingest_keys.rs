@@ -3,8 +3,8 @@
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
-use crate::models::{IngestKey, NewIngestKey};
-use crate::schema::{assistants, ingest_keys};
+use crate::postgres::models::{IngestKey, NewIngestKey};
+use crate::postgres::schema::{assistants, ingest_keys};
 
 /// Stores a new key.
 pub async fn insert(

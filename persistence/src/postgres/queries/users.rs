@@ -3,8 +3,8 @@
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
-use crate::models::{NewUser, User};
-use crate::schema::users;
+use crate::postgres::models::{NewUser, User};
+use crate::postgres::schema::users;
 
 /// Inserts a user; a taken email fails with a unique violation.
 pub async fn insert(conn: &mut AsyncPgConnection, new: &NewUser<'_>) -> QueryResult<User> {

@@ -15,13 +15,12 @@ use diesel::sql_types::{
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use hub::budget::BudgetCheck;
 use hub::pricing::apply_prices;
-use hub::store::{SampleStore, StoreError, WriteError};
+use hub::store::{SampleStore, StoreError};
 use hub::{Sample, SampleKind, Stats, Totals};
 
-use crate::breakdown_rollups;
-use crate::error::error_text;
-use crate::pool::PgPool;
-use crate::queries::{budgets, prices, reports};
+use crate::postgres::failure;
+use crate::postgres::queries::{budgets, prices, reports};
+use crate::postgres::{breakdown_rollups, PgPool};
 
 /// Minute and hour bucket widths kept in `time_rollups`.
 const WIDTHS: [i32; 2] = [60, 3600];
@@ -40,13 +39,19 @@ impl PgStore {
         Self { pool, timeout }
     }
 
+    /// Runs `work` on a pooled connection, failing after the store's timeout; every failure is
+    /// sorted by [`failure`].
     async fn bounded<T>(
         &self,
-        work: impl std::future::Future<Output = Result<T, StoreError>>,
+        work: impl AsyncFnOnce(&mut AsyncPgConnection) -> diesel::QueryResult<T>,
     ) -> Result<T, StoreError> {
-        tokio::time::timeout(self.timeout, work)
+        let run = async {
+            let mut conn = self.pool.get().await.map_err(|e| failure::of_pool(&e))?;
+            work(&mut conn).await.map_err(|e| failure::of_query(&e))
+        };
+        tokio::time::timeout(self.timeout, run)
             .await
-            .unwrap_or_else(|_| Err(StoreError(format!("no answer within {:?}", self.timeout))))
+            .unwrap_or_else(|_| Err(failure::timed_out(self.timeout)))
     }
 }
 
@@ -56,22 +61,9 @@ impl SampleStore for PgStore {
         &self,
         assistant_id: i64,
         samples: &mut [Sample],
-    ) -> Result<Vec<bool>, WriteError> {
-        let write = async {
-            let mut conn = self
-                .pool
-                .get()
-                .await
-                .map_err(|e| WriteError::Unavailable(StoreError(error_text(&e))))?;
-            write_batch(&mut conn, assistant_id, samples)
-                .await
-                .map_err(write_error)
-        };
-        tokio::time::timeout(self.timeout, write)
+    ) -> Result<Vec<bool>, StoreError> {
+        self.bounded(async |conn| write_batch(conn, assistant_id, samples).await)
             .await
-            .unwrap_or_else(|_| {
-                Err(StoreError(format!("no answer within {:?}", self.timeout)).into())
-            })
     }
 
     async fn check_budgets(
@@ -79,70 +71,15 @@ impl SampleStore for PgStore {
         assistant_id: i64,
         now: DateTime<Utc>,
     ) -> Result<BudgetCheck, StoreError> {
-        self.bounded(async {
-            let mut conn = self
-                .pool
-                .get()
-                .await
-                .map_err(|e| StoreError(error_text(&e)))?;
-            budgets::check(&mut conn, assistant_id, now)
-                .await
-                .map_err(|e| StoreError(error_text(&e)))
-        })
-        .await
+        self.bounded(async |conn| budgets::check(conn, assistant_id, now).await)
+            .await
     }
 
     async fn stats(&self, assistant_id: i64, now: DateTime<Utc>) -> Result<Stats, StoreError> {
-        self.bounded(async {
-            let mut conn = self
-                .pool
-                .get()
-                .await
-                .map_err(|e| StoreError(error_text(&e)))?;
-            reports::stats(&mut conn, assistant_id, now)
-                .await
-                .map_err(|e| StoreError(error_text(&e)))
-        })
-        .await
+        self.bounded(async |conn| reports::stats(conn, assistant_id, now).await)
+            .await
     }
 }
-
-/// Sorts a failed batch: PostgreSQL refusing the data (a constraint, a value out of range, a
-/// character it cannot store) will refuse it again, so it is [`WriteError::Refused`]; a lost
-/// connection, a conflict between concurrent transactions or a cancelled statement may pass
-/// next time, so it is [`WriteError::Unavailable`].
-fn write_error(error: diesel::result::Error) -> WriteError {
-    use diesel::result::{DatabaseErrorKind as Kind, Error};
-    let text = error_text(&error);
-    match &error {
-        Error::DatabaseError(kind, info) => {
-            let transient = matches!(
-                kind,
-                Kind::SerializationFailure
-                    | Kind::ReadOnlyTransaction
-                    | Kind::UnableToSendCommand
-                    | Kind::ClosedConnection
-            ) || TRANSIENT_MESSAGES
-                .iter()
-                .any(|transient| info.message().contains(transient));
-            if transient {
-                WriteError::Unavailable(StoreError(text))
-            } else {
-                WriteError::Refused(info.message().to_owned())
-            }
-        }
-        _ => WriteError::Unavailable(StoreError(text)),
-    }
-}
-
-/// Server messages of failures that retrying can cure (deadlocks between concurrent batches,
-/// cancelled statements, a server shutting down) although diesel files them as `Unknown`.
-const TRANSIENT_MESSAGES: [&str; 4] = [
-    "deadlock detected",
-    "canceling statement",
-    "terminating connection",
-    "shutting down",
-];
 
 /// Fills in the cost of the samples that asked for a price, from the versions of their models'
 /// prices (one query, only when some sample needs it).

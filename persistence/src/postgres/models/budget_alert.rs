@@ -3,7 +3,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::prelude::*;
 
-use crate::schema::budget_alerts;
+use crate::postgres::schema::budget_alerts;
 
 /// A stored alert.
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable)]

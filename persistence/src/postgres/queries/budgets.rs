@@ -7,8 +7,8 @@ use diesel::sql_types::{BigInt, Date, Nullable, Text, Timestamptz};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use hub::budget::{BudgetAlert as Alert, BudgetCheck, BudgetPeriod};
 
-use crate::models::{Budget, BudgetAlert, NewBudget};
-use crate::schema::{budget_alerts, budgets};
+use crate::postgres::models::{Budget, BudgetAlert, NewBudget};
+use crate::postgres::schema::{budget_alerts, budgets};
 
 /// Inserts a budget.
 pub async fn insert(conn: &mut AsyncPgConnection, new: &NewBudget<'_>) -> QueryResult<Budget> {

@@ -15,7 +15,8 @@ use futures_util::StreamExt;
 use hub::live::Delta;
 use hub::store::{LiveBus, StoreError};
 
-use crate::cache::Cache;
+use crate::redis::failure::{of_encoding, of_redis};
+use crate::redis::Cache;
 
 /// Numbers and publishes one delta, and keeps it as the assistant's latest (the cached
 /// statistics readers use); the payload is `<seq>|<delta JSON with seq 0>`. `ARGV[3]` is the
@@ -65,16 +66,16 @@ const LATEST_TTL_SECS: u64 = 8 * 24 * 3600;
 #[derive(Clone)]
 pub struct RedisLiveBus {
     cache: Cache,
-    script: redis::Script,
-    raise: redis::Script,
+    script: ::redis::Script,
+    raise: ::redis::Script,
 }
 
 impl RedisLiveBus {
     pub fn new(cache: Cache) -> Self {
         Self {
             cache,
-            script: redis::Script::new(PUBLISH),
-            raise: redis::Script::new(RAISE),
+            script: ::redis::Script::new(PUBLISH),
+            raise: ::redis::Script::new(RAISE),
         }
     }
 
@@ -95,7 +96,7 @@ impl RedisLiveBus {
 #[async_trait]
 impl LiveBus for RedisLiveBus {
     async fn publish(&self, delta: &Delta, floor: u64) -> Result<u64, StoreError> {
-        let payload = serde_json::to_string(delta).map_err(|e| StoreError(e.to_string()))?;
+        let payload = serde_json::to_string(delta).map_err(|e| of_encoding(&e))?;
         let mut conn = self.cache.connection();
         let seq_key = Self::seq_key(&self.cache, delta.assistant_id);
         let mut invocation = self.script.key(seq_key);
@@ -108,7 +109,7 @@ impl LiveBus for RedisLiveBus {
         invocation
             .invoke_async::<u64>(&mut conn)
             .await
-            .map_err(|e| StoreError(e.to_string()))
+            .map_err(|e| of_redis(&e))
     }
 
     async fn raise_floor(&self, assistant_id: i64, floor: u64) -> Result<(), StoreError> {
@@ -119,16 +120,16 @@ impl LiveBus for RedisLiveBus {
             .invoke_async::<i64>(&mut conn)
             .await
             .map(drop)
-            .map_err(|e| StoreError(e.to_string()))
+            .map_err(|e| of_redis(&e))
     }
 
     async fn latest(&self, assistant_id: i64) -> Result<Option<Delta>, StoreError> {
         let mut conn = self.cache.connection();
-        let payload: Option<String> = redis::cmd("GET")
+        let payload: Option<String> = ::redis::cmd("GET")
             .arg(self.latest_key(assistant_id))
             .query_async(&mut conn)
             .await
-            .map_err(|e| StoreError(e.to_string()))?;
+            .map_err(|e| of_redis(&e))?;
         Ok(payload.as_deref().and_then(parse))
     }
 }
@@ -153,19 +154,21 @@ pub async fn follow(bus: RedisLiveBus, deliver: impl Fn(Delta) + Send + 'static)
     }
 }
 
-async fn subscribe(bus: &RedisLiveBus) -> redis::RedisResult<redis::aio::PubSub> {
+async fn subscribe(bus: &RedisLiveBus) -> ::redis::RedisResult<::redis::aio::PubSub> {
     let connect = bus.cache.client().get_async_pubsub();
     let mut pubsub = tokio::time::timeout(bus.cache.timeout(), connect)
         .await
-        .map_err(|_| redis::RedisError::from((redis::ErrorKind::Io, "connect timed out")))??;
+        .map_err(|_| ::redis::RedisError::from((::redis::ErrorKind::Io, "connect timed out")))??;
     tokio::time::timeout(bus.cache.timeout(), pubsub.subscribe(bus.channel()))
         .await
-        .map_err(|_| redis::RedisError::from((redis::ErrorKind::Io, "subscribe timed out")))??;
+        .map_err(|_| {
+            ::redis::RedisError::from((::redis::ErrorKind::Io, "subscribe timed out"))
+        })??;
     Ok(pubsub)
 }
 
 /// Hands every delta of the subscription to `deliver` until the connection ends.
-async fn relay(mut pubsub: redis::aio::PubSub, deliver: &impl Fn(Delta)) {
+async fn relay(mut pubsub: ::redis::aio::PubSub, deliver: &impl Fn(Delta)) {
     let mut messages = pubsub.on_message();
     while let Some(message) = messages.next().await {
         let Ok(payload) = message.get_payload::<String>() else {

@@ -4,8 +4,8 @@ use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use hub::pricing::Price;
 
-use crate::models::{ModelPrice, NewModelPrice};
-use crate::schema::model_prices;
+use crate::postgres::models::{ModelPrice, NewModelPrice};
+use crate::postgres::schema::model_prices;
 
 /// Adds a price version; a second version of a model with the same `effective_from` fails with
 /// a unique violation.

@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 
-use crate::schema::assistants;
+use crate::postgres::schema::assistants;
 
 /// A stored assistant.
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
