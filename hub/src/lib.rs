@@ -15,6 +15,7 @@ pub mod latency;
 pub mod live;
 pub mod pricing;
 pub mod range;
+pub mod rollups;
 pub mod sample;
 pub mod store;
 pub mod totals;

@@ -17,76 +17,15 @@ pub struct Delta {
     /// When the newest batch in it was committed.
     pub at: DateTime<Utc>,
     /// Samples committed since the previous delta.
-    pub added: TotalsWire,
+    pub added: Totals,
     /// The assistant's statistics after them.
-    pub stats: StatsWire,
+    pub stats: Stats,
     /// Budgets exceeded by these samples (each alerted once per period).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub alerts: Vec<BudgetAlert>,
     /// A budget covering the assistant is spent for its current period.
     #[serde(default)]
     pub over_budget: bool,
-}
-
-/// [`Totals`] as carried between nodes (storage units).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct TotalsWire(pub [i64; 7]);
-
-impl From<Totals> for TotalsWire {
-    fn from(t: Totals) -> Self {
-        Self([
-            t.samples,
-            t.calls,
-            t.errors,
-            t.duration_ms,
-            t.cost_nanos,
-            t.tokens_in,
-            t.tokens_out,
-        ])
-    }
-}
-
-impl From<TotalsWire> for Totals {
-    fn from(w: TotalsWire) -> Self {
-        let [samples, calls, errors, duration_ms, cost_nanos, tokens_in, tokens_out] = w.0;
-        Self {
-            samples,
-            calls,
-            errors,
-            duration_ms,
-            cost_nanos,
-            tokens_in,
-            tokens_out,
-        }
-    }
-}
-
-/// [`Stats`] as carried between nodes.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct StatsWire {
-    pub today: TotalsWire,
-    pub last_24h: TotalsWire,
-    pub last_7_days: TotalsWire,
-}
-
-impl From<Stats> for StatsWire {
-    fn from(s: Stats) -> Self {
-        Self {
-            today: s.today.into(),
-            last_24h: s.last_24h.into(),
-            last_7_days: s.last_7_days.into(),
-        }
-    }
-}
-
-impl From<StatsWire> for Stats {
-    fn from(w: StatsWire) -> Self {
-        Self {
-            today: w.today.into(),
-            last_24h: w.last_24h.into(),
-            last_7_days: w.last_7_days.into(),
-        }
-    }
 }
 
 /// What a live subscriber receives.
@@ -100,4 +39,36 @@ pub enum LiveEvent {
     },
     /// One delta, in sequence order.
     Delta(Delta),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Nodes of different versions share the bus during a rolling upgrade: totals travel as
+    /// the array of their seven counters, statistics as three of them.
+    #[test]
+    fn a_delta_keeps_its_bus_format() {
+        let totals = Totals::from_array([1, 2, 3, 4, 5, 6, 7]);
+        let delta = Delta {
+            assistant_id: 9,
+            seq: 3,
+            at: DateTime::from_timestamp(0, 0).unwrap_or_default(),
+            added: totals,
+            stats: Stats {
+                today: totals,
+                last_24h: Totals::default(),
+                last_7_days: totals,
+            },
+            alerts: Vec::new(),
+            over_budget: false,
+        };
+        let text = serde_json::to_string(&delta).unwrap_or_default();
+        assert_eq!(
+            text,
+            r#"{"assistant_id":9,"seq":3,"at":"1970-01-01T00:00:00Z","added":[1,2,3,4,5,6,7],"stats":{"today":[1,2,3,4,5,6,7],"last_24h":[0,0,0,0,0,0,0],"last_7_days":[1,2,3,4,5,6,7]},"over_budget":false}"#
+        );
+        let back: Result<Delta, _> = serde_json::from_str(&text);
+        assert_eq!(back.ok(), Some(delta));
+    }
 }

@@ -134,7 +134,7 @@ pub async fn current_stats(
                     && delta.at.date_naive() == now.date_naive() =>
             {
                 return Ok(CurrentStats {
-                    stats: delta.stats.into(),
+                    stats: delta.stats,
                     seq: delta.seq,
                     cached: true,
                 });

@@ -1,6 +1,6 @@
 //! Additive totals of samples, and the live statistics of one assistant built from them.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::units::{ms_to_minutes, nanos_to_usd};
 use crate::Sample;
@@ -8,7 +8,11 @@ use crate::Sample;
 /// Sums of samples in storage units. Adding is exact and order-independent within `i64`;
 /// beyond it a sum sticks at `i64::MAX` instead of wrapping, which storage refuses (every day
 /// row is capped at 2^59, see the `storable_limits` migration), so no wrong total is ever kept.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+///
+/// Between hub nodes (the live bus) totals travel as the array of their seven counters in
+/// [`Totals::COUNTERS`] order: the one compact form, used by serde and by the rollup writers.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(from = "[i64; 7]", into = "[i64; 7]")]
 pub struct Totals {
     pub samples: i64,
     pub calls: i64,
@@ -20,6 +24,44 @@ pub struct Totals {
 }
 
 impl Totals {
+    /// The counters' names in [`Totals::to_array`] order; also the rollup tables' columns.
+    pub const COUNTERS: [&'static str; 7] = [
+        "samples",
+        "calls",
+        "errors",
+        "duration_ms",
+        "cost_nanos",
+        "tokens_in",
+        "tokens_out",
+    ];
+
+    /// The seven counters in [`Totals::COUNTERS`] order.
+    pub fn to_array(&self) -> [i64; 7] {
+        [
+            self.samples,
+            self.calls,
+            self.errors,
+            self.duration_ms,
+            self.cost_nanos,
+            self.tokens_in,
+            self.tokens_out,
+        ]
+    }
+
+    /// Totals from their seven counters in [`Totals::COUNTERS`] order.
+    pub fn from_array(counters: [i64; 7]) -> Self {
+        let [samples, calls, errors, duration_ms, cost_nanos, tokens_in, tokens_out] = counters;
+        Self {
+            samples,
+            calls,
+            errors,
+            duration_ms,
+            cost_nanos,
+            tokens_in,
+            tokens_out,
+        }
+    }
+
     /// Adds one sample.
     pub fn add_sample(&mut self, sample: &Sample) {
         self.add(&Totals {
@@ -35,28 +77,17 @@ impl Totals {
 
     /// Adds other totals (saturating: see the type's documentation).
     pub fn add(&mut self, other: &Totals) {
-        self.samples = self.samples.saturating_add(other.samples);
-        self.calls = self.calls.saturating_add(other.calls);
-        self.errors = self.errors.saturating_add(other.errors);
-        self.duration_ms = self.duration_ms.saturating_add(other.duration_ms);
-        self.cost_nanos = self.cost_nanos.saturating_add(other.cost_nanos);
-        self.tokens_in = self.tokens_in.saturating_add(other.tokens_in);
-        self.tokens_out = self.tokens_out.saturating_add(other.tokens_out);
+        let mut sums = self.to_array();
+        for (sum, value) in sums.iter_mut().zip(other.to_array()) {
+            *sum = sum.saturating_add(value);
+        }
+        *self = Self::from_array(sums);
     }
 
     /// Whether a sum stuck at `i64::MAX`, so these totals are not exact. Stored totals never
     /// get there (each day row is capped at 2^59), so only a sum over many rows can.
     pub fn is_saturated(&self) -> bool {
-        [
-            self.samples,
-            self.calls,
-            self.errors,
-            self.duration_ms,
-            self.cost_nanos,
-            self.tokens_in,
-            self.tokens_out,
-        ]
-        .contains(&i64::MAX)
+        self.to_array().contains(&i64::MAX)
     }
 
     /// Whether nothing was added.
@@ -90,8 +121,8 @@ pub struct TotalsView {
     pub tokens_out: i64,
 }
 
-/// What a live tile shows for one assistant.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+/// What a live tile shows for one assistant (serialised as carried between nodes).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Stats {
     /// The current UTC day.
     pub today: Totals,
@@ -120,6 +151,18 @@ pub struct StatsView {
     #[serde(rename = "last24h")]
     pub last_24h: TotalsView,
     pub last_7_days: TotalsView,
+}
+
+impl From<[i64; 7]> for Totals {
+    fn from(counters: [i64; 7]) -> Self {
+        Self::from_array(counters)
+    }
+}
+
+impl From<Totals> for [i64; 7] {
+    fn from(totals: Totals) -> Self {
+        totals.to_array()
+    }
 }
 
 #[cfg(test)]

@@ -301,8 +301,8 @@ impl AssistantActor {
                 assistant_id,
                 seq: 0,
                 at: now,
-                added: added.into(),
-                stats: stats.into(),
+                added,
+                stats,
                 alerts,
                 over_budget,
             };

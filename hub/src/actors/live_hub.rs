@@ -218,8 +218,8 @@ mod tests {
             assistant_id,
             seq,
             at: Utc::now(),
-            added: Totals::default().into(),
-            stats: Stats::default().into(),
+            added: Totals::default(),
+            stats: Stats::default(),
             alerts: Vec::new(),
             over_budget: false,
         }

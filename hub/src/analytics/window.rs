@@ -1,9 +1,10 @@
 //! The time window of an analytics query: `range=24h|7d|1m|3m|custom` or an explicit date range,
 //! resolved against the clock into UTC bucket boundaries and a bucket width.
 
-use chrono::{DateTime, Datelike, Duration, NaiveDate, Timelike, Utc};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use serde::Serialize;
 
+use crate::rollups::{bucket_start, DAY, HOUR};
 use crate::{DateRange, ValidationErrors};
 
 /// The longest span served with hourly buckets (a month of hours).
@@ -40,19 +41,15 @@ impl Granularity {
     /// Width of the rollups a series of this granularity is summed from.
     pub fn rollup_seconds(self) -> i32 {
         match self {
-            Self::Hour => 3600,
-            Self::Day | Self::Week => 86_400,
+            Self::Hour => HOUR,
+            Self::Day | Self::Week => DAY,
         }
     }
 
     /// The start of the bucket holding `at`.
     pub fn bucket_of(self, at: DateTime<Utc>) -> DateTime<Utc> {
-        let hour = at
-            .with_nanosecond(0)
-            .and_then(|t| t.with_second(0))
-            .and_then(|t| t.with_minute(0))
-            .unwrap_or(at);
-        let day = hour.with_hour(0).unwrap_or(hour);
+        let hour = bucket_start(at, HOUR);
+        let day = bucket_start(at, DAY);
         match self {
             Self::Hour => hour,
             Self::Day => day,

@@ -1,103 +1,29 @@
 //! The analytics rollups of a batch: `breakdown_rollups` (totals and a latency histogram per
 //! hour or day, model and status) and `label_rollups` (calls per status code, country and
-//! domain), both added with additive upserts in the batch's transaction. Per-call samples go
-//! into hour and day buckets, daily records into day buckets only (like `day_rollups`).
+//! domain), both added with additive upserts in the batch's transaction. Which rows a batch
+//! adds to is decided in `hub::rollups`; this module only writes them.
 
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, Utc};
 use diesel::sql_types::{Array, BigInt, Integer, Text, Timestamptz};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
-use hub::latency::Histogram;
-use hub::{Sample, SampleKind, Totals};
+use hub::rollups::{self, BreakdownKey, BreakdownSums, Breakdowns, LabelKey, LabelSums};
+use hub::Sample;
 
-/// Rollup widths: an hour and a day.
-pub const HOUR: i32 = 3600;
-pub const DAY: i32 = 86_400;
-
-/// The start of the `width`-second bucket holding `ts`.
-fn bucket(ts: DateTime<Utc>, width: i32) -> DateTime<Utc> {
-    let secs = ts.timestamp();
-    DateTime::from_timestamp(secs - secs.rem_euclid(i64::from(width)), 0).unwrap_or(ts)
-}
-
-/// The widths a sample is rolled up at.
-fn widths(sample: &Sample) -> &'static [i32] {
-    match sample.kind {
-        SampleKind::Call => &[HOUR, DAY],
-        SampleKind::Daily => &[DAY],
-    }
-}
-
-/// `(width, bucket, model, status)`.
-type BreakdownKey = (i32, DateTime<Utc>, String, String);
-/// `(width, bucket, dimension, label)`.
-type LabelKey = (i32, DateTime<Utc>, &'static str, String);
-
-#[derive(Default)]
-struct BreakdownSums {
-    totals: Totals,
-    latency_calls: i64,
-    latency_sum_ms: i64,
-    latency: Histogram,
-}
-
-#[derive(Default)]
-struct LabelSums {
-    calls: i64,
-    errors: i64,
-    cost_nanos: i64,
-}
-
-/// The labels a call is counted under.
-fn labels(sample: &Sample) -> impl Iterator<Item = (&'static str, String)> + '_ {
-    [
-        ("status_code", sample.status_code.map(|c| c.to_string())),
-        ("country", sample.country.clone()),
-        ("domain", sample.domain.clone()),
-    ]
-    .into_iter()
-    .filter_map(|(dimension, label)| label.map(|l| (dimension, l)))
-}
-
-/// Adds the analytics rollups of `samples` (all new, all of `assistant_id`).
+/// Adds the analytics rollups of `samples` (all new, all of `assistant_id`), shaped by
+/// [`hub::rollups::breakdowns`].
 pub async fn add(
     conn: &mut AsyncPgConnection,
     assistant_id: i64,
     samples: &[&Sample],
 ) -> diesel::QueryResult<()> {
-    let mut breakdowns: BTreeMap<BreakdownKey, BreakdownSums> = BTreeMap::new();
-    let mut labelled: BTreeMap<LabelKey, LabelSums> = BTreeMap::new();
-    for sample in samples {
-        for &width in widths(sample) {
-            let at = bucket(sample.ts, width);
-            let key = (
-                width,
-                at,
-                sample.model.clone().unwrap_or_default(),
-                sample.status.clone().unwrap_or_default(),
-            );
-            let sums = breakdowns.entry(key).or_default();
-            sums.totals.add_sample(sample);
-            if let Some(ms) = sample.latency_ms {
-                sums.latency_calls += 1;
-                sums.latency_sum_ms += i64::from(ms);
-                sums.latency.record(ms);
-            }
-            if sample.kind == SampleKind::Call {
-                for (dimension, label) in labels(sample) {
-                    let sums = labelled.entry((width, at, dimension, label)).or_default();
-                    // Saturating like `Totals`: the day row of the same batch is then refused.
-                    sums.calls = sums.calls.saturating_add(sample.calls);
-                    sums.errors = sums.errors.saturating_add(sample.errors);
-                    sums.cost_nanos = sums.cost_nanos.saturating_add(sample.cost_nanos);
-                }
-            }
-        }
-    }
-    upsert_breakdowns(conn, assistant_id, &breakdowns).await?;
-    if !labelled.is_empty() {
-        upsert_labels(conn, assistant_id, &labelled).await?;
+    let Breakdowns {
+        by_model_status,
+        by_label,
+    } = rollups::breakdowns(samples);
+    upsert_breakdowns(conn, assistant_id, &by_model_status).await?;
+    if !by_label.is_empty() {
+        upsert_labels(conn, assistant_id, &by_label).await?;
     }
     Ok(())
 }

@@ -7,9 +7,11 @@
 //! - [`pool`] builds the one connection pool; [`migrations`] applies the embedded migrations.
 //! - [`sample_store`] is the hub's `SampleStore` ([`PgStore`]), writing each batch with its
 //!   time and day rollups and its [`breakdown_rollups`].
+//! - [`counters`] reads, sums and writes the seven usage counters (one row type, one list).
 //! - [`failure`] sorts every PostgreSQL failure into the hub's retry-or-reject `StoreError`.
 
 pub mod breakdown_rollups;
+pub mod counters;
 pub mod failure;
 pub mod migrations;
 pub mod models;

@@ -4,26 +4,25 @@
 //! add the batch's minute, hour and day totals with additive upserts. Calls that reported tokens
 //! but no cost are priced from `model_prices` first, inside the same transaction.
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeSet, HashSet};
 use std::time::Duration;
 
 use async_trait::async_trait;
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use diesel::sql_types::{
     Array, BigInt, Date, Integer, Jsonb, Nullable, SmallInt, Text, Timestamptz,
 };
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use hub::budget::BudgetCheck;
 use hub::pricing::apply_prices;
+use hub::rollups::{self, UsageRollups};
 use hub::store::{SampleStore, StoreError};
-use hub::{Sample, SampleKind, Stats, Totals};
+use hub::{Sample, Stats};
 
+use crate::postgres::counters::{column_list, counter_arrays, Columns, ADD_COUNTERS};
 use crate::postgres::failure;
 use crate::postgres::queries::{budgets, prices, reports};
 use crate::postgres::{breakdown_rollups, PgPool};
-
-/// Minute and hour bucket widths kept in `time_rollups`.
-const WIDTHS: [i32; 2] = [60, 3600];
 
 /// PostgreSQL-backed storage of the hub.
 #[derive(Clone)]
@@ -223,82 +222,20 @@ async fn insert_samples(
     .await
 }
 
-/// Totals per `(bucket width in seconds, bucket start)`.
-type TimeBuckets = BTreeMap<(i32, DateTime<Utc>), Totals>;
-
-/// The batch's totals per minute, hour (per-call samples) and day (all samples).
-fn bucket_totals(samples: &[&Sample]) -> (TimeBuckets, BTreeMap<NaiveDate, Totals>) {
-    let mut times = TimeBuckets::new();
-    let mut days: BTreeMap<NaiveDate, Totals> = BTreeMap::new();
-    for sample in samples {
-        days.entry(sample.ts.date_naive())
-            .or_default()
-            .add_sample(sample);
-        if sample.kind == SampleKind::Call {
-            for width in WIDTHS {
-                let secs = sample.ts.timestamp();
-                let start = secs - secs.rem_euclid(i64::from(width));
-                let bucket = DateTime::from_timestamp(start, 0).unwrap_or(sample.ts);
-                times.entry((width, bucket)).or_default().add_sample(sample);
-            }
-        }
-    }
-    (times, days)
-}
-
-/// The seven counters of `totals`, as parallel arrays.
-struct Columns([Vec<i64>; 7]);
-
-impl Columns {
-    fn of<'a>(totals: impl Iterator<Item = &'a Totals>) -> Self {
-        let mut columns: [Vec<i64>; 7] = Default::default();
-        for t in totals {
-            let values = [
-                t.samples,
-                t.calls,
-                t.errors,
-                t.duration_ms,
-                t.cost_nanos,
-                t.tokens_in,
-                t.tokens_out,
-            ];
-            for (column, value) in columns.iter_mut().zip(values) {
-                column.push(value);
-            }
-        }
-        Self(columns)
-    }
-}
-
-/// `SET counter = table.counter + EXCLUDED.counter` for every counter: the additive upsert.
-const ADD_COUNTERS: &str = "samples = {t}.samples + EXCLUDED.samples,
-    calls = {t}.calls + EXCLUDED.calls, errors = {t}.errors + EXCLUDED.errors,
-    duration_ms = {t}.duration_ms + EXCLUDED.duration_ms,
-    cost_nanos = {t}.cost_nanos + EXCLUDED.cost_nanos,
-    tokens_in = {t}.tokens_in + EXCLUDED.tokens_in, tokens_out = {t}.tokens_out + EXCLUDED.tokens_out";
-
-/// `$n::bigint[], ...` for the seven counters, numbered from `first`.
-fn counter_arrays(first: usize) -> String {
-    (first..first + 7)
-        .map(|n| format!("${n}::bigint[]"))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
 async fn add_rollups(
     conn: &mut AsyncPgConnection,
     assistant_id: i64,
     samples: &[&Sample],
 ) -> diesel::QueryResult<()> {
-    let (times, days) = bucket_totals(samples);
+    let UsageRollups { times, days } = rollups::usage(samples);
     if !times.is_empty() {
         let Columns([samples, calls, errors, duration, cost, tokens_in, tokens_out]) =
             Columns::of(times.values());
         diesel::sql_query(format!(
-            "INSERT INTO time_rollups (assistant_id, width_seconds, bucket, samples, calls, errors,
-                                       duration_ms, cost_nanos, tokens_in, tokens_out)
+            "INSERT INTO time_rollups (assistant_id, width_seconds, bucket, {})
              SELECT $1, * FROM unnest($2::integer[], $3::timestamptz[], {})
              ON CONFLICT (assistant_id, width_seconds, bucket) DO UPDATE SET {}",
+            column_list(),
             counter_arrays(4),
             ADD_COUNTERS.replace("{t}", "time_rollups")
         ))
@@ -318,10 +255,10 @@ async fn add_rollups(
     let Columns([samples, calls, errors, duration, cost, tokens_in, tokens_out]) =
         Columns::of(days.values());
     diesel::sql_query(format!(
-        "INSERT INTO day_rollups (assistant_id, day, samples, calls, errors, duration_ms,
-                                  cost_nanos, tokens_in, tokens_out)
+        "INSERT INTO day_rollups (assistant_id, day, {})
          SELECT $1, * FROM unnest($2::date[], {})
          ON CONFLICT (assistant_id, day) DO UPDATE SET {}, updated_at = now()",
+        column_list(),
         counter_arrays(3),
         ADD_COUNTERS.replace("{t}", "day_rollups")
     ))

@@ -15,7 +15,6 @@ use hub::actors::messages::{Disconnect, Live, Subscribe, Unsubscribe};
 use hub::actors::LiveHub;
 use hub::live::LiveEvent;
 use hub::totals::{StatsView, TotalsView};
-use hub::Totals;
 use serde::{Deserialize, Serialize};
 
 use super::{
@@ -140,8 +139,8 @@ impl From<LiveEvent> for ServerMessage {
                 assistant_id: delta.assistant_id,
                 seq: delta.seq,
                 at: delta.at,
-                added: Totals::from(delta.added).view(),
-                stats: hub::Stats::from(delta.stats).view(),
+                added: delta.added.view(),
+                stats: delta.stats.view(),
                 alerts: delta.alerts.iter().map(|a| a.view()).collect(),
                 over_budget: delta.over_budget,
             },

@@ -9,7 +9,6 @@ use super::*;
 use crate::actors::messages::Subscribe;
 use crate::live::LiveEvent;
 use crate::testing::{call, Collector, MemoryStore, BROKEN, POISON};
-use crate::Stats;
 
 fn start(store: Arc<MemoryStore>, config: HubConfig) -> (Addr<AssistantActor>, Addr<LiveHub>) {
     let live = LiveHub::new(store.clone(), None, config.history).start();
@@ -224,11 +223,7 @@ async fn deltas_are_coalesced_numbered_and_a_drain_waits_for_the_last_one() {
     let deltas: Vec<(u64, i64, i64)> = events
         .iter()
         .filter_map(|e| match e {
-            LiveEvent::Delta(d) => Some((
-                d.seq,
-                Totals::from(d.added).calls,
-                Stats::from(d.stats).today.calls,
-            )),
+            LiveEvent::Delta(d) => Some((d.seq, d.added.calls, d.stats.today.calls)),
             LiveEvent::Snapshot { .. } => None,
         })
         .collect();

@@ -15,6 +15,7 @@ use hub::latency::Histogram;
 use hub::Totals;
 
 use super::reports::SampleFilter;
+use crate::postgres::counters::{TotalsRow, SUM_TOTALS};
 use crate::{PersistenceError, PgPool};
 
 #[derive(QueryableByName)]
@@ -25,20 +26,8 @@ struct CellRow {
     model: String,
     #[diesel(sql_type = Text)]
     status: String,
-    #[diesel(sql_type = BigInt)]
-    samples: i64,
-    #[diesel(sql_type = BigInt)]
-    calls: i64,
-    #[diesel(sql_type = BigInt)]
-    errors: i64,
-    #[diesel(sql_type = BigInt)]
-    duration_ms: i64,
-    #[diesel(sql_type = BigInt)]
-    cost_nanos: i64,
-    #[diesel(sql_type = BigInt)]
-    tokens_in: i64,
-    #[diesel(sql_type = BigInt)]
-    tokens_out: i64,
+    #[diesel(embed)]
+    totals: TotalsRow,
     #[diesel(sql_type = BigInt)]
     latency_calls: i64,
     #[diesel(sql_type = BigInt)]
@@ -51,21 +40,18 @@ struct CellRow {
 
 impl From<CellRow> for Cell {
     fn from(r: CellRow) -> Self {
-        let error_cost_nanos = if r.status == "error" { r.cost_nanos } else { 0 };
+        let totals = Totals::from(r.totals);
+        let error_cost_nanos = if r.status == "error" {
+            totals.cost_nanos
+        } else {
+            0
+        };
         Self {
             bucket: r.bucket,
             model: r.model,
             status: r.status,
             sums: KpiInput {
-                totals: Totals {
-                    samples: r.samples,
-                    calls: r.calls,
-                    errors: r.errors,
-                    duration_ms: r.duration_ms,
-                    cost_nanos: r.cost_nanos,
-                    tokens_in: r.tokens_in,
-                    tokens_out: r.tokens_out,
-                },
+                totals,
                 error_cost_nanos,
                 latency_calls: r.latency_calls,
                 latency_sum_ms: r.latency_sum_ms,
@@ -160,46 +146,6 @@ pub async fn labels(
         })
         .collect())
 }
-
-#[derive(QueryableByName)]
-struct TotalsRow {
-    #[diesel(sql_type = BigInt)]
-    samples: i64,
-    #[diesel(sql_type = BigInt)]
-    calls: i64,
-    #[diesel(sql_type = BigInt)]
-    errors: i64,
-    #[diesel(sql_type = BigInt)]
-    duration_ms: i64,
-    #[diesel(sql_type = BigInt)]
-    cost_nanos: i64,
-    #[diesel(sql_type = BigInt)]
-    tokens_in: i64,
-    #[diesel(sql_type = BigInt)]
-    tokens_out: i64,
-}
-
-impl From<TotalsRow> for Totals {
-    fn from(r: TotalsRow) -> Self {
-        Self {
-            samples: r.samples,
-            calls: r.calls,
-            errors: r.errors,
-            duration_ms: r.duration_ms,
-            cost_nanos: r.cost_nanos,
-            tokens_in: r.tokens_in,
-            tokens_out: r.tokens_out,
-        }
-    }
-}
-
-/// `sum(column)::bigint AS column` for every counter of [`Totals`].
-const SUM_TOTALS: &str = "coalesce(sum(samples), 0)::bigint AS samples,
-    coalesce(sum(calls), 0)::bigint AS calls, coalesce(sum(errors), 0)::bigint AS errors,
-    coalesce(sum(duration_ms), 0)::bigint AS duration_ms,
-    coalesce(sum(cost_nanos), 0)::bigint AS cost_nanos,
-    coalesce(sum(tokens_in), 0)::bigint AS tokens_in,
-    coalesce(sum(tokens_out), 0)::bigint AS tokens_out";
 
 /// Totals of `assistants` in `window` (no histograms: cheaper than [`cells`]).
 pub async fn totals(

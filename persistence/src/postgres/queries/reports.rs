@@ -6,6 +6,8 @@ use diesel::sql_types::{BigInt, Date, Integer, Nullable, Text, Timestamptz};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use hub::{DateRange, RollingWindow, Stats, Totals};
 
+use crate::postgres::counters::{TotalsRow, SUM_TOTALS};
+
 /// Which samples a daily series counts: all of them (from `day_rollups`), or only those with
 /// this status and/or model (from the daily `breakdown_rollups`). Both are rollups, so series
 /// stay the same when raw samples are dropped by retention.
@@ -218,20 +220,8 @@ pub async fn totals(
 struct SpanTotals {
     #[diesel(sql_type = Text)]
     span: String,
-    #[diesel(sql_type = BigInt)]
-    samples: i64,
-    #[diesel(sql_type = BigInt)]
-    calls: i64,
-    #[diesel(sql_type = BigInt)]
-    errors: i64,
-    #[diesel(sql_type = BigInt)]
-    duration_ms: i64,
-    #[diesel(sql_type = BigInt)]
-    cost_nanos: i64,
-    #[diesel(sql_type = BigInt)]
-    tokens_in: i64,
-    #[diesel(sql_type = BigInt)]
-    tokens_out: i64,
+    #[diesel(embed)]
+    totals: TotalsRow,
 }
 
 /// The live statistics of one assistant as of `now`: today and the last 7 days from the day
@@ -241,19 +231,13 @@ pub async fn stats(
     assistant_id: i64,
     now: DateTime<Utc>,
 ) -> QueryResult<Stats> {
-    const SUMS: &str = "COALESCE(SUM(samples), 0)::bigint AS samples,
-        COALESCE(SUM(calls), 0)::bigint AS calls, COALESCE(SUM(errors), 0)::bigint AS errors,
-        COALESCE(SUM(duration_ms), 0)::bigint AS duration_ms,
-        COALESCE(SUM(cost_nanos), 0)::bigint AS cost_nanos,
-        COALESCE(SUM(tokens_in), 0)::bigint AS tokens_in,
-        COALESCE(SUM(tokens_out), 0)::bigint AS tokens_out";
     let rows: Vec<SpanTotals> = diesel::sql_query(format!(
-        "SELECT 'today' AS span, {SUMS} FROM day_rollups WHERE assistant_id = $1 AND day = $2
+        "SELECT 'today' AS span, {SUM_TOTALS} FROM day_rollups WHERE assistant_id = $1 AND day = $2
          UNION ALL
-         SELECT 'week', {SUMS} FROM day_rollups
+         SELECT 'week', {SUM_TOTALS} FROM day_rollups
           WHERE assistant_id = $1 AND day BETWEEN $2 - 6 AND $2
          UNION ALL
-         SELECT 'day', {SUMS} FROM time_rollups
+         SELECT 'day', {SUM_TOTALS} FROM time_rollups
           WHERE assistant_id = $1 AND width_seconds = 60 AND bucket > $3 - INTERVAL '24 hours'"
     ))
     .bind::<BigInt, _>(assistant_id)
@@ -263,15 +247,7 @@ pub async fn stats(
     .await?;
     let mut stats = Stats::default();
     for row in rows {
-        let totals = Totals {
-            samples: row.samples,
-            calls: row.calls,
-            errors: row.errors,
-            duration_ms: row.duration_ms,
-            cost_nanos: row.cost_nanos,
-            tokens_in: row.tokens_in,
-            tokens_out: row.tokens_out,
-        };
+        let totals = Totals::from(row.totals);
         match row.span.as_str() {
             "today" => stats.today = totals,
             "week" => stats.last_7_days = totals,
