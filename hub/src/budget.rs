@@ -60,30 +60,16 @@ pub struct BudgetAlert {
 
 impl BudgetAlert {
     /// The client-facing view (US dollars).
-    pub fn view(&self) -> BudgetAlertView {
-        BudgetAlertView {
+    pub fn view(&self) -> protocol::live::BudgetAlert {
+        protocol::live::BudgetAlert {
             budget_id: self.budget_id,
             assistant_id: self.assistant_id,
-            period: self.period,
+            period: self.period.as_str().to_owned(),
             period_start: self.period_start,
             limit: crate::units::nanos_to_usd(self.limit_nanos),
             spent: crate::units::nanos_to_usd(self.spent_nanos),
         }
     }
-}
-
-/// A budget alert as live clients see it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct BudgetAlertView {
-    pub budget_id: i64,
-    pub assistant_id: Option<i64>,
-    pub period: BudgetPeriod,
-    pub period_start: NaiveDate,
-    /// US dollars.
-    pub limit: f64,
-    /// US dollars spent when the alert was raised.
-    pub spent: f64,
 }
 
 /// The budgets of an assistant after a batch.

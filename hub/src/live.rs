@@ -2,6 +2,7 @@
 //! what a subscriber receives.
 
 use chrono::{DateTime, Utc};
+use protocol::live::ServerMessage;
 use serde::{Deserialize, Serialize};
 
 use crate::budget::BudgetAlert;
@@ -39,6 +40,32 @@ pub enum LiveEvent {
     },
     /// One delta, in sequence order.
     Delta(Delta),
+}
+
+impl From<LiveEvent> for ServerMessage {
+    /// The message a subscriber's WebSocket sends for `event`, in client units.
+    fn from(event: LiveEvent) -> Self {
+        match event {
+            LiveEvent::Snapshot {
+                assistant_id,
+                seq,
+                stats,
+            } => Self::Snapshot {
+                assistant_id,
+                seq,
+                stats: stats.view(),
+            },
+            LiveEvent::Delta(delta) => Self::Delta {
+                assistant_id: delta.assistant_id,
+                seq: delta.seq,
+                at: Some(delta.at),
+                added: delta.added.view(),
+                stats: delta.stats.view(),
+                alerts: delta.alerts.iter().map(BudgetAlert::view).collect(),
+                over_budget: delta.over_budget,
+            },
+        }
+    }
 }
 
 #[cfg(test)]

@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use protocol::live::{StatsView, TotalsView};
+
 use crate::units::{ms_to_minutes, nanos_to_usd};
 use crate::Sample;
 
@@ -108,19 +110,6 @@ impl Totals {
     }
 }
 
-/// Totals as clients see them.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct TotalsView {
-    pub calls: i64,
-    pub errors: i64,
-    /// US dollars.
-    pub cost: f64,
-    pub total_minutes: f64,
-    pub tokens_in: i64,
-    pub tokens_out: i64,
-}
-
 /// What a live tile shows for one assistant (serialised as carried between nodes).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Stats {
@@ -141,16 +130,6 @@ impl Stats {
             last_7_days: self.last_7_days.view(),
         }
     }
-}
-
-/// Stats as clients see them.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct StatsView {
-    pub today: TotalsView,
-    #[serde(rename = "last24h")]
-    pub last_24h: TotalsView,
-    pub last_7_days: TotalsView,
 }
 
 impl From<[i64; 7]> for Totals {

@@ -1,13 +1,16 @@
 //! The wire types of metrics-hub: what clients send and what the hub answers, as JSON.
 //!
 //! One type per concept, shared by everyone who speaks the format: the hub's validation
-//! (`hub`), the HTTP and WebSocket routes (`web`) and, as it moves here, the dashboard. The
-//! types carry serde and OpenAPI (`utoipa`) attributes and nothing else: checking what a value
-//! means is the hub's job (parse, don't validate: `hub::sample::validate_events` turns an
+//! (`hub`), the HTTP and WebSocket routes (`web`) and the dashboard (`web/dashboard`). The
+//! types carry serde attributes and, with the `openapi` feature (for the hub's document; the
+//! dashboard builds without it), OpenAPI derives, and nothing else: checking what a value means
+//! is the hub's job (parse, don't validate: `hub::sample::validate_events` turns an
 //! [`ingest::Event`] into a `Sample`).
 //!
 //! - [`ingest`]: per-call events and daily records, as posted.
+//! - [`live`]: the live WebSocket's messages, both ways.
 //! - [`json_int`]: integers as JSON Schema defines them (`284.0` is an integer).
 
 pub mod ingest;
 pub mod json_int;
+pub mod live;

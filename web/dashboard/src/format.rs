@@ -4,10 +4,14 @@
 
 use chrono::{DateTime, TimeZone};
 
-/// `1234567` → `"1,234,567"`.
-pub fn count(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+/// `1234567` → `"1,234,567"` (any integer type: the hub counts in `i64`).
+pub fn count(n: impl Into<i128>) -> String {
+    let n: i128 = n.into();
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
+    if n < 0 {
+        out.push('-');
+    }
     for (i, c) in digits.chars().enumerate() {
         if i > 0 && (digits.len() - i) % 3 == 0 {
             out.push(',');
@@ -43,12 +47,8 @@ pub fn compact(n: f64) -> String {
 }
 
 fn count_f64(n: f64) -> String {
-    let rounded = n.round();
-    if rounded < 0.0 {
-        format!("-{}", count((-rounded) as u64))
-    } else {
-        count(rounded as u64)
-    }
+    // `as` saturates; the counts shown are far from i128's range anyway.
+    count(n.round() as i128)
 }
 
 /// US dollars: `$1,234`, `$12.34`, `$0.0042` (small amounts keep two significant digits).
@@ -59,7 +59,7 @@ pub fn usd(x: f64) -> String {
     let sign = if x < 0.0 { "-" } else { "" };
     let a = x.abs();
     if a >= 1000.0 {
-        format!("{sign}${}", count(a.round() as u64))
+        format!("{sign}${}", count(a.round() as i128))
     } else if a >= 0.01 || a == 0.0 {
         format!("{sign}${a:.2}")
     } else {
@@ -101,12 +101,13 @@ pub fn percent(ratio: f64) -> String {
 }
 
 /// Errors per call, `None` without calls (a rate of nothing is not 0%).
-pub fn error_rate(errors: u64, calls: u64) -> Option<f64> {
+pub fn error_rate(errors: impl Into<i128>, calls: impl Into<i128>) -> Option<f64> {
+    let (errors, calls) = (errors.into(), calls.into());
     (calls > 0).then(|| errors as f64 / calls as f64)
 }
 
 /// `error_rate` for display: `"2.5%"`, or `"–"` without calls.
-pub fn error_rate_text(errors: u64, calls: u64) -> String {
+pub fn error_rate_text(errors: impl Into<i128>, calls: impl Into<i128>) -> String {
     error_rate(errors, calls).map_or_else(|| "–".to_owned(), percent)
 }
 
@@ -141,6 +142,7 @@ mod tests {
         assert_eq!(count(1000), "1,000");
         assert_eq!(count(1_234_567), "1,234,567");
         assert_eq!(count(u64::MAX), "18,446,744,073,709,551,615");
+        assert_eq!(count(-1_234_i64), "-1,234");
     }
 
     #[test]

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use chrono::{Days, NaiveDate};
 
 use crate::api::types::{DailyMetrics, RollingPoint};
-use crate::live::{Stats, Totals};
+use crate::live::{Stats, Totals, TotalsRatios};
 
 /// The rolling-average window of the detail charts (the live feed's `last7Days` matches it).
 pub const ROLLING_DAYS: u32 = 7;
@@ -94,7 +94,7 @@ pub fn detail(
         s.avg_call_cost.push((calls > 0.0).then(|| cost / calls));
         match (live_here, rolling_by_day.get(&day)) {
             (Some(l), _) => {
-                let w = l.stats.last7_days;
+                let w = l.stats.last_7_days;
                 let n = f64::from(ROLLING_DAYS);
                 s.rolling_calls.push(Some(w.calls as f64 / n));
                 s.rolling_minutes.push(Some(w.total_minutes / n));
@@ -125,12 +125,12 @@ pub fn sparkline(
     today: NaiveDate,
     len: u64,
     daily: &[DailyMetrics],
-    live_today_calls: Option<u64>,
+    live_today_calls: Option<i64>,
 ) -> Vec<(NaiveDate, f64)> {
     let start = today
         .checked_sub_days(Days::new(len.saturating_sub(1)))
         .unwrap_or(today);
-    let by_day: BTreeMap<NaiveDate, u64> = daily.iter().map(|m| (m.date, m.call_count)).collect();
+    let by_day: BTreeMap<NaiveDate, i64> = daily.iter().map(|m| (m.date, m.call_count)).collect();
     days(start, today)
         .into_iter()
         .map(|d| {
@@ -166,7 +166,7 @@ mod tests {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap_or_default()
     }
 
-    fn day(date: &str, calls: u64, minutes: f64, cost: f64) -> DailyMetrics {
+    fn day(date: &str, calls: i64, minutes: f64, cost: f64) -> DailyMetrics {
         DailyMetrics {
             date: d(date),
             call_count: calls,
@@ -233,7 +233,7 @@ mod tests {
                     total_minutes: 3.0,
                     ..Totals::default()
                 },
-                last7_days: Totals {
+                last_7_days: Totals {
                     calls: 21,
                     cost: 7.0,
                     total_minutes: 14.0,

@@ -90,6 +90,36 @@ test("ingested events move the detail chart and the wallboard without a reload",
   assert.deepEqual(browser.errors, []);
 });
 
+test("a budget the live feed reports as spent marks the assistant's tile at once", { timeout: TEST_TIMEOUT }, async () => {
+  const user = await newUser("budget");
+  const spender = await newAssistant(user, "Spender bot");
+  const thrifty = await newAssistant(user, "Thrifty bot");
+  const created = await api("/budgets", {
+    method: "POST", token: user.token, body: { assistantId: spender.id, period: "daily", limit: 1 },
+  });
+  assert.equal(created.status, 201, `POST /budgets answered ${created.status}: ${JSON.stringify(created.body)}`);
+
+  const own = await openBrowser();
+  try {
+    const wall = own.page;
+    await logInUi(wall, user.email);
+    await wall.goto(`${BASE_URL}/wall`);
+    await wall.locator('[data-testid="live-indicator"][data-state="live"]').waitFor({ timeout: 15_000 });
+    await postEvents(user, spender.id, [{ cost: 0.4 }]);
+    await eventually(async () => assert.equal(await testIdText(wall, `calls-${spender.id}`), "1"), { timeout: 5000 });
+    assert.equal(await wall.getByTestId(`over-budget-${spender.id}`).count(), 0, "not over budget yet");
+
+    await postEvents(user, spender.id, [{ cost: 0.7 }]);
+    await wall.getByTestId(`over-budget-${spender.id}`).waitFor({ timeout: 5000 });
+    assert.equal(await testIdText(wall, `over-budget-${spender.id}`), "Over budget");
+    assert.equal(await wall.getByTestId(`over-budget-${thrifty.id}`).count(), 0);
+    await shot(wall, "25-wall-over-budget");
+    assert.deepEqual(own.errors, []);
+  } finally {
+    await own.close();
+  }
+});
+
 test("a phone-sized wallboard and detail page stay readable", { timeout: TEST_TIMEOUT }, async () => {
   const phone = await openBrowser({ viewport: { width: 390, height: 844 } });
   try {

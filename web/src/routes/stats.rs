@@ -5,7 +5,7 @@
 use actix_web::{get, web, HttpResponse};
 use chrono::Utc;
 use hub::store::current_stats;
-use hub::totals::StatsView;
+use protocol::live::StatsView;
 use serde::Serialize;
 use utoipa::ToSchema;
 

@@ -10,12 +10,9 @@ use std::time::Instant;
 use actix::prelude::*;
 use actix_web::{get, web, HttpRequest, HttpResponse};
 use actix_web_actors::ws;
-use chrono::{DateTime, Utc};
 use hub::actors::messages::{Disconnect, Live, Subscribe, Unsubscribe};
 use hub::actors::LiveHub;
-use hub::live::LiveEvent;
-use hub::totals::{StatsView, TotalsView};
-use serde::{Deserialize, Serialize};
+use protocol::live::{ClientMessage, ServerMessage};
 
 use super::{
     authenticate, check_handshake, close_on_error, keep_alive, Heartbeat, MAX_FRAME_BYTES,
@@ -76,76 +73,6 @@ struct LiveSession {
     heartbeat: Heartbeat,
     last_heard: Instant,
     following: HashSet<i64>,
-}
-
-/// What a client sends.
-#[derive(Debug, Deserialize)]
-#[serde(tag = "type", rename_all = "camelCase", deny_unknown_fields)]
-enum ClientMessage {
-    Subscribe {
-        assistants: Vec<i64>,
-        #[serde(default)]
-        since: std::collections::HashMap<String, u64>,
-    },
-    Unsubscribe {
-        assistants: Vec<i64>,
-    },
-}
-
-/// What the server sends.
-#[derive(Debug, Serialize)]
-#[serde(tag = "type", rename_all = "camelCase")]
-enum ServerMessage {
-    #[serde(rename_all = "camelCase")]
-    Snapshot {
-        assistant_id: i64,
-        seq: u64,
-        stats: StatsView,
-    },
-    #[serde(rename_all = "camelCase")]
-    Delta {
-        assistant_id: i64,
-        seq: u64,
-        at: DateTime<Utc>,
-        added: TotalsView,
-        stats: StatsView,
-        /// Budgets these samples pushed over their limit (each alerted once per period).
-        #[serde(skip_serializing_if = "Vec::is_empty")]
-        alerts: Vec<hub::budget::BudgetAlertView>,
-        over_budget: bool,
-    },
-    #[serde(rename_all = "camelCase")]
-    Error {
-        #[serde(skip_serializing_if = "Option::is_none")]
-        assistant_id: Option<i64>,
-        status: u16,
-        detail: String,
-    },
-}
-
-impl From<LiveEvent> for ServerMessage {
-    fn from(event: LiveEvent) -> Self {
-        match event {
-            LiveEvent::Snapshot {
-                assistant_id,
-                seq,
-                stats,
-            } => Self::Snapshot {
-                assistant_id,
-                seq,
-                stats: stats.view(),
-            },
-            LiveEvent::Delta(delta) => Self::Delta {
-                assistant_id: delta.assistant_id,
-                seq: delta.seq,
-                at: delta.at,
-                added: delta.added.view(),
-                stats: delta.stats.view(),
-                alerts: delta.alerts.iter().map(|a| a.view()).collect(),
-                over_budget: delta.over_budget,
-            },
-        }
-    }
 }
 
 impl LiveSession {

@@ -52,9 +52,9 @@ pub struct NewAssistant<'a> {
 #[serde(rename_all = "camelCase")]
 pub struct DailyMetrics {
     pub date: NaiveDate,
-    pub call_count: u64,
+    pub call_count: i64,
     #[serde(default)]
-    pub error_count: u64,
+    pub error_count: i64,
     pub total_minutes: f64,
     pub total_cost: f64,
     pub avg_call_cost: f64,
@@ -75,7 +75,7 @@ pub struct DailyMetricsRange {
 #[serde(rename_all = "camelCase")]
 pub struct RollingPoint {
     pub date: NaiveDate,
-    pub call_count: u64,
+    pub call_count: i64,
     pub avg_call_count: f64,
     pub avg_total_minutes: f64,
     pub avg_total_cost: f64,
@@ -94,9 +94,9 @@ pub struct RollingAverage {
 #[derive(Clone, Debug, Default, PartialEq, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RangeTotals {
-    pub call_count: u64,
+    pub call_count: i64,
     #[serde(default)]
-    pub error_count: u64,
+    pub error_count: i64,
     pub total_minutes: f64,
     pub total_cost: f64,
     pub avg_call_cost: f64,

@@ -20,13 +20,15 @@ pub struct TileData {
     pub model_type: String,
     pub today: Totals,
     /// Calls of the last 24 hours, when the live feed has them.
-    pub last24h_calls: Option<u64>,
+    pub last24h_calls: Option<i64>,
     /// (day, calls) for the sparkline, oldest first.
     pub sparkline: Vec<(chrono::NaiveDate, f64)>,
     /// Bumped on each live delta, so the tile can flash.
     pub updates: u64,
     /// The feed reported a problem with this assistant.
     pub live_error: Option<String>,
+    /// A budget covering the assistant is spent for its current period (from the live feed).
+    pub over_budget: bool,
 }
 
 #[derive(Properties, PartialEq)]
@@ -85,6 +87,10 @@ pub fn AssistantTile(props: &TileProps) -> Html {
             <div class="tile-head">
                 <h3 class="tile-name">{ d.name.clone() }</h3>
                 <span class="tile-model">{ d.model_type.clone() }</span>
+                if d.over_budget {
+                    <span class="tile-budget" role="status" title="A budget covering this assistant is spent for its current period"
+                          data-testid={format!("over-budget-{id}")}>{ "Over budget" }</span>
+                }
             </div>
             <div class="tile-main">
                 <span class="tile-calls" data-testid={format!("calls-{id}")}>{ calls_text }</span>

@@ -17,10 +17,8 @@ use yew::prelude::*;
 
 use crate::filters::encode;
 use crate::hooks::use_session;
-use crate::live::backoff;
-use crate::live::{
-    ClientMessage, Connection, LiveAction, LiveState, SeqTracker, ServerMessage, Verdict,
-};
+use crate::live::{backoff, protocol};
+use crate::live::{Connection, LiveAction, LiveState, SeqTracker, Verdict};
 
 /// The live endpoint's path.
 pub const LIVE_PATH: &str = "/api/v1/ws/live";
@@ -86,7 +84,7 @@ async fn run(url: String, assistants: Vec<i64>, dispatch: UseReducerDispatcher<L
     loop {
         dispatch.dispatch(LiveAction::Connection(Connection::Connecting { attempt }));
         if let Ok(mut ws) = WebSocket::open(&url) {
-            let subscribe = ClientMessage::subscribe(&assistants, tracker.since()).to_json();
+            let subscribe = protocol::to_json(&protocol::subscribe(&assistants, tracker.since()));
             if send_when_open(&mut ws, subscribe).await {
                 while let Some(frame) = ws.next().await {
                     let text = match frame {
@@ -94,7 +92,7 @@ async fn run(url: String, assistants: Vec<i64>, dispatch: UseReducerDispatcher<L
                         Ok(Message::Bytes(_)) => continue,
                         Err(_) => break,
                     };
-                    let Ok(message) = ServerMessage::parse(&text) else {
+                    let Ok(message) = protocol::parse(&text) else {
                         continue; // not ours to understand; the next frame may be
                     };
                     // A working connection: the next drop starts the backoff afresh.
@@ -112,8 +110,8 @@ async fn run(url: String, assistants: Vec<i64>, dispatch: UseReducerDispatcher<L
                             let since = since
                                 .map(|seq| std::collections::BTreeMap::from([(assistant_id, seq)]))
                                 .unwrap_or_default();
-                            let again = ClientMessage::subscribe(&[assistant_id], &since);
-                            if !send_when_open(&mut ws, again.to_json()).await {
+                            let again = protocol::subscribe(&[assistant_id], &since);
+                            if !send_when_open(&mut ws, protocol::to_json(&again)).await {
                                 break;
                             }
                         }

@@ -7,5 +7,5 @@ pub mod backoff;
 pub mod protocol;
 pub mod state;
 
-pub use protocol::{ClientMessage, ServerMessage, Stats, Totals};
+pub use self::protocol::{BudgetAlert, ClientMessage, ServerMessage, Stats, Totals, TotalsRatios};
 pub use state::{Connection, LiveAction, LiveState, SeqTracker, Verdict};

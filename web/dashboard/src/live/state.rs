@@ -12,7 +12,7 @@ use std::rc::Rc;
 
 use chrono::{DateTime, Utc};
 
-use super::protocol::{ServerMessage, Stats, Totals};
+use super::protocol::{BudgetAlert, ServerMessage, Stats, Totals};
 
 /// What to do with a message.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -120,6 +120,9 @@ pub struct AssistantLive {
     pub last_added: Totals,
     /// Deltas applied since the page opened; lets tiles flash on change.
     pub updates: u64,
+    /// A budget covering the assistant is spent for its current period (as of the latest
+    /// delta; snapshots do not say, so they keep what was known).
+    pub over_budget: bool,
 }
 
 /// Inputs of the [`LiveState`] reducer.
@@ -145,7 +148,12 @@ pub struct LiveState {
     pub errors: BTreeMap<i64, String>,
     /// When the latest snapshot or delta was applied.
     pub last_update: Option<DateTime<Utc>>,
+    /// Budget alerts received while the page is open, newest first (at most [`MAX_ALERTS`]).
+    pub alerts: Vec<BudgetAlert>,
 }
+
+/// Budget alerts a page keeps.
+pub const MAX_ALERTS: usize = 20;
 
 impl LiveState {
     /// Applies one action in place; returns whether anything changed.
@@ -183,7 +191,9 @@ impl LiveState {
                 {
                     return false;
                 }
-                let updates = self.assistants.get(&assistant_id).map_or(0, |a| a.updates);
+                let known = self.assistants.get(&assistant_id);
+                let updates = known.map_or(0, |a| a.updates);
+                let over_budget = known.is_some_and(|a| a.over_budget);
                 self.assistants.insert(
                     assistant_id,
                     AssistantLive {
@@ -191,6 +201,7 @@ impl LiveState {
                         stats,
                         last_added: Totals::default(),
                         updates,
+                        over_budget,
                     },
                 );
                 self.errors.remove(&assistant_id);
@@ -203,6 +214,8 @@ impl LiveState {
                 at,
                 added,
                 stats,
+                alerts,
+                over_budget,
             } => {
                 if self
                     .assistants
@@ -223,12 +236,14 @@ impl LiveState {
                         stats,
                         last_added: added,
                         updates,
+                        over_budget,
                     },
                 );
+                for alert in alerts {
+                    self.alerts.insert(0, alert);
+                }
+                self.alerts.truncate(MAX_ALERTS);
                 self.errors.remove(&assistant_id);
-                let at = at
-                    .and_then(|s| DateTime::parse_from_rfc3339(&s).ok())
-                    .map(|t| t.with_timezone(&Utc));
                 // The server's commit time, unless the clocks disagree wildly.
                 self.last_update = Some(match at {
                     Some(t) if (t - received).num_seconds().abs() < 300 => t,
@@ -276,7 +291,7 @@ mod tests {
     use super::*;
     use chrono::TimeZone;
 
-    fn stats(calls: u64) -> Stats {
+    fn stats(calls: i64) -> Stats {
         Stats {
             today: Totals {
                 calls,
@@ -286,7 +301,7 @@ mod tests {
         }
     }
 
-    fn snapshot(id: i64, seq: u64, calls: u64) -> ServerMessage {
+    fn snapshot(id: i64, seq: u64, calls: i64) -> ServerMessage {
         ServerMessage::Snapshot {
             assistant_id: id,
             seq,
@@ -294,17 +309,74 @@ mod tests {
         }
     }
 
-    fn delta(id: i64, seq: u64, calls: u64) -> ServerMessage {
+    fn delta(id: i64, seq: u64, calls: i64) -> ServerMessage {
         ServerMessage::Delta {
             assistant_id: id,
             seq,
-            at: Some("2026-11-23T10:00:01Z".to_owned()),
+            at: "2026-11-23T10:00:01Z".parse().ok(),
             added: Totals {
                 calls: 1,
                 ..Totals::default()
             },
             stats: stats(calls),
+            alerts: Vec::new(),
+            over_budget: false,
         }
+    }
+
+    fn alert(budget_id: i64) -> BudgetAlert {
+        BudgetAlert {
+            budget_id,
+            assistant_id: Some(1),
+            period: "daily".into(),
+            period_start: now().date_naive(),
+            limit: 5.0,
+            spent: 5.5,
+        }
+    }
+
+    fn received(state: &mut LiveState, message: ServerMessage) -> bool {
+        state.apply(LiveAction::Message {
+            message: Box::new(message),
+            received: now(),
+        })
+    }
+
+    #[test]
+    fn budget_alerts_and_the_over_budget_flag_are_kept() {
+        let mut state = LiveState::default();
+        received(&mut state, snapshot(1, 1, 5));
+        let over = |state: &LiveState| state.assistants.get(&1).map(|a| a.over_budget);
+        assert_eq!(over(&state), Some(false));
+        let mut pushed_over = delta(1, 2, 6);
+        if let ServerMessage::Delta {
+            alerts,
+            over_budget,
+            ..
+        } = &mut pushed_over
+        {
+            *alerts = vec![alert(3), alert(4)];
+            *over_budget = true;
+        }
+        assert!(received(&mut state, pushed_over));
+        assert_eq!(over(&state), Some(true));
+        let ids: Vec<i64> = state.alerts.iter().map(|a| a.budget_id).collect();
+        assert_eq!(ids, vec![4, 3], "newest first");
+        // A snapshot (on resubscribe) says nothing about budgets: the flag stays.
+        received(&mut state, snapshot(1, 9, 7));
+        assert_eq!(over(&state), Some(true));
+        for budget_id in 10..40 {
+            let mut more = delta(1, 10 + budget_id as u64, 7);
+            if let ServerMessage::Delta { alerts, .. } = &mut more {
+                *alerts = vec![alert(budget_id)];
+            }
+            received(&mut state, more);
+        }
+        assert_eq!(state.alerts.len(), MAX_ALERTS);
+        assert_eq!(state.alerts.first().map(|a| a.budget_id), Some(39));
+        // The next delta without the flag clears it.
+        received(&mut state, delta(1, 100, 8));
+        assert_eq!(over(&state), Some(false));
     }
 
     fn now() -> DateTime<Utc> {

@@ -40,7 +40,7 @@ impl Board {
                     name: a.name.clone(),
                     model_type: a.model_type.clone(),
                     today: series::today_totals(rest_today, stats),
-                    last24h_calls: stats.map(|s| s.last24h.calls),
+                    last24h_calls: stats.map(|s| s.last_24h.calls),
                     sparkline: series::sparkline(
                         self.today,
                         SPARK_DAYS,
@@ -48,6 +48,7 @@ impl Board {
                         stats.map(|s| s.today.calls),
                     ),
                     updates: feed.map_or(0, |f| f.updates),
+                    over_budget: feed.is_some_and(|f| f.over_budget),
                     live_error: live.errors.get(&a.id).cloned(),
                 }
             })
@@ -114,7 +115,7 @@ mod tests {
         }
     }
 
-    fn day(date: &str, calls: u64, cost: f64) -> DailyMetrics {
+    fn day(date: &str, calls: i64, cost: f64) -> DailyMetrics {
         DailyMetrics {
             date: d(date),
             call_count: calls,
@@ -149,7 +150,7 @@ mod tests {
                         cost: 4.0,
                         ..Totals::default()
                     },
-                    last24h: Totals {
+                    last_24h: Totals {
                         calls: 20,
                         ..Totals::default()
                     },
