@@ -6,6 +6,7 @@
 //! - [`error`]: the API error type, rendered as `application/problem+json`.
 //! - [`seed`]: demo data for `metrics-hub seed`.
 
+pub mod admin;
 pub mod auth;
 pub mod error;
 pub mod ingest;

@@ -1,6 +1,6 @@
-//! `metrics-hub`: serve the hub, apply migrations, or load demo data. The benchmarks are a
-//! binary of their own, `metrics-hub-bench` (the `bench/` crate), so none of their load
-//! generators is compiled into the server.
+//! `metrics-hub`: serve the hub, apply migrations, load demo data, or name the first
+//! administrator. The benchmarks are a binary of their own, `metrics-hub-bench` (the `bench/`
+//! crate), so none of their load generators is compiled into the server.
 
 use std::process::ExitCode;
 
@@ -35,6 +35,12 @@ enum Command {
     Migrate,
     /// Load demo users, assistants and 90 days of usage, unless already present.
     Seed,
+    /// Give a registered user the admin role (manages prices, sees every user's data). A new
+    /// hub has no administrator: register, then run this once.
+    MakeAdmin {
+        /// The user's email, as registered.
+        email: String,
+    },
 }
 
 #[actix_web::main]
@@ -58,6 +64,13 @@ async fn run(command: Command) -> Result<(), Box<dyn std::error::Error>> {
         Command::Serve { migrate, seed } => (migrate, seed, true),
         Command::Migrate => (true, false, false),
         Command::Seed => (false, true, false),
+        Command::MakeAdmin { email } => {
+            let pool = persistence::postgres::pool::build_pool(&settings.database.pool())?;
+            let user = web::admin::make_admin(&pool, &email).await?;
+            tracing::info!(user_id = user.id, email = %user.email, "user is now an administrator");
+            println!("{} is now an administrator", user.email);
+            return Ok(());
+        }
     };
     if migrate {
         let applied = persistence::postgres::migrations::run_pending(&database_url).await?;

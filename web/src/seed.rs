@@ -151,6 +151,7 @@ pub async fn seed(pool: &PgPool, today: NaiveDate) -> Result<SeedReport, ApiErro
                 email: demo.email,
                 password_hash: &password_hash,
                 role: demo.role.as_str(),
+                name: None,
             },
         )
         .await?;

@@ -51,6 +51,7 @@ pub(super) async fn generate(args: &DashboardArgs, url: &str) -> Result<(), Benc
             email: EMAIL,
             password_hash: &hash,
             role: "user",
+            name: None,
         },
     )
     .await

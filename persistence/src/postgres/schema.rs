@@ -159,6 +159,7 @@ diesel::table! {
         password_hash -> Text,
         role -> Text,
         created_at -> Timestamptz,
+        name -> Nullable<Text>,
     }
 }
 

@@ -132,6 +132,7 @@ mod tests {
             expires_at: "2026-11-23T12:00:00Z".to_owned(),
             user: User {
                 id: 3,
+                name: None,
                 email: "ada@example.com".to_owned(),
                 role: "user".to_owned(),
             },
@@ -155,6 +156,7 @@ mod tests {
             expires_at: "tomorrow".to_owned(),
             user: User {
                 id: 3,
+                name: None,
                 email: "a@b.c".to_owned(),
                 role: String::new(),
             },

@@ -23,6 +23,7 @@ test("register, then log in, then see the empty overview", { timeout: TEST_TIMEO
   await page.goto(`${BASE_URL}/register`);
   await page.getByRole("heading", { name: "Create your account" }).waitFor();
   await shot(page, "01-register");
+  await page.getByLabel("Name (optional)").fill("  Ada Lovelace ");
   await page.getByLabel("Email").fill(email);
   await page.getByLabel("Password").fill(PASSWORD);
   await page.getByRole("button", { name: "Create account" }).click();
@@ -31,6 +32,9 @@ test("register, then log in, then see the empty overview", { timeout: TEST_TIMEO
   await page.getByText("Account created. Log in to continue.").waitFor();
   assert.equal(await page.getByLabel("Email").inputValue(), email);
   await shot(page, "02-login-after-register");
+  const login = await api("/auth/login", { method: "POST", body: { email, password: PASSWORD } });
+  assert.equal(login.status, 200);
+  assert.equal(login.body.user.name, "Ada Lovelace", "the name given at registration is stored, trimmed");
 
   await page.getByLabel("Password").fill(PASSWORD);
   await page.getByRole("button", { name: "Log in" }).click();

@@ -19,7 +19,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(register).service(login);
 }
 
-/// Registration or login credentials.
+/// The longest display name accepted.
+pub const MAX_USER_NAME_CHARS: usize = 100;
+
+/// Login credentials.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Credentials {
@@ -36,11 +39,38 @@ pub struct Credentials {
     pub password: String,
 }
 
+/// A registration: credentials and, optionally, how the user wants to be addressed.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Registration {
+    /// Optional display name, 1 to 100 characters after trimming, no control characters.
+    #[schema(
+        example = "Ada Lovelace",
+        min_length = 1,
+        max_length = 100,
+        pattern = "^[^\\u0000-\\u001f\\u007f-\\u009f]*[^\\s\\u0000-\\u001f\\u007f-\\u009f][^\\u0000-\\u001f\\u007f-\\u009f]*$"
+    )]
+    #[serde(default)]
+    pub name: Option<String>,
+    /// Email address; compared case-insensitively, at most 254 bytes of UTF-8.
+    #[schema(example = "ada@example.com", format = Email, max_length = 254)]
+    pub email: String,
+    /// At least 8 characters and at most 1024 bytes of UTF-8.
+    #[schema(
+        example = "correct horse battery staple",
+        min_length = 8,
+        max_length = 1024
+    )]
+    pub password: String,
+}
+
 /// A user as the API shows it (never the password hash).
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct UserResponse {
     pub id: i64,
+    /// The display name given at registration, if any.
+    pub name: Option<String>,
     pub email: String,
     #[schema(value_type = crate::routes::openapi::schemas::Role)]
     pub role: String,
@@ -51,6 +81,7 @@ impl From<User> for UserResponse {
     fn from(user: User) -> Self {
         Self {
             id: user.id,
+            name: user.name,
             email: user.email,
             role: user.role,
             created_at: user.created_at,
@@ -76,7 +107,7 @@ pub struct TokenResponse {
 /// Register a new user.
 #[utoipa::path(
     tag = "accounts",
-    request_body = Credentials,
+    request_body = Registration,
     responses(
         (status = 201, description = "Registered", body = UserResponse),
         JsonBodyErrors,
@@ -89,20 +120,26 @@ pub struct TokenResponse {
 #[tracing::instrument(skip_all)]
 pub async fn register(
     request: HttpRequest,
-    body: web::Json<Credentials>,
+    body: web::Json<Registration>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     let AppState { attempts, pool, .. } = state.get_ref();
     attempts.check(&request)?;
-    let Credentials { email, password } = body.into_inner();
+    let Registration {
+        name,
+        email,
+        password,
+    } = body.into_inner();
     let email = normalise_email(&email);
-    check_credentials(&email, &password)?;
+    let name = name.as_deref().map(str::trim);
+    check_registration(name, &email, &password)?;
     let password_hash = password::hash(password).await?;
     let mut conn = pool.get().await?;
     let new = NewUser {
         email: &email,
         password_hash: &password_hash,
         role: Role::User.as_str(),
+        name,
     };
     let user = users::insert(&mut conn, &new).await.map_err(|e| {
         let e = persistence::PersistenceError::from(e);
@@ -173,7 +210,7 @@ pub async fn login(
     }))
 }
 
-fn normalise_email(email: &str) -> String {
+pub(crate) fn normalise_email(email: &str) -> String {
     email.trim().to_lowercase()
 }
 
@@ -183,8 +220,11 @@ fn has_forbidden_char(email: &str) -> bool {
     email.chars().any(|c| c.is_whitespace() || c.is_control())
 }
 
-fn check_credentials(email: &str, password: &str) -> Result<(), ApiError> {
+fn check_registration(name: Option<&str>, email: &str, password: &str) -> Result<(), ApiError> {
     let mut errors = ValidationErrors::default();
+    if let Some(name) = name {
+        errors.check_text("name", name, MAX_USER_NAME_CHARS);
+    }
     let well_formed = email.split_once('@').is_some_and(|(local, domain)| {
         !local.is_empty() && domain.contains('.') && !domain.ends_with('.')
     });

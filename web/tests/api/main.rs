@@ -2,6 +2,7 @@
 //! `scripts/stack.sh`). Each test gets its own database cloned from a migrated template.
 
 mod accounts;
+mod admin;
 mod analytics;
 mod assistants;
 mod costs;

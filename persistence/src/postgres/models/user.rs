@@ -41,6 +41,8 @@ pub struct User {
     pub password_hash: String,
     pub role: String,
     pub created_at: DateTime<Utc>,
+    /// How the user is addressed (optional; 1 to 100 characters).
+    pub name: Option<String>,
 }
 
 impl User {
@@ -57,4 +59,5 @@ pub struct NewUser<'a> {
     pub email: &'a str,
     pub password_hash: &'a str,
     pub role: &'a str,
+    pub name: Option<&'a str>,
 }

@@ -34,3 +34,17 @@ pub async fn find(conn: &mut AsyncPgConnection, id: i64) -> QueryResult<Option<U
         .await
         .optional()
 }
+
+/// Gives the user with this (normalised) email the role `role`; `None` when nobody has it.
+pub async fn set_role(
+    conn: &mut AsyncPgConnection,
+    email: &str,
+    role: &str,
+) -> QueryResult<Option<User>> {
+    diesel::update(users::table.filter(users::email.eq(email)))
+        .set(users::role.eq(role))
+        .returning(User::as_returning())
+        .get_result(conn)
+        .await
+        .optional()
+}

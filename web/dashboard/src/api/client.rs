@@ -10,7 +10,7 @@ use serde::Serialize;
 use super::error::ApiError;
 use super::types::{
     ApiKey, Assistant, CreatedApiKey, Credentials, DailyMetricsRange, LoginResponse, NewApiKey,
-    NewAssistant, RollingAverage, Summary, TotalsPerAssistant, User,
+    NewAssistant, Registration, RollingAverage, Summary, TotalsPerAssistant, User,
 };
 use crate::filters::encode;
 
@@ -97,9 +97,23 @@ impl Api {
         Self::decode(Self::send(builder.json(body)).await?).await
     }
 
-    /// `POST /users`.
-    pub async fn register(&self, email: &str, password: &str) -> Result<User, ApiError> {
-        self.post("/users", &Credentials { email, password }).await
+    /// `POST /users`; `name` is optional (an empty one is not sent).
+    pub async fn register(
+        &self,
+        name: &str,
+        email: &str,
+        password: &str,
+    ) -> Result<User, ApiError> {
+        let name = (!name.is_empty()).then_some(name);
+        self.post(
+            "/users",
+            &Registration {
+                name,
+                email,
+                password,
+            },
+        )
+        .await
     }
 
     /// `POST /auth/login`.

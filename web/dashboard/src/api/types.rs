@@ -4,9 +4,18 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-/// Register or log in.
+/// Log in.
 #[derive(Clone, Debug, Serialize)]
 pub struct Credentials<'a> {
+    pub email: &'a str,
+    pub password: &'a str,
+}
+
+/// Register: credentials and an optional display name.
+#[derive(Clone, Debug, Serialize)]
+pub struct Registration<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<&'a str>,
     pub email: &'a str,
     pub password: &'a str,
 }
@@ -15,6 +24,9 @@ pub struct Credentials<'a> {
 #[serde(rename_all = "camelCase")]
 pub struct User {
     pub id: i64,
+    /// The display name given at registration, if any.
+    #[serde(default)]
+    pub name: Option<String>,
     pub email: String,
     #[serde(default)]
     pub role: String,

@@ -15,14 +15,15 @@ const MIN_PASSWORD_CHARS: usize = 8;
 #[component]
 pub fn Register() -> Html {
     let navigator = use_navigator();
+    let name = use_text_input(String::new);
     let email = use_text_input(String::new);
     let password = use_text_input(String::new);
     let error = use_state(|| None::<ApiError>);
     let busy = use_state(|| false);
 
     let onsubmit = {
-        let (email, password, error, busy) =
-            (email.clone(), password.clone(), error.clone(), busy.clone());
+        let (name, email, password) = (name.clone(), email.clone(), password.clone());
+        let (error, busy) = (error.clone(), busy.clone());
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             if *busy {
@@ -30,10 +31,13 @@ pub fn Register() -> Html {
             }
             busy.set(true);
             error.set(None);
-            let (email_v, password_v) = (email.trimmed(), password.value());
+            let (name_v, email_v, password_v) = (name.trimmed(), email.trimmed(), password.value());
             let (error, busy, navigator) = (error.clone(), busy.clone(), navigator.clone());
             spawn_local(async move {
-                match Api::anonymous().register(&email_v, &password_v).await {
+                match Api::anonymous()
+                    .register(&name_v, &email_v, &password_v)
+                    .await
+                {
                     Ok(user) => {
                         if let Some(navigator) = navigator {
                             let query = [("email", user.email), ("registered", "1".to_owned())];
@@ -46,6 +50,7 @@ pub fn Register() -> Html {
             });
         })
     };
+    let name_error = field_error(error.as_ref(), "name");
     let email_error = field_error(error.as_ref(), "email");
     let password_error = field_error(error.as_ref(), "password");
     let general = form_error(error.as_ref());
@@ -54,6 +59,12 @@ pub fn Register() -> Html {
         <main class="auth">
             <form class="card auth-card" {onsubmit} novalidate=true>
                 <h1>{ "Create your account" }</h1>
+                <label for="name">{ "Name (optional)" }</label>
+                <input id="name" name="name" type="text" autocomplete="name" maxlength="100"
+                       value={name.value()} oninput={name.oninput.clone()} />
+                if let Some(message) = name_error {
+                    <p class="field-error" role="alert">{ format!("Name {message}") }</p>
+                }
                 <label for="email">{ "Email" }</label>
                 <input id="email" name="email" type="email" autocomplete="username" required=true
                        value={email.value()} oninput={email.oninput.clone()} />
