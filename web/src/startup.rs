@@ -135,6 +135,9 @@ impl Application {
         });
         let server = HttpServer::new(move || {
             App::new()
+                // gzip, brotli or zstd as the client accepts: the wasm dashboard (1.5 MB) and
+                // large JSON payloads shrink several-fold; WebSocket upgrades are left alone.
+                .wrap(actix_web::middleware::Compress::default())
                 .wrap(actix_web::middleware::from_fn(
                     routes::fallback::reject_undocumented_methods,
                 ))

@@ -22,6 +22,7 @@ mod proxy;
 mod redis_fixtures;
 mod runs;
 mod seed;
+mod serving;
 mod shutdown;
 mod store_failures;
 mod validation;
