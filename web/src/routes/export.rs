@@ -56,7 +56,7 @@ impl Format {
     }
 }
 
-const CSV_HEADER: &str = "id,assistant_id,ts,model,status,status_code,latency_ms,duration_ms,tokens_in,tokens_out,cost_usd,country,domain\n";
+const CSV_HEADER: &str = "id,assistant_id,ts,model,status,status_code,latency_ms,duration_ms,tokens_in,tokens_out,cost_usd,country,domain,metadata\n";
 
 /// One CSV cell of client-supplied text: quoted when needed, and defused when a spreadsheet
 /// would read it as a formula (a leading `=`, `+`, `-`, `@`, tab or carriage return gets a `'`
@@ -80,7 +80,7 @@ fn csv_field(value: Option<&str>) -> String {
 fn csv_line(run: &Run) -> String {
     let opt = |v: Option<String>| v.unwrap_or_default();
     format!(
-        "{},{},{},{},{},{},{},{},{},{},{},{},{}\n",
+        "{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n",
         run.id,
         run.assistant_id,
         run.ts.to_rfc3339(),
@@ -94,6 +94,7 @@ fn csv_line(run: &Run) -> String {
         nanos_to_usd(run.cost_nanos),
         csv_field(run.country.as_deref()),
         csv_field(run.domain.as_deref()),
+        csv_field(run.metadata.as_ref().map(ToString::to_string).as_deref()),
     )
 }
 
@@ -265,6 +266,7 @@ mod tests {
             cost_nanos: 1_500_000_000,
             country: None,
             domain: Some("support".to_owned()),
+            metadata: None,
         }
     }
 

@@ -113,6 +113,10 @@ pub struct RunView {
     pub cost: f64,
     pub country: Option<String>,
     pub domain: Option<String>,
+    /// The event's `metadata` object, as sent (absent when none was).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Object>)]
+    pub metadata: Option<serde_json::Value>,
 }
 
 impl From<Run> for RunView {
@@ -131,6 +135,7 @@ impl From<Run> for RunView {
             cost: nanos_to_usd(r.cost_nanos),
             country: r.country,
             domain: r.domain,
+            metadata: r.metadata,
         }
     }
 }

@@ -23,7 +23,7 @@ fn event(minute: i64, model: &str, code: i64) -> Value {
         .map(|t| t + chrono::Duration::minutes(minute))
         .unwrap_or_default();
     json!({"ts": ts.to_rfc3339(), "model": model, "statusCode": code, "cost": 0.01,
-           "domain": "sales, \"emea\""})
+           "domain": "sales, \"emea\"", "metadata": {"run": minute}})
 }
 
 #[actix_web::test]
@@ -133,9 +133,11 @@ async fn export_streams_every_matching_run_as_csv_or_json() {
     let text = csv.text().await.unwrap_or_default();
     let lines: Vec<&str> = text.lines().collect();
     assert!(lines[0].starts_with("id,assistant_id,ts,model,status"));
+    assert!(lines[0].ends_with(",domain,metadata"), "{}", lines[0]);
     assert_eq!(lines.len(), 4_501);
+    // Newest first; the metadata object is one quoted cell of compact JSON.
     assert!(
-        lines[1].ends_with(",\"sales, \"\"emea\"\"\""),
+        lines[1].ends_with(",\"sales, \"\"emea\"\"\",\"{\"\"run\"\":4499}\""),
         "{}",
         lines[1]
     );
@@ -154,6 +156,14 @@ async fn export_streams_every_matching_run_as_csv_or_json() {
     assert!(runs
         .iter()
         .all(|r| r["status"] == "error" && r["statusCode"] == 503));
+    // Metadata is returned as sent: the run of minute m carries {"run": m}.
+    assert!(runs.iter().all(|r| {
+        let minute = (r["ts"]
+            .as_str()
+            .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok()))
+        .map(|t| (t.timestamp() - 1_785_542_400) / 60);
+        r["metadata"]["run"].as_i64() == minute
+    }));
 
     let none = json_of(
         app.get(

@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Integer, Nullable, SmallInt, Text, Timestamptz};
+use diesel::sql_types::{BigInt, Integer, Jsonb, Nullable, SmallInt, Text, Timestamptz};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
 /// Which calls to list.
@@ -55,6 +55,9 @@ pub struct Run {
     pub country: Option<String>,
     #[diesel(sql_type = Nullable<Text>)]
     pub domain: Option<String>,
+    /// The event's `metadata` object, as sent.
+    #[diesel(sql_type = Nullable<Jsonb>)]
+    pub metadata: Option<serde_json::Value>,
 }
 
 /// Up to `limit` calls matching `filter`, newest first, strictly after `cursor`.
@@ -66,7 +69,8 @@ pub async fn page(
 ) -> QueryResult<Vec<Run>> {
     diesel::sql_query(
         "SELECT s.id, s.assistant_id, s.ts, s.model, s.status, s.status_code, s.latency_ms,
-                s.duration_ms, s.tokens_in, s.tokens_out, s.cost_nanos, s.country, s.domain
+                s.duration_ms, s.tokens_in, s.tokens_out, s.cost_nanos, s.country, s.domain,
+                s.metadata
          FROM usage_samples s
          JOIN assistants a ON a.id = s.assistant_id
          WHERE a.owner_id = $1
