@@ -128,6 +128,15 @@ pub fn call(client_id: Option<&str>) -> Sample {
     }
 }
 
+/// The message that ingests `samples` for assistant 1, as a test request.
+pub fn ingest(samples: Vec<Sample>) -> crate::actors::messages::Ingest {
+    crate::actors::messages::Ingest {
+        assistant_id: 1,
+        samples,
+        request_id: "test".into(),
+    }
+}
+
 /// Collects what a subscriber receives.
 pub struct Collector(pub Arc<Mutex<Vec<LiveEvent>>>);
 

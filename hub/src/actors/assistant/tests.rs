@@ -8,7 +8,7 @@ use actix::prelude::*;
 use super::*;
 use crate::actors::messages::Subscribe;
 use crate::live::LiveEvent;
-use crate::testing::{call, Collector, MemoryStore, BROKEN, POISON};
+use crate::testing::{call, ingest, Collector, MemoryStore, BROKEN, POISON};
 
 fn start(store: Arc<MemoryStore>, config: HubConfig) -> (Addr<AssistantActor>, Addr<LiveHub>) {
     let live = LiveHub::new(store.clone(), None, config.history).start();
@@ -27,13 +27,8 @@ fn config() -> HubConfig {
 async fn concurrent_requests_are_acknowledged_after_they_are_stored() {
     let store = Arc::new(MemoryStore::default());
     let (actor, _) = start(store.clone(), config());
-    let requests = (0..5).map(|i| {
-        actor.send(Ingest {
-            assistant_id: 1,
-            samples: vec![call(Some(&format!("c{i}"))), call(None)],
-            request_id: "test".into(),
-        })
-    });
+    let requests =
+        (0..5).map(|i| actor.send(ingest(vec![call(Some(&format!("c{i}"))), call(None)])));
     let acks = futures_util::future::join_all(requests).await;
     for ack in acks {
         assert_eq!(
@@ -47,11 +42,7 @@ async fn concurrent_requests_are_acknowledged_after_they_are_stored() {
     }
     assert_eq!(store.samples.lock().map(|s| s.len()).unwrap_or(0), 10);
     let retry = actor
-        .send(Ingest {
-            assistant_id: 1,
-            samples: vec![call(Some("c0"))],
-            request_id: "test".into(),
-        })
+        .send(ingest(vec![call(Some("c0"))]))
         .await
         .ok()
         .and_then(Result::ok);
@@ -75,14 +66,7 @@ async fn a_full_buffer_refuses_and_a_failed_write_is_not_acknowledged() {
             ..config()
         },
     );
-    let too_many = actor
-        .send(Ingest {
-            assistant_id: 1,
-            samples: vec![call(None); 4],
-            request_id: "test".into(),
-        })
-        .await
-        .ok();
+    let too_many = actor.send(ingest(vec![call(None); 4])).await.ok();
     assert_eq!(
         too_many,
         Some(Err(IngestError::Busy {
@@ -92,14 +76,7 @@ async fn a_full_buffer_refuses_and_a_failed_write_is_not_acknowledged() {
     if let Ok(mut fail) = store.fail.lock() {
         *fail = true;
     }
-    let failed = actor
-        .send(Ingest {
-            assistant_id: 1,
-            samples: vec![call(None)],
-            request_id: "test".into(),
-        })
-        .await
-        .ok();
+    let failed = actor.send(ingest(vec![call(None)])).await.ok();
     assert_eq!(failed, Some(Err(IngestError::Unavailable)));
     assert_eq!(store.samples.lock().map(|s| s.len()).unwrap_or(9), 0);
 }
@@ -119,13 +96,7 @@ async fn a_request_storage_refuses_fails_alone_and_its_batch_mates_are_stored() 
         vec![call(None), poisoned],
         vec![call(Some("after")), call(None)],
     ]
-    .map(|samples| {
-        actor.send(Ingest {
-            assistant_id: 1,
-            samples,
-            request_id: "test".into(),
-        })
-    });
+    .map(|samples| actor.send(ingest(samples)));
     let answers: Vec<_> = futures_util::future::join_all(requests)
         .await
         .into_iter()
@@ -172,13 +143,7 @@ async fn a_request_storage_fails_on_is_answered_failed_alone_and_never_retried_a
         vec![broken],
         vec![call(Some("after"))],
     ]
-    .map(|samples| {
-        actor.send(Ingest {
-            assistant_id: 1,
-            samples,
-            request_id: "test".into(),
-        })
-    });
+    .map(|samples| actor.send(ingest(samples)));
     let answers: Vec<_> = futures_util::future::join_all(requests)
         .await
         .into_iter()
@@ -206,13 +171,7 @@ async fn deltas_are_coalesced_numbered_and_a_drain_waits_for_the_last_one() {
     .await
     .ok();
     for _ in 0..5 {
-        let _ = actor
-            .send(Ingest {
-                assistant_id: 1,
-                samples: vec![call(None)],
-                request_id: "test".into(),
-            })
-            .await;
+        let _ = actor.send(ingest(vec![call(None)])).await;
     }
     // The first batch is announced at once; the next four wait for the coalescing interval,
     // and the drain must not finish before they are announced.
@@ -257,11 +216,7 @@ async fn crossing_a_budget_flags_acks_and_pushes_one_alert() {
     let mut flags = Vec::new();
     for _ in 0..4 {
         let ack = actor
-            .send(Ingest {
-                assistant_id: 1,
-                samples: vec![call(None)],
-                request_id: "test".into(),
-            })
+            .send(ingest(vec![call(None)]))
             .await
             .ok()
             .and_then(Result::ok);
