@@ -5,10 +5,8 @@
 //!
 //! Bin 0 holds 0 ms; bin `i` holds `[BOUNDS[i-1], BOUNDS[i])` ms. The bounds are
 //! `round(2^(j/4))`: below 16 ms a bin is 1 to 3 ms wide, above at most 21% wide, so a
-//! percentile read from it (the middle of its bin) is within 1 ms or 9.5% of the exact one. The SQL function `latency_bin` (migration `analytics`) uses the
-//! same list.
-
-use serde::{Deserialize, Serialize};
+//! percentile read from it (the middle of its bin) is within 1 ms or 9.5% of the exact one.
+//! The SQL function `latency_bin` (migration `analytics`) uses the same list.
 
 /// Lower bounds (ms) of bins 1, 2, ...
 pub const BOUNDS: [i32; 84] = [
@@ -129,13 +127,7 @@ impl Histogram {
     }
 }
 
-/// Latency percentiles in milliseconds (`null` when no call reported a latency).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct Percentiles {
-    pub p50: Option<i64>,
-    pub p95: Option<i64>,
-    pub p99: Option<i64>,
-}
+pub use protocol::analytics::Percentiles;
 
 #[cfg(test)]
 mod tests {

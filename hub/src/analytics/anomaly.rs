@@ -2,27 +2,13 @@
 //! the days just before it.
 
 use chrono::NaiveDate;
-use serde::Serialize;
 
 /// Days before a day that form its baseline.
 pub const TRAILING_DAYS: usize = 7;
 /// Distance from the trailing mean, in standard deviations, beyond which a day is flagged.
 pub const SIGMAS: f64 = 2.0;
 
-/// One flagged day of one metric.
-#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct Anomaly {
-    pub day: NaiveDate,
-    /// `calls`, `errors` or `cost`.
-    pub metric: String,
-    pub value: f64,
-    /// Mean and (population) standard deviation of the trailing days.
-    pub trailing_mean: f64,
-    pub trailing_stddev: f64,
-    /// `high` or `low`.
-    pub direction: String,
-}
+pub use protocol::analytics::Anomaly;
 
 /// Flags the days of `series` (one value per consecutive day, oldest first, missing days as
 /// zero) that lie more than [`SIGMAS`] standard deviations from the mean of their

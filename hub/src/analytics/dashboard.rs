@@ -5,13 +5,16 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use serde::Serialize;
+pub use protocol::analytics::{
+    CostPoint, Dashboard, LabelUsage, LatencyPoint, ModelUsage, RequestsPoint, SeriesPoint,
+    StatusCodeCount,
+};
 
 use super::anomaly::{find_anomalies, Anomaly, TRAILING_DAYS};
-use super::kpis::{KpiInput, Kpis, Trend};
-use super::projection::{Projection, SpendInput};
-use super::window::Window;
-use crate::latency::Percentiles;
+use super::kpis::{self, KpiInput};
+use super::projection::{self, SpendInput};
+use super::window::{GranularityExt, Window, WindowExt};
+use crate::sample::CallFilter;
 use crate::units::nanos_to_usd;
 use crate::Totals;
 
@@ -47,38 +50,20 @@ pub struct DayPoint {
     pub totals: Totals,
 }
 
-/// One bucket of a time series.
-#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct SeriesPoint {
-    pub bucket: DateTime<Utc>,
-    pub calls: i64,
-    pub successes: i64,
-    pub errors: i64,
-    /// US dollars.
-    pub cost: f64,
-    pub tokens_in: i64,
-    pub tokens_out: i64,
-    pub avg_duration_ms: Option<f64>,
-    pub avg_latency_ms: Option<f64>,
-    pub latency: Percentiles,
-}
-
-impl SeriesPoint {
-    fn of(bucket: DateTime<Utc>, sums: &KpiInput) -> Self {
-        let k = Kpis::of(sums);
-        Self {
-            bucket,
-            calls: k.calls,
-            successes: k.successes,
-            errors: k.errors,
-            cost: k.total_cost,
-            tokens_in: k.tokens_in,
-            tokens_out: k.tokens_out,
-            avg_duration_ms: k.avg_duration_ms,
-            avg_latency_ms: k.avg_latency_ms,
-            latency: k.latency,
-        }
+/// The series point of `sums` at `bucket`.
+fn series_point(bucket: DateTime<Utc>, sums: &KpiInput) -> SeriesPoint {
+    let k = kpis::of(sums);
+    SeriesPoint {
+        bucket,
+        calls: k.calls,
+        successes: k.successes,
+        errors: k.errors,
+        cost: k.total_cost,
+        tokens_in: k.tokens_in,
+        tokens_out: k.tokens_out,
+        avg_duration_ms: k.avg_duration_ms,
+        avg_latency_ms: k.avg_latency_ms,
+        latency: k.latency,
     }
 }
 
@@ -95,7 +80,7 @@ pub fn series(window: &Window, cells: &[Cell]) -> Vec<SeriesPoint> {
             s.add(&cell.sums);
         }
     }
-    sums.iter().map(|(b, s)| SeriesPoint::of(*b, s)).collect()
+    sums.iter().map(|(b, s)| series_point(*b, s)).collect()
 }
 
 /// Whether every sum over `cells` fits in `i64`. Every other sum of a payload (a series point,
@@ -109,20 +94,6 @@ pub fn overall(cells: &[Cell]) -> KpiInput {
     let mut sums = KpiInput::default();
     cells.iter().for_each(|c| sums.add(&c.sums));
     sums
-}
-
-/// Usage of one model.
-#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct ModelUsage {
-    /// `""` for samples without a model (daily records).
-    pub model: String,
-    pub calls: i64,
-    pub errors: i64,
-    pub cost: f64,
-    pub tokens_in: i64,
-    pub tokens_out: i64,
-    pub latency: Percentiles,
 }
 
 /// Models by calls (then name), at most [`TOP`].
@@ -148,16 +119,6 @@ pub fn top_models(cells: &[Cell]) -> Vec<ModelUsage> {
     models
 }
 
-/// Calls under one label value.
-#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct LabelUsage {
-    pub label: String,
-    pub calls: i64,
-    pub errors: i64,
-    pub cost: f64,
-}
-
 /// The values of `dimension` by calls (then label), at most [`TOP`]; with `errors_only`, by
 /// failed calls and only those with failures.
 fn top_labels(labels: &[LabelCount], dimension: &str, errors_only: bool) -> Vec<LabelUsage> {
@@ -178,69 +139,12 @@ fn top_labels(labels: &[LabelCount], dimension: &str, errors_only: bool) -> Vec<
         .collect()
 }
 
-/// Success and error counts of one bucket.
-#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct RequestsPoint {
-    pub bucket: DateTime<Utc>,
-    pub success: i64,
-    pub error: i64,
-}
-
-/// Spend of one bucket.
-#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct CostPoint {
-    pub bucket: DateTime<Utc>,
-    /// US dollars.
-    pub cost: f64,
-}
-
-/// Latency of one bucket (ms; `null` without latencies).
-#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct LatencyPoint {
-    pub bucket: DateTime<Utc>,
-    pub avg: Option<f64>,
-    pub p50: Option<i64>,
-    pub p95: Option<i64>,
-    pub p99: Option<i64>,
-}
-
-/// Failed calls with one status code.
-#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct StatusCodeCount {
-    pub status_code: String,
-    pub count: i64,
-}
-
-/// The whole dashboard of a window.
-#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct Dashboard {
-    pub window: Window,
-    /// Assistants included.
-    pub assistants: Vec<i64>,
-    pub summary: Kpis,
-    pub trend: Trend,
-    pub projection: Projection,
-    pub requests_over_time: Vec<RequestsPoint>,
-    pub costs_over_time: Vec<CostPoint>,
-    pub latency_over_time: Vec<LatencyPoint>,
-    pub errors_by_status_code: Vec<StatusCodeCount>,
-    pub top_models: Vec<ModelUsage>,
-    pub top_countries: Vec<LabelUsage>,
-    pub top_domains: Vec<LabelUsage>,
-    /// Days of the window more than 2σ from their trailing 7-day mean (calls, errors, cost).
-    pub anomalies: Vec<Anomaly>,
-    pub generated_at: DateTime<Utc>,
-}
-
 /// Everything the dashboard is computed from.
 #[derive(Debug, Clone, Default)]
 pub struct DashboardInput {
     pub assistants: Vec<i64>,
+    /// The status and model filter `cells` and `previous` were read with.
+    pub filter: CallFilter,
     pub cells: Vec<Cell>,
     pub labels: Vec<LabelCount>,
     /// Totals of the window just before the completed part of this one, of the same length
@@ -256,60 +160,60 @@ pub fn anomaly_days_start(window: &Window) -> NaiveDate {
     window.first_day() - chrono::Duration::days(TRAILING_DAYS as i64)
 }
 
-impl Dashboard {
-    /// Assembles the dashboard of `window` at `now`.
-    pub fn build(window: Window, input: DashboardInput, now: DateTime<Utc>) -> Self {
-        let points = series(&window, &input.cells);
-        let all = overall(&input.cells);
-        let completed_end = window.completed(now).end;
-        let mut completed = Totals::default();
-        for cell in input.cells.iter().filter(|c| c.bucket < completed_end) {
-            completed.add(&cell.sums.totals);
-        }
-        Self {
-            window,
-            assistants: input.assistants,
-            summary: Kpis::of(&all),
-            trend: Trend::between(&input.previous, &completed),
-            projection: Projection::at(now, input.spend),
-            requests_over_time: points
-                .iter()
-                .map(|p| RequestsPoint {
-                    bucket: p.bucket,
-                    success: p.successes,
-                    error: p.errors,
-                })
-                .collect(),
-            costs_over_time: points
-                .iter()
-                .map(|p| CostPoint {
-                    bucket: p.bucket,
-                    cost: p.cost,
-                })
-                .collect(),
-            latency_over_time: points
-                .iter()
-                .map(|p| LatencyPoint {
-                    bucket: p.bucket,
-                    avg: p.avg_latency_ms,
-                    p50: p.latency.p50,
-                    p95: p.latency.p95,
-                    p99: p.latency.p99,
-                })
-                .collect(),
-            errors_by_status_code: top_labels(&input.labels, "status_code", true)
-                .into_iter()
-                .map(|l| StatusCodeCount {
-                    status_code: l.label,
-                    count: l.errors,
-                })
-                .collect(),
-            top_models: top_models(&input.cells),
-            top_countries: top_labels(&input.labels, "country", false),
-            top_domains: top_labels(&input.labels, "domain", false),
-            anomalies: anomalies(&window, &input.days, now.date_naive()),
-            generated_at: now,
-        }
+/// Assembles the dashboard of `window` at `now`.
+pub fn build(window: Window, input: DashboardInput, now: DateTime<Utc>) -> Dashboard {
+    let points = series(&window, &input.cells);
+    let all = overall(&input.cells);
+    let completed_end = window.completed(now).end;
+    let mut completed = Totals::default();
+    for cell in input.cells.iter().filter(|c| c.bucket < completed_end) {
+        completed.add(&cell.sums.totals);
+    }
+    Dashboard {
+        window,
+        assistants: input.assistants,
+        status: input.filter.status,
+        model: input.filter.model,
+        summary: kpis::of(&all),
+        trend: kpis::trend(&input.previous, &completed),
+        projection: projection::at(now, input.spend),
+        requests_over_time: points
+            .iter()
+            .map(|p| RequestsPoint {
+                bucket: p.bucket,
+                success: p.successes,
+                error: p.errors,
+            })
+            .collect(),
+        costs_over_time: points
+            .iter()
+            .map(|p| CostPoint {
+                bucket: p.bucket,
+                cost: p.cost,
+            })
+            .collect(),
+        latency_over_time: points
+            .iter()
+            .map(|p| LatencyPoint {
+                bucket: p.bucket,
+                avg: p.avg_latency_ms,
+                p50: p.latency.p50,
+                p95: p.latency.p95,
+                p99: p.latency.p99,
+            })
+            .collect(),
+        errors_by_status_code: top_labels(&input.labels, "status_code", true)
+            .into_iter()
+            .map(|l| StatusCodeCount {
+                status_code: l.label,
+                count: l.errors,
+            })
+            .collect(),
+        top_models: top_models(&input.cells),
+        top_countries: top_labels(&input.labels, "country", false),
+        top_domains: top_labels(&input.labels, "domain", false),
+        anomalies: anomalies(&window, &input.days, now.date_naive()),
+        generated_at: now,
     }
 }
 
@@ -427,7 +331,7 @@ mod tests {
             ],
             ..DashboardInput::default()
         };
-        let d = Dashboard::build(window, input, now());
+        let d = build(window, input, now());
         assert_eq!(d.requests_over_time.len(), 24);
         let last = d.requests_over_time.last().map(|p| (p.success, p.error));
         assert_eq!(last, Some((3, 1)));
@@ -472,7 +376,7 @@ mod tests {
             days,
             ..DashboardInput::default()
         };
-        let d = Dashboard::build(window, input, now());
+        let d = build(window, input, now());
         let flagged: Vec<(NaiveDate, &str)> = d
             .anomalies
             .iter()

@@ -1,9 +1,9 @@
 //! The headline numbers of a set of samples (KPIs), and how they moved against the previous
 //! period. Built from rollup sums, so they cost the same whatever the number of samples.
 
-use serde::Serialize;
+pub use protocol::analytics::{Kpis, Trend};
 
-use crate::latency::{Histogram, Percentiles};
+use crate::latency::Histogram;
 use crate::units::nanos_to_usd;
 use crate::Totals;
 
@@ -42,92 +42,50 @@ impl KpiInput {
     }
 }
 
-/// Summary KPIs. Money in US dollars, times in milliseconds; ratios are `null` when their
-/// denominator is zero.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, utoipa::ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct Kpis {
-    /// Samples stored (one per call, one per daily record).
-    pub runs: i64,
-    pub calls: i64,
-    pub successes: i64,
-    pub errors: i64,
-    /// Successes / calls, 0..1.
-    pub success_rate: Option<f64>,
-    /// Average duration of a call.
-    pub avg_duration_ms: Option<f64>,
-    pub total_cost: f64,
-    pub cost_per_run: Option<f64>,
-    pub cost_per_success: Option<f64>,
-    pub cost_per_failure: Option<f64>,
-    pub tokens_in: i64,
-    pub tokens_out: i64,
-    /// Average latency of the calls that reported one.
-    pub avg_latency_ms: Option<f64>,
-    pub latency: Percentiles,
-}
-
 fn ratio(numerator: f64, denominator: i64) -> Option<f64> {
     (denominator > 0).then(|| numerator / denominator as f64)
 }
 
-impl Kpis {
-    /// The KPIs of `input`.
-    pub fn of(input: &KpiInput) -> Self {
-        let t = &input.totals;
-        let successes = t.calls - t.errors;
-        let cost = nanos_to_usd(t.cost_nanos);
-        Self {
-            runs: t.samples,
-            calls: t.calls,
+/// The KPIs of `input`. Money in US dollars, times in milliseconds; ratios are `None` when
+/// their denominator is zero.
+pub fn of(input: &KpiInput) -> Kpis {
+    let t = &input.totals;
+    let successes = t.calls - t.errors;
+    let cost = nanos_to_usd(t.cost_nanos);
+    Kpis {
+        runs: t.samples,
+        calls: t.calls,
+        successes,
+        errors: t.errors,
+        success_rate: ratio(successes as f64, t.calls),
+        avg_duration_ms: ratio(t.duration_ms as f64, t.calls),
+        total_cost: cost,
+        cost_per_run: ratio(cost, t.samples),
+        cost_per_success: ratio(
+            nanos_to_usd(t.cost_nanos - input.error_cost_nanos),
             successes,
-            errors: t.errors,
-            success_rate: ratio(successes as f64, t.calls),
-            avg_duration_ms: ratio(t.duration_ms as f64, t.calls),
-            total_cost: cost,
-            cost_per_run: ratio(cost, t.samples),
-            cost_per_success: ratio(
-                nanos_to_usd(t.cost_nanos - input.error_cost_nanos),
-                successes,
-            ),
-            cost_per_failure: ratio(nanos_to_usd(input.error_cost_nanos), t.errors),
-            tokens_in: t.tokens_in,
-            tokens_out: t.tokens_out,
-            avg_latency_ms: ratio(input.latency_sum_ms as f64, input.latency_calls),
-            latency: input.latency.percentiles(),
-        }
+        ),
+        cost_per_failure: ratio(nanos_to_usd(input.error_cost_nanos), t.errors),
+        tokens_in: t.tokens_in,
+        tokens_out: t.tokens_out,
+        avg_latency_ms: ratio(input.latency_sum_ms as f64, input.latency_calls),
+        latency: input.latency.percentiles(),
     }
 }
 
-/// How the current period compares with the one before it (same length, just before).
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, utoipa::ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct Trend {
-    pub previous_calls: i64,
-    pub previous_cost: f64,
-    /// Change in percent (`null` when the previous period had none).
-    pub calls_change_pct: Option<f64>,
-    pub cost_change_pct: Option<f64>,
-    /// Change of the error rate in percentage points (`null` without calls in either period).
-    pub error_rate_change_pts: Option<f64>,
-}
-
-impl Trend {
-    /// The trend from `previous` to `current`.
-    pub fn between(previous: &Totals, current: &Totals) -> Self {
-        let change = |before: i64, now: i64| {
-            (before > 0).then(|| (now - before) as f64 * 100.0 / before as f64)
-        };
-        let error_rate = |t: &Totals| ratio(t.errors as f64 * 100.0, t.calls);
-        Self {
-            previous_calls: previous.calls,
-            previous_cost: nanos_to_usd(previous.cost_nanos),
-            calls_change_pct: change(previous.calls, current.calls),
-            cost_change_pct: change(previous.cost_nanos, current.cost_nanos),
-            error_rate_change_pts: error_rate(current)
-                .zip(error_rate(previous))
-                .map(|(now, before)| now - before),
-        }
+/// How `current` moved against `previous` (the period of the same length just before it).
+pub fn trend(previous: &Totals, current: &Totals) -> Trend {
+    let change =
+        |before: i64, now: i64| (before > 0).then(|| (now - before) as f64 * 100.0 / before as f64);
+    let error_rate = |t: &Totals| ratio(t.errors as f64 * 100.0, t.calls);
+    Trend {
+        previous_calls: previous.calls,
+        previous_cost: nanos_to_usd(previous.cost_nanos),
+        calls_change_pct: change(previous.calls, current.calls),
+        cost_change_pct: change(previous.cost_nanos, current.cost_nanos),
+        error_rate_change_pts: error_rate(current)
+            .zip(error_rate(previous))
+            .map(|(now, before)| now - before),
     }
 }
 
@@ -158,7 +116,7 @@ mod tests {
             totals: totals(2, 0, 0),
             ..KpiInput::default()
         });
-        let k = Kpis::of(&input);
+        let k = of(&input);
         assert_eq!((k.calls, k.successes, k.errors), (10, 8, 2));
         assert_eq!(k.success_rate, Some(0.8));
         assert_eq!(k.total_cost, 10.0);
@@ -171,7 +129,7 @@ mod tests {
 
     #[test]
     fn empty_input_has_no_ratios() {
-        let k = Kpis::of(&KpiInput::default());
+        let k = of(&KpiInput::default());
         assert_eq!(k.success_rate, None);
         assert_eq!(k.cost_per_success, None);
         assert_eq!(k.latency.p50, None);
@@ -179,11 +137,11 @@ mod tests {
 
     #[test]
     fn trends_compare_with_the_previous_period() {
-        let t = Trend::between(&totals(100, 10, 2_000), &totals(150, 30, 1_000));
+        let t = trend(&totals(100, 10, 2_000), &totals(150, 30, 1_000));
         assert_eq!(t.calls_change_pct, Some(50.0));
         assert_eq!(t.cost_change_pct, Some(-50.0));
         assert_eq!(t.error_rate_change_pts, Some(10.0));
-        let t = Trend::between(&Totals::default(), &totals(1, 0, 1));
+        let t = trend(&Totals::default(), &totals(1, 0, 1));
         assert_eq!(t.calls_change_pct, None);
         assert_eq!(t.error_rate_change_pts, None);
     }

@@ -12,4 +12,4 @@ pub use anomaly::{find_anomalies, Anomaly};
 pub use dashboard::{Cell, Dashboard, DashboardInput, DayPoint, LabelCount, SeriesPoint};
 pub use kpis::{Kpis, Trend};
 pub use projection::Projection;
-pub use window::{Granularity, Window};
+pub use window::{Granularity, GranularityExt, Window, WindowExt};

@@ -1,26 +1,13 @@
 //! Spend projections: today's and this month's cost extrapolated at the recent run rate.
 
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
-use serde::Serialize;
 
 use crate::units::nanos_to_usd;
 
 /// Days of history (before today) the run rate is measured over.
 pub const RUN_RATE_DAYS: i64 = 7;
 
-/// Projected spend, in US dollars.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, utoipa::ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct Projection {
-    /// Spend per day at the run rate of the last 7 days plus today so far.
-    pub daily_run_rate: f64,
-    pub today_cost: f64,
-    /// Today's spend so far plus the run rate for the rest of the day.
-    pub projected_today: f64,
-    pub month_to_date_cost: f64,
-    /// This month's spend so far plus the run rate for the rest of the month.
-    pub projected_month: f64,
-}
+pub use protocol::analytics::Projection;
 
 /// Costs a projection is computed from (nano-dollars).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -44,24 +31,22 @@ fn days_in_month(day: NaiveDate) -> i64 {
     (next - first).num_days()
 }
 
-impl Projection {
-    /// Projects `spend` forward from `now`.
-    pub fn at(now: DateTime<Utc>, spend: SpendInput) -> Self {
-        let today = now.date_naive();
-        let elapsed_today = (now - today.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc())
-            .num_seconds() as f64
-            / 86_400.0;
-        let window_days = RUN_RATE_DAYS as f64 + elapsed_today;
-        let rate = nanos_to_usd(spend.recent_nanos) / window_days;
-        let rest_of_today = 1.0 - elapsed_today;
-        let rest_of_month = (days_in_month(today) - i64::from(today.day())) as f64 + rest_of_today;
-        Self {
-            daily_run_rate: rate,
-            today_cost: nanos_to_usd(spend.today_nanos),
-            projected_today: nanos_to_usd(spend.today_nanos) + rate * rest_of_today,
-            month_to_date_cost: nanos_to_usd(spend.month_to_date_nanos),
-            projected_month: nanos_to_usd(spend.month_to_date_nanos) + rate * rest_of_month,
-        }
+/// Projects `spend` forward from `now`.
+pub fn at(now: DateTime<Utc>, spend: SpendInput) -> Projection {
+    let today = now.date_naive();
+    let elapsed_today = (now - today.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc())
+        .num_seconds() as f64
+        / 86_400.0;
+    let window_days = RUN_RATE_DAYS as f64 + elapsed_today;
+    let rate = nanos_to_usd(spend.recent_nanos) / window_days;
+    let rest_of_today = 1.0 - elapsed_today;
+    let rest_of_month = (days_in_month(today) - i64::from(today.day())) as f64 + rest_of_today;
+    Projection {
+        daily_run_rate: rate,
+        today_cost: nanos_to_usd(spend.today_nanos),
+        projected_today: nanos_to_usd(spend.today_nanos) + rate * rest_of_today,
+        month_to_date_cost: nanos_to_usd(spend.month_to_date_nanos),
+        projected_month: nanos_to_usd(spend.month_to_date_nanos) + rate * rest_of_month,
     }
 }
 
@@ -77,7 +62,7 @@ mod tests {
             .with_ymd_and_hms(2026, 4, 10, 12, 0, 0)
             .single()
             .unwrap_or_default();
-        let p = Projection::at(
+        let p = at(
             now,
             SpendInput {
                 recent_nanos: 75_000_000_000,

@@ -2,7 +2,6 @@
 //! resolved against the clock into UTC bucket boundaries and a bucket width.
 
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
-use serde::Serialize;
 
 use crate::rollups::{bucket_start, DAY, HOUR};
 use crate::{DateRange, ValidationErrors};
@@ -14,19 +13,20 @@ pub const HOURLY_DASHBOARD_DAYS: i64 = 2;
 /// The longest window of a dashboard, summary or time series (the work is proportional to it).
 pub const MAX_ANALYTICS_DAYS: i64 = 400;
 
-/// Width of one bucket of a series.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum Granularity {
-    Hour,
-    Day,
-    /// ISO weeks, starting on Monday.
-    Week,
+pub use protocol::analytics::{Granularity, Window};
+
+/// What the hub does with a [`Granularity`]: parse it from a query, and find buckets.
+pub trait GranularityExt: Sized {
+    /// Parses `hour`, `day` or `week`.
+    fn parse(value: &str) -> Result<Self, ValidationErrors>;
+    /// Width of the rollups a series of this granularity is summed from.
+    fn rollup_seconds(self) -> i32;
+    /// The start of the bucket holding `at`.
+    fn bucket_of(self, at: DateTime<Utc>) -> DateTime<Utc>;
 }
 
-impl Granularity {
-    /// Parses `hour`, `day` or `week`.
-    pub fn parse(value: &str) -> Result<Self, ValidationErrors> {
+impl GranularityExt for Granularity {
+    fn parse(value: &str) -> Result<Self, ValidationErrors> {
         match value {
             "hour" => Ok(Self::Hour),
             "day" => Ok(Self::Day),
@@ -38,16 +38,14 @@ impl Granularity {
         }
     }
 
-    /// Width of the rollups a series of this granularity is summed from.
-    pub fn rollup_seconds(self) -> i32 {
+    fn rollup_seconds(self) -> i32 {
         match self {
             Self::Hour => HOUR,
             Self::Day | Self::Week => DAY,
         }
     }
 
-    /// The start of the bucket holding `at`.
-    pub fn bucket_of(self, at: DateTime<Utc>) -> DateTime<Utc> {
+    fn bucket_of(self, at: DateTime<Utc>) -> DateTime<Utc> {
         let hour = bucket_start(at, HOUR);
         let day = bucket_start(at, DAY);
         match self {
@@ -56,33 +54,49 @@ impl Granularity {
             Self::Week => day - Duration::days(i64::from(day.weekday().num_days_from_monday())),
         }
     }
+}
 
-    fn step(self, at: DateTime<Utc>) -> DateTime<Utc> {
-        match self {
-            Self::Hour => at + Duration::hours(1),
-            Self::Day => at + Duration::days(1),
-            Self::Week => at + Duration::weeks(1),
-        }
+/// The bucket after the one starting at `at`.
+fn next_bucket(granularity: Granularity, at: DateTime<Utc>) -> DateTime<Utc> {
+    match granularity {
+        Granularity::Hour => at + Duration::hours(1),
+        Granularity::Day => at + Duration::days(1),
+        Granularity::Week => at + Duration::weeks(1),
     }
 }
 
-/// A half-open UTC interval `[start, end)` cut into buckets of one granularity.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct Window {
-    pub start: DateTime<Utc>,
-    pub end: DateTime<Utc>,
-    pub granularity: Granularity,
+/// What the hub does with a [`Window`]: resolve one from a query, and walk its buckets.
+pub trait WindowExt: Sized {
+    /// The dashboard's window for `range` (`24h`, `7d`, `1m`, `3m` or `custom` with `start` and
+    /// `end` days, both inclusive). Relative ranges end with the bucket holding `now`.
+    fn dashboard(
+        range: &str,
+        start: Option<NaiveDate>,
+        end: Option<NaiveDate>,
+        now: DateTime<Utc>,
+    ) -> Result<Self, ValidationErrors>;
+    /// A time series over whole days with the given bucket width. Hourly series may cover at
+    /// most [`MAX_HOURLY_DAYS`].
+    fn series(range: DateRange, granularity: Granularity) -> Result<Self, ValidationErrors>;
+    /// The part of the window whose buckets are complete at `now` (all of it for a past
+    /// window): trends compare this with the same length just before it.
+    fn completed(&self, now: DateTime<Utc>) -> Self;
+    /// The window of the same length just before this one (for trends).
+    fn previous(&self) -> Self;
+    /// The start of every bucket overlapping the window, oldest first.
+    fn buckets(&self) -> Vec<DateTime<Utc>>;
+    /// The first UTC day the window touches.
+    fn first_day(&self) -> NaiveDate;
+    /// The last UTC day the window touches.
+    fn last_day(&self) -> NaiveDate;
 }
 
 fn midnight(day: NaiveDate) -> DateTime<Utc> {
     day.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc()
 }
 
-impl Window {
-    /// The dashboard's window for `range` (`24h`, `7d`, `1m`, `3m` or `custom` with `start` and
-    /// `end` days, both inclusive). Relative ranges end with the bucket holding `now`.
-    pub fn dashboard(
+impl WindowExt for Window {
+    fn dashboard(
         range: &str,
         start: Option<NaiveDate>,
         end: Option<NaiveDate>,
@@ -132,7 +146,7 @@ impl Window {
                 } else {
                     Granularity::Day
                 };
-                Ok(Self::of_days(range, granularity))
+                Ok(of_days(range, granularity))
             }
             other => Err(ValidationErrors::single(
                 "range",
@@ -141,9 +155,7 @@ impl Window {
         }
     }
 
-    /// A time series over whole days with the given bucket width. Hourly series may cover at
-    /// most [`MAX_HOURLY_DAYS`].
-    pub fn series(range: DateRange, granularity: Granularity) -> Result<Self, ValidationErrors> {
+    fn series(range: DateRange, granularity: Granularity) -> Result<Self, ValidationErrors> {
         check_analytics_days(range)?;
         if granularity == Granularity::Hour && range.days() > MAX_HOURLY_DAYS {
             return Err(ValidationErrors::single(
@@ -154,20 +166,10 @@ impl Window {
                 ),
             ));
         }
-        Ok(Self::of_days(range, granularity))
+        Ok(of_days(range, granularity))
     }
 
-    fn of_days(range: DateRange, granularity: Granularity) -> Self {
-        Self {
-            start: midnight(range.start()),
-            end: midnight(range.end()) + Duration::days(1),
-            granularity,
-        }
-    }
-
-    /// The part of the window whose buckets are complete at `now` (all of it for a past
-    /// window): trends compare this with the same length just before it.
-    pub fn completed(&self, now: DateTime<Utc>) -> Self {
+    fn completed(&self, now: DateTime<Utc>) -> Self {
         Self {
             end: self
                 .end
@@ -177,8 +179,7 @@ impl Window {
         }
     }
 
-    /// The window of the same length just before this one (for trends).
-    pub fn previous(&self) -> Self {
+    fn previous(&self) -> Self {
         Self {
             start: self.start - (self.end - self.start),
             end: self.start,
@@ -186,25 +187,31 @@ impl Window {
         }
     }
 
-    /// The start of every bucket overlapping the window, oldest first.
-    pub fn buckets(&self) -> Vec<DateTime<Utc>> {
+    fn buckets(&self) -> Vec<DateTime<Utc>> {
         let mut out = Vec::new();
         let mut at = self.granularity.bucket_of(self.start);
         while at < self.end {
             out.push(at);
-            at = self.granularity.step(at);
+            at = next_bucket(self.granularity, at);
         }
         out
     }
 
-    /// The UTC days the window touches.
-    pub fn first_day(&self) -> NaiveDate {
+    fn first_day(&self) -> NaiveDate {
         self.start.date_naive()
     }
 
-    /// The last UTC day the window touches.
-    pub fn last_day(&self) -> NaiveDate {
+    fn last_day(&self) -> NaiveDate {
         (self.end - Duration::nanoseconds(1)).date_naive()
+    }
+}
+
+/// The window of whole days `range`.
+fn of_days(range: DateRange, granularity: Granularity) -> Window {
+    Window {
+        start: midnight(range.start()),
+        end: midnight(range.end()) + Duration::days(1),
+        granularity,
     }
 }
 

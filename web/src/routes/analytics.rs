@@ -5,14 +5,14 @@
 use actix_web::http::header::{self, CacheDirective};
 use actix_web::{get, web, HttpRequest, HttpResponse};
 use chrono::{NaiveDate, Utc};
-use hub::analytics::kpis::Trend;
-use hub::analytics::{Dashboard, Granularity, Kpis, SeriesPoint, Window};
+use hub::analytics::{kpis, Granularity, GranularityExt, Window, WindowExt};
 use hub::DateRange;
 use persistence::postgres::queries::reports::SampleFilter;
 use persistence::postgres::queries::{analytics, assistants};
 use persistence::PgPool;
-use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use protocol::analytics::{Dashboard, PeriodSummary, Series};
+use serde::Deserialize;
+use utoipa::IntoParams;
 
 use crate::auth::access::OwnerCache;
 use crate::auth::AuthUser;
@@ -64,6 +64,16 @@ pub struct DashboardQuery {
     pub end: Option<NaiveDate>,
     /// One of your assistants (default: all of them).
     pub assistant: Option<i64>,
+    /// Only calls with this status (KPIs, trend, series and models; see the payload's fields).
+    #[param(inline, value_type = Option<CallStatus>)]
+    pub status: Option<String>,
+    /// Only calls of this model (1 to 100 characters, no control characters).
+    #[param(
+        min_length = 1,
+        max_length = 100,
+        pattern = "^[^\\u0000-\\u001f\\u007f-\\u009f]*$"
+    )]
+    pub model: Option<String>,
 }
 
 /// The dashboard: KPIs, trend, projection, series (requests, costs, latency), breakdowns (status
@@ -99,13 +109,17 @@ pub async fn dashboard(
     let now = Utc::now();
     let range = query.range.as_deref().unwrap_or("7d");
     let window = Window::dashboard(range, query.start, query.end, now)?;
+    let filter = SampleFilter::parse(query.status.as_deref(), query.model.as_deref())?;
     let assistants = scope(&user, query.assistant, pool, owners).await?;
+    // Debug formatting quotes and escapes the model, so no two filters share a key.
     let description = format!(
-        "dashboard|{}|{}|{}|{:?}",
+        "dashboard|{}|{}|{}|{:?}|{:?}|{:?}",
         window.start.timestamp(),
         window.end.timestamp(),
         user.id,
-        window.granularity
+        window.granularity,
+        filter.status,
+        filter.model,
     );
     let key = cache
         .key(&description, &assistants)
@@ -119,11 +133,11 @@ pub async fn dashboard(
             }
         }
     }
-    let input = analytics::dashboard_input(pool, &assistants, &window, now).await?;
+    let input = analytics::dashboard_input(pool, &assistants, &window, &filter, now).await?;
     if !hub::analytics::dashboard::fits(&input.cells) {
         return Err(ApiError::too_large());
     }
-    let body = serde_json::to_string(&Dashboard::build(window, input, now))
+    let body = serde_json::to_string(&hub::analytics::dashboard::build(window, input, now))
         .map_err(|e| ApiError::Internal(e.into()))?;
     if let Some(key) = &key {
         if let Err(error) = cache.put(key, &body).await {
@@ -183,16 +197,6 @@ impl SeriesQuery {
     }
 }
 
-/// Summary KPIs of a period, and the trend against the period of the same length before it.
-#[derive(Debug, Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-#[schema(as = PeriodSummary)]
-pub struct Summary {
-    pub window: Window,
-    pub kpis: Kpis,
-    pub trend: Trend,
-}
-
 /// Summary KPIs of a date range: totals, success rate, average duration, costs per run,
 /// success and failure, tokens, latency percentiles; filtered by status and model.
 #[utoipa::path(
@@ -200,7 +204,7 @@ pub struct Summary {
     params(SeriesQuery),
     security(("bearer" = [])),
     responses(
-        (status = 200, body = Summary),
+        (status = 200, body = PeriodSummary),
         BadRequest,
         Unauthorized,
         NotFound,
@@ -234,20 +238,11 @@ pub async fn summary(
     if current.is_saturated() || previous.is_saturated() {
         return Err(ApiError::too_large());
     }
-    Ok(HttpResponse::Ok().json(Summary {
+    Ok(HttpResponse::Ok().json(PeriodSummary {
         window,
-        kpis: Kpis::of(&current),
-        trend: Trend::between(&previous.totals, &current.totals),
+        kpis: kpis::of(&current),
+        trend: kpis::trend(&previous.totals, &current.totals),
     }))
-}
-
-/// A time series of a date range.
-#[derive(Debug, Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct Series {
-    pub window: Window,
-    /// Every bucket of the range, oldest first (empty buckets as zeros).
-    pub points: Vec<SeriesPoint>,
 }
 
 /// Calls, errors, cost, tokens, durations and latency percentiles per hour, day or week,

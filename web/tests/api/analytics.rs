@@ -28,7 +28,7 @@ pub async fn ingest(app: &TestApp, user: &TestUser, assistant: i64, events: &[Va
 }
 
 /// A varied, deterministic set of calls over the last ~5 days.
-fn events(count: i64, seed: i64, now: DateTime<Utc>) -> Vec<Value> {
+pub(crate) fn events(count: i64, seed: i64, now: DateTime<Utc>) -> Vec<Value> {
     const MODELS: [&str; 3] = ["gpt-4o", "gpt-4o-mini", "claude-3-5-sonnet"];
     const COUNTRIES: [&str; 4] = ["US", "DE", "FR", "JP"];
     const DOMAINS: [&str; 3] = ["support", "sales", "docs"];
@@ -72,7 +72,7 @@ struct Number {
     x: f64,
 }
 
-async fn pairs(conn: &mut AsyncPgConnection, sql: &str) -> Vec<(String, i64)> {
+pub(crate) async fn pairs(conn: &mut AsyncPgConnection, sql: &str) -> Vec<(String, i64)> {
     diesel::sql_query(sql)
         .load::<Pair>(conn)
         .await
@@ -82,7 +82,7 @@ async fn pairs(conn: &mut AsyncPgConnection, sql: &str) -> Vec<(String, i64)> {
         .collect()
 }
 
-async fn number(conn: &mut AsyncPgConnection, sql: &str) -> f64 {
+pub(crate) async fn number(conn: &mut AsyncPgConnection, sql: &str) -> f64 {
     diesel::sql_query(sql)
         .get_result::<Number>(conn)
         .await
@@ -94,12 +94,12 @@ fn close(a: f64, b: f64) -> bool {
     (a - b).abs() <= 1e-9 * b.abs().max(1.0)
 }
 
-fn as_f64(v: &Value) -> f64 {
+pub(crate) fn as_f64(v: &Value) -> f64 {
     v.as_f64().unwrap_or(f64::NAN)
 }
 
 /// The percentile in a payload lies in the same histogram bin as the exact one.
-fn same_bin(payload: &Value, exact: f64) {
+pub(crate) fn same_bin(payload: &Value, exact: f64) {
     let got = payload.as_i64().unwrap_or(-1);
     assert_eq!(
         bin(got as i32),
@@ -123,7 +123,7 @@ fn listed(list: &Value, label: &str, value: &str) -> Vec<(String, i64)> {
         .collect()
 }
 
-async fn get_fresh(app: &TestApp, path: &str, token: &str) -> reqwest::Response {
+pub(crate) async fn get_fresh(app: &TestApp, path: &str, token: &str) -> reqwest::Response {
     app.client
         .get(app.url(path))
         .bearer_auth(token)

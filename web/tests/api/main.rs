@@ -4,6 +4,7 @@
 mod accounts;
 mod admin;
 mod analytics;
+mod analytics_filters;
 mod assistants;
 mod costs;
 mod events;

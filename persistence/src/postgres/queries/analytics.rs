@@ -10,7 +10,7 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use hub::analytics::dashboard::{anomaly_days_start, Cell, DayPoint, LabelCount, TOP};
 use hub::analytics::kpis::KpiInput;
 use hub::analytics::projection::{run_rate_start, SpendInput};
-use hub::analytics::{DashboardInput, Window};
+use hub::analytics::{DashboardInput, GranularityExt, Window, WindowExt};
 use hub::latency::Histogram;
 use hub::Totals;
 
@@ -147,20 +147,25 @@ pub async fn labels(
         .collect())
 }
 
-/// Totals of `assistants` in `window` (no histograms: cheaper than [`cells`]).
+/// Totals of `assistants` in `window` honouring `filter` (no histograms: cheaper than
+/// [`cells`]).
 pub async fn totals(
     conn: &mut AsyncPgConnection,
     assistants: &[i64],
     window: &Window,
+    filter: &SampleFilter,
 ) -> QueryResult<Totals> {
     diesel::sql_query(format!(
         "SELECT {SUM_TOTALS} FROM breakdown_rollups
-         WHERE assistant_id = ANY($1) AND width_seconds = $2 AND bucket >= $3 AND bucket < $4"
+         WHERE assistant_id = ANY($1) AND width_seconds = $2 AND bucket >= $3 AND bucket < $4
+           AND ($5::text IS NULL OR status = $5) AND ($6::text IS NULL OR model = $6)"
     ))
     .bind::<Array<BigInt>, _>(assistants)
     .bind::<Integer, _>(window.granularity.rollup_seconds())
     .bind::<Timestamptz, _>(window.start)
     .bind::<Timestamptz, _>(window.end)
+    .bind::<Nullable<Text>, _>(filter.status.as_deref())
+    .bind::<Nullable<Text>, _>(filter.model.as_deref())
     .get_result::<TotalsRow>(conn)
     .await
     .map(Totals::from)
@@ -238,20 +243,21 @@ pub async fn spend(
     })
 }
 
-/// Everything the dashboard of `assistants` in `window` needs, read at `now`. The five
-/// queries run at once, each on a connection of its own.
+/// Everything the dashboard of `assistants` in `window` needs, read at `now`; `filter` narrows
+/// the cells and the previous period's totals (the label, daily and spend rollups are not split
+/// by status or model). The five queries run at once, each on a connection of its own.
 pub async fn dashboard_input(
     pool: &PgPool,
     assistants: &[i64],
     window: &Window,
+    filter: &SampleFilter,
     now: DateTime<Utc>,
 ) -> Result<DashboardInput, PersistenceError> {
     let previous = window.completed(now).previous();
     let (cells, labels, previous, days, spend) = tokio::try_join!(
         async {
             let mut conn = pool.get().await?;
-            let filter = SampleFilter::default();
-            Ok::<_, PersistenceError>(cells(&mut conn, assistants, window, &filter).await?)
+            Ok::<_, PersistenceError>(cells(&mut conn, assistants, window, filter).await?)
         },
         async {
             let mut conn = pool.get().await?;
@@ -259,7 +265,7 @@ pub async fn dashboard_input(
         },
         async {
             let mut conn = pool.get().await?;
-            Ok(totals(&mut conn, assistants, &previous).await?)
+            Ok(totals(&mut conn, assistants, &previous, filter).await?)
         },
         async {
             let mut conn = pool.get().await?;
@@ -273,6 +279,10 @@ pub async fn dashboard_input(
     )?;
     Ok(DashboardInput {
         assistants: assistants.to_vec(),
+        filter: hub::sample::CallFilter {
+            status: filter.status.clone(),
+            model: filter.model.clone(),
+        },
         cells,
         labels,
         previous,

@@ -1,0 +1,115 @@
+//! The dashboard's status and model filters: the KPIs, trend, series and models count only the
+//! calls the filter selects (checked against SQL over the raw samples), the breakdowns that the
+//! rollups do not split by status or model stay whole and the payload says which filter
+//! applied, each filter gets its own cache entry, and a bad filter is a 400.
+
+use chrono::{Duration, Utc};
+use reqwest::StatusCode;
+
+use crate::analytics::{as_f64, events, get_fresh, ingest, number, pairs};
+use crate::helpers::{assert_problem, json_of, problem_fields, spawn_app};
+
+#[actix_web::test]
+async fn filtered_dashboard_counts_only_the_selected_calls() {
+    let app = spawn_app().await;
+    let user = app.new_user().await;
+    let a = app.new_assistant(&user, "A").await;
+    let now = Utc::now();
+    ingest(&app, &user, a, &events(400, 5, now)).await;
+    let mut conn = app.database.connect().await;
+    let start = (now.date_naive() - Duration::days(6)).to_string();
+    let scope = format!("FROM usage_samples WHERE assistant_id = {a} AND ts >= '{start}'");
+
+    let path = format!("/api/v1/dashboard?range=7d&assistant={a}&status=error&model=gpt-4o");
+    let response = get_fresh(&app, &path, &user.token).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let d = json_of(response).await;
+    assert_eq!(d["status"], "error");
+    assert_eq!(d["model"], "gpt-4o");
+    let selected = format!("{scope} AND status = 'error' AND model = 'gpt-4o'");
+    let calls = number(
+        &mut conn,
+        &format!("SELECT count(*)::float8 AS x {selected}"),
+    )
+    .await;
+    assert!(calls > 0.0, "the data set has failed gpt-4o calls");
+    assert_eq!(as_f64(&d["summary"]["calls"]), calls);
+    assert_eq!(as_f64(&d["summary"]["errors"]), calls);
+    let cost = number(
+        &mut conn,
+        &format!("SELECT coalesce(sum(cost_nanos), 0)::float8 / 1e9 AS x {selected}"),
+    )
+    .await;
+    assert!((as_f64(&d["summary"]["totalCost"]) - cost).abs() < 1e-9);
+    // Every bucket's successes are zero and the errors add up to the calls.
+    let points = d["requestsOverTime"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(points.len(), 7);
+    assert!(points.iter().all(|p| p["success"] == 0));
+    let errors: i64 = points
+        .iter()
+        .map(|p| p["error"].as_i64().unwrap_or(-1))
+        .sum();
+    assert_eq!(errors as f64, calls);
+    let models: Vec<&str> = d["topModels"]
+        .as_array()
+        .map(|m| m.iter().filter_map(|m| m["model"].as_str()).collect())
+        .unwrap_or_default();
+    assert_eq!(models, vec!["gpt-4o"]);
+    // Countries are not split by status or model: they count every call of the window.
+    let countries = pairs(
+        &mut conn,
+        &format!("SELECT country AS k, count(*) AS v {scope} GROUP BY 1 ORDER BY 2 DESC, 1"),
+    )
+    .await;
+    let listed: Vec<(String, i64)> = d["topCountries"]
+        .as_array()
+        .map(|l| {
+            l.iter()
+                .map(|c| {
+                    let label = c["label"].as_str().unwrap_or_default().to_owned();
+                    (label, c["calls"].as_i64().unwrap_or(-1))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    assert_eq!(listed, countries);
+
+    // The unfiltered dashboard (cached or not) is a different answer.
+    let all = json_of(
+        app.get(
+            &format!("/api/v1/dashboard?range=7d&assistant={a}"),
+            Some(&user.token),
+        )
+        .await,
+    )
+    .await;
+    let every = number(&mut conn, &format!("SELECT count(*)::float8 AS x {scope}")).await;
+    assert_eq!(as_f64(&all["summary"]["calls"]), every);
+    assert!(all["status"].is_null() && all["model"].is_null());
+    // And the filtered one, asked again, comes from its own cache entry.
+    let again = app.get(&path, Some(&user.token)).await;
+    assert_eq!(
+        again.headers().get("x-cache").and_then(|v| v.to_str().ok()),
+        Some("hit")
+    );
+    assert_eq!(as_f64(&json_of(again).await["summary"]["calls"]), calls);
+}
+
+#[actix_web::test]
+async fn bad_dashboard_filters_are_400() {
+    let app = spawn_app().await;
+    let user = app.new_user().await;
+    for (query, field) in [("status=maybe", "status"), ("model=", "model")] {
+        let response = app
+            .get(&format!("/api/v1/dashboard?{query}"), Some(&user.token))
+            .await;
+        let body = assert_problem(response, StatusCode::BAD_REQUEST).await;
+        assert!(
+            problem_fields(&body).iter().any(|f| f == field),
+            "{query}: {body}"
+        );
+    }
+}
