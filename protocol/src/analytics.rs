@@ -77,6 +77,16 @@ pub struct Trend {
     pub error_rate_change_pts: Option<f64>,
 }
 
+/// The KPIs of the complete part of the window (its buckets that have ended) and of the period
+/// of the same length just before it: every KPI's change, like for like.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct Comparison {
+    pub current: Kpis,
+    pub previous: Kpis,
+}
+
 /// Projected spend, in US dollars.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -139,6 +149,14 @@ pub struct ModelUsage {
     pub tokens_in: i64,
     pub tokens_out: i64,
     pub latency: Percentiles,
+}
+
+/// A model and its calls (`GET /models`, most used first).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ModelCalls {
+    pub model: String,
+    pub calls: i64,
 }
 
 /// Calls under one label value (a country or a domain).
@@ -211,6 +229,9 @@ pub struct Dashboard {
     /// filter leaves them out).
     pub summary: Kpis,
     pub trend: Trend,
+    /// Every KPI against the previous period (same filter).
+    #[serde(default)]
+    pub comparison: Comparison,
     pub projection: Projection,
     pub requests_over_time: Vec<RequestsPoint>,
     pub costs_over_time: Vec<CostPoint>,

@@ -6,8 +6,8 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
 pub use protocol::analytics::{
-    CostPoint, Dashboard, LabelUsage, LatencyPoint, ModelUsage, RequestsPoint, SeriesPoint,
-    StatusCodeCount,
+    Comparison, CostPoint, Dashboard, LabelUsage, LatencyPoint, ModelUsage, RequestsPoint,
+    SeriesPoint, StatusCodeCount,
 };
 
 use super::anomaly::{find_anomalies, Anomaly, TRAILING_DAYS};
@@ -147,9 +147,9 @@ pub struct DashboardInput {
     pub filter: CallFilter,
     pub cells: Vec<Cell>,
     pub labels: Vec<LabelCount>,
-    /// Totals of the window just before the completed part of this one, of the same length
-    /// (see [`Window::completed`]).
-    pub previous: Totals,
+    /// Cells of the window just before the completed part of this one, of the same length
+    /// (see [`WindowExt::completed`]).
+    pub previous: Vec<Cell>,
     /// Daily totals from [`anomaly_days_start`] to the window's last day (missing days: zero).
     pub days: Vec<DayPoint>,
     pub spend: SpendInput,
@@ -165,17 +165,22 @@ pub fn build(window: Window, input: DashboardInput, now: DateTime<Utc>) -> Dashb
     let points = series(&window, &input.cells);
     let all = overall(&input.cells);
     let completed_end = window.completed(now).end;
-    let mut completed = Totals::default();
+    let mut completed = KpiInput::default();
     for cell in input.cells.iter().filter(|c| c.bucket < completed_end) {
-        completed.add(&cell.sums.totals);
+        completed.add(&cell.sums);
     }
+    let previous = overall(&input.previous);
     Dashboard {
         window,
         assistants: input.assistants,
         status: input.filter.status,
         model: input.filter.model,
         summary: kpis::of(&all),
-        trend: kpis::trend(&input.previous, &completed),
+        trend: kpis::trend(&previous.totals, &completed.totals),
+        comparison: Comparison {
+            current: kpis::of(&completed),
+            previous: kpis::of(&previous),
+        },
         projection: projection::at(now, input.spend),
         requests_over_time: points
             .iter()

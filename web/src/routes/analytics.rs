@@ -134,7 +134,9 @@ pub async fn dashboard(
         }
     }
     let input = analytics::dashboard_input(pool, &assistants, &window, &filter, now).await?;
-    if !hub::analytics::dashboard::fits(&input.cells) {
+    if !hub::analytics::dashboard::fits(&input.cells)
+        || !hub::analytics::dashboard::fits(&input.previous)
+    {
         return Err(ApiError::too_large());
     }
     let body = serde_json::to_string(&hub::analytics::dashboard::build(window, input, now))

@@ -6,6 +6,7 @@ use chrono::{DateTime, Days, NaiveDate, Utc};
 use hub::units::nanos_to_usd;
 use persistence::postgres::queries::runs::{self, Run, RunCursor, RunFilter};
 use persistence::PgPool;
+use protocol::analytics::ModelCalls;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -223,20 +224,13 @@ pub struct ModelsQuery {
     pub assistant: Option<i64>,
 }
 
-/// A model and its calls.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ModelView {
-    pub model: String,
-    pub calls: i64,
-}
-
 /// The models your assistants have called, most used first.
 #[utoipa::path(
     tag = "runs",
     params(ModelsQuery),
     security(("bearer" = [])),
     responses(
-        (status = 200, body = [ModelView]),
+        (status = 200, body = [ModelCalls]),
         BadRequest,
         Unauthorized,
         NotFound,
@@ -256,9 +250,9 @@ pub async fn list_models(
     }
     let mut conn = pool.get().await?;
     let models = runs::models(&mut conn, user.id, query.assistant).await?;
-    let body: Vec<ModelView> = models
+    let body: Vec<ModelCalls> = models
         .into_iter()
-        .map(|m| ModelView {
+        .map(|m| ModelCalls {
             model: m.model,
             calls: m.calls,
         })

@@ -16,8 +16,12 @@ async fn filtered_dashboard_counts_only_the_selected_calls() {
     let a = app.new_assistant(&user, "A").await;
     let now = Utc::now();
     ingest(&app, &user, a, &events(400, 5, now)).await;
+    // A week earlier, for the comparison with the previous period.
+    ingest(&app, &user, a, &events(100, 9, now - Duration::days(8))).await;
     let mut conn = app.database.connect().await;
     let start = (now.date_naive() - Duration::days(6)).to_string();
+    let before = (now.date_naive() - Duration::days(12)).to_string();
+    let today = now.date_naive().to_string();
     let scope = format!("FROM usage_samples WHERE assistant_id = {a} AND ts >= '{start}'");
 
     let path = format!("/api/v1/dashboard?range=7d&assistant={a}&status=error&model=gpt-4o");
@@ -58,6 +62,18 @@ async fn filtered_dashboard_counts_only_the_selected_calls() {
         .map(|m| m.iter().filter_map(|m| m["model"].as_str()).collect())
         .unwrap_or_default();
     assert_eq!(models, vec!["gpt-4o"]);
+    // The comparison: the complete days of the window against the six days before them.
+    let count = |from: &str, to: &str| {
+        format!("SELECT count(*)::float8 AS x FROM usage_samples WHERE assistant_id = {a} AND ts >= '{from}' AND ts < '{to}' AND status = 'error' AND model = 'gpt-4o'")
+    };
+    let previous = number(&mut conn, &count(&before, &start)).await;
+    assert!(previous > 0.0, "the earlier week has failed gpt-4o calls");
+    assert_eq!(as_f64(&d["comparison"]["previous"]["calls"]), previous);
+    assert_eq!(
+        as_f64(&d["comparison"]["current"]["calls"]),
+        number(&mut conn, &count(&start, &today)).await
+    );
+    assert_eq!(as_f64(&d["trend"]["previousCalls"]), previous);
     // Countries are not split by status or model: they count every call of the window.
     let countries = pairs(
         &mut conn,

@@ -147,30 +147,6 @@ pub async fn labels(
         .collect())
 }
 
-/// Totals of `assistants` in `window` honouring `filter` (no histograms: cheaper than
-/// [`cells`]).
-pub async fn totals(
-    conn: &mut AsyncPgConnection,
-    assistants: &[i64],
-    window: &Window,
-    filter: &SampleFilter,
-) -> QueryResult<Totals> {
-    diesel::sql_query(format!(
-        "SELECT {SUM_TOTALS} FROM breakdown_rollups
-         WHERE assistant_id = ANY($1) AND width_seconds = $2 AND bucket >= $3 AND bucket < $4
-           AND ($5::text IS NULL OR status = $5) AND ($6::text IS NULL OR model = $6)"
-    ))
-    .bind::<Array<BigInt>, _>(assistants)
-    .bind::<Integer, _>(window.granularity.rollup_seconds())
-    .bind::<Timestamptz, _>(window.start)
-    .bind::<Timestamptz, _>(window.end)
-    .bind::<Nullable<Text>, _>(filter.status.as_deref())
-    .bind::<Nullable<Text>, _>(filter.model.as_deref())
-    .get_result::<TotalsRow>(conn)
-    .await
-    .map(Totals::from)
-}
-
 #[derive(QueryableByName)]
 struct DayRow {
     #[diesel(sql_type = Date)]
@@ -244,7 +220,7 @@ pub async fn spend(
 }
 
 /// Everything the dashboard of `assistants` in `window` needs, read at `now`; `filter` narrows
-/// the cells and the previous period's totals (the label, daily and spend rollups are not split
+/// the cells of the window and of the previous period (the label, daily and spend rollups are not split
 /// by status or model). The five queries run at once, each on a connection of its own.
 pub async fn dashboard_input(
     pool: &PgPool,
@@ -265,7 +241,7 @@ pub async fn dashboard_input(
         },
         async {
             let mut conn = pool.get().await?;
-            Ok(totals(&mut conn, assistants, &previous, filter).await?)
+            Ok(cells(&mut conn, assistants, &previous, filter).await?)
         },
         async {
             let mut conn = pool.get().await?;
