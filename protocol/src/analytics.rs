@@ -190,6 +190,16 @@ pub struct CostPoint {
     pub cost: f64,
 }
 
+/// Tokens of one bucket.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct TokensPoint {
+    pub bucket: DateTime<Utc>,
+    pub tokens_in: i64,
+    pub tokens_out: i64,
+}
+
 /// Latency of one bucket (ms; `null` without latencies).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -236,6 +246,8 @@ pub struct Dashboard {
     pub requests_over_time: Vec<RequestsPoint>,
     pub costs_over_time: Vec<CostPoint>,
     pub latency_over_time: Vec<LatencyPoint>,
+    #[serde(default)]
+    pub tokens_over_time: Vec<TokensPoint>,
     /// Failed calls by status code, over all calls of the window (the status and model
     /// filters do not apply: these rollups are not split by them).
     pub errors_by_status_code: Vec<StatusCodeCount>,

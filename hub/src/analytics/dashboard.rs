@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, NaiveDate, Utc};
 pub use protocol::analytics::{
     Comparison, CostPoint, Dashboard, LabelUsage, LatencyPoint, ModelUsage, RequestsPoint,
-    SeriesPoint, StatusCodeCount,
+    SeriesPoint, StatusCodeCount, TokensPoint,
 };
 
 use super::anomaly::{find_anomalies, Anomaly, TRAILING_DAYS};
@@ -205,6 +205,14 @@ pub fn build(window: Window, input: DashboardInput, now: DateTime<Utc>) -> Dashb
                 p50: p.latency.p50,
                 p95: p.latency.p95,
                 p99: p.latency.p99,
+            })
+            .collect(),
+        tokens_over_time: points
+            .iter()
+            .map(|p| TokensPoint {
+                bucket: p.bucket,
+                tokens_in: p.tokens_in,
+                tokens_out: p.tokens_out,
             })
             .collect(),
         errors_by_status_code: top_labels(&input.labels, "status_code", true)

@@ -1,22 +1,29 @@
 //! Chart options, built with `charming` (typed ECharts options) from a plain description, so
 //! every chart of the dashboard has the same axes with units, tooltips that say what a value
-//! is, and sizes readable on a phone or a TV. Building an option is pure Rust (tested
+//! is, and sizes readable on a phone or a TV. One family for every chart: bars and lines,
+//! stacked or not, a second axis for a ratio next to its volume (cost per run beside cost), and
+//! shaded bands with their reason for anomalies. Building an option is pure Rust (tested
 //! natively); drawing it is `components::chart`.
 
 use charming::component::{Axis, Grid, Legend};
 use charming::element::{
     AreaStyle, AxisLabel, AxisPointer, AxisPointerType, AxisType, Formatter, ItemStyle, JsFunction,
-    LineStyle, NameLocation, SplitLine, TextStyle, Tooltip, Trigger,
+    Label, LabelPosition, LineStyle, MarkArea, MarkAreaData, NameLocation, SplitLine, TextStyle,
+    Tooltip, Trigger,
 };
 use charming::series::{Bar, Line};
 use charming::Chart;
 
 /// What the values of a chart measure.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Unit {
+    #[default]
     Calls,
     Minutes,
     Usd,
+    /// Milliseconds (latency, durations).
+    Ms,
+    Tokens,
 }
 
 impl Unit {
@@ -26,6 +33,8 @@ impl Unit {
             Self::Calls => "calls / day",
             Self::Minutes => "minutes / day",
             Self::Usd => "USD",
+            Self::Ms => "ms",
+            Self::Tokens => "tokens",
         }
     }
 
@@ -46,22 +55,32 @@ impl Unit {
                  if (v === 0) return '$0.00'; \
                  return '$' + Number(v.toPrecision(2));"
             }
+            Self::Ms => {
+                "if (v == null || isNaN(v)) return '–'; \
+                 return v.toLocaleString('en-US', {maximumFractionDigits: 0}) + ' ms';"
+            }
+            Self::Tokens => {
+                "if (v == null || isNaN(v)) return '–'; \
+                 return v.toLocaleString('en-US', {maximumFractionDigits: 0}) + ' tokens';"
+            }
         }
     }
 
     /// JavaScript body formatting an axis tick `v`.
     fn axis_js(&self) -> &'static str {
         match self {
-            Self::Calls => "return v.toLocaleString('en-US');",
+            Self::Calls | Self::Tokens => "return v.toLocaleString('en-US');",
             Self::Minutes => "return v.toLocaleString('en-US') + ' min';",
             Self::Usd => "return '$' + v.toLocaleString('en-US');",
+            Self::Ms => "return v.toLocaleString('en-US') + ' ms';",
         }
     }
 }
 
 /// How a series is drawn.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum SeriesKind {
+    #[default]
     Bar,
     Line,
     /// A line with a filled area (sparklines).
@@ -69,7 +88,7 @@ pub enum SeriesKind {
 }
 
 /// One series of a chart.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SeriesSpec {
     pub name: String,
     pub kind: SeriesKind,
@@ -78,19 +97,39 @@ pub struct SeriesSpec {
     pub color: &'static str,
     /// A dashed line (rolling averages).
     pub dashed: bool,
+    /// Series with the same stack name are drawn on top of each other.
+    pub stack: Option<&'static str>,
+    /// Drawn against the second y axis ([`ChartSpec::secondary`]).
+    pub secondary: bool,
 }
 
-/// A chart over days.
+/// A highlighted category (an anomaly), with the reason shown on the chart.
 #[derive(Clone, Debug, PartialEq)]
+pub struct Mark {
+    /// The category it covers (one of [`ChartSpec::categories`]).
+    pub category: String,
+    pub label: String,
+}
+
+/// A chart over categories (days, hours or names).
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ChartSpec {
     pub unit: Unit,
-    /// `YYYY-MM-DD`, one per value.
+    /// The y axis name, when the unit's default does not say it (e.g. `calls / hour`).
+    pub y_name: Option<String>,
+    /// A second y axis on the right, for the series marked `secondary`.
+    pub secondary: Option<Unit>,
+    /// One per value: `YYYY-MM-DD` (or `YYYY-MM-DD HH:00`) for time, else labels.
     pub categories: Vec<String>,
     pub series: Vec<SeriesSpec>,
-    /// Dark background (wallboard).
+    /// Highlighted categories (drawn as shaded bands with their reason).
+    pub marks: Vec<Mark>,
+    /// Dark background (wallboard, dark mode).
     pub dark: bool,
     /// A sparkline: no axes, legend or grid lines.
     pub compact: bool,
+    /// Categories are names, not dates: shown whole.
+    pub labels: bool,
     /// What the chart shows, for screen readers.
     pub description: String,
 }
@@ -102,6 +141,14 @@ pub mod palette {
     pub const COST: &str = "#f59e0b";
     pub const ROLLING: &str = "#e11d48";
     pub const SPARK: &str = "#60a5fa";
+    pub const SUCCESS: &str = "#22c55e";
+    pub const ERROR: &str = "#ef4444";
+    pub const P50: &str = "#3b82f6";
+    pub const P95: &str = "#f59e0b";
+    pub const P99: &str = "#e11d48";
+    pub const TOKENS_IN: &str = "#8b5cf6";
+    pub const TOKENS_OUT: &str = "#14b8a6";
+    pub const ANOMALY: &str = "rgba(239, 68, 68, 0.15)";
 }
 
 fn js(args: &str, body: &str) -> Formatter {
@@ -110,8 +157,6 @@ fn js(args: &str, body: &str) -> Formatter {
 
 /// The ECharts option of a spec.
 pub fn build(spec: &ChartSpec) -> Chart {
-    let text = if spec.dark { "#e5e7eb" } else { "#374151" };
-    let grid_line = if spec.dark { "#374151" } else { "#e5e7eb" };
     let mut chart = Chart::new()
         .background_color("transparent")
         .animation_duration_update(300)
@@ -125,73 +170,125 @@ pub fn build(spec: &ChartSpec) -> Chart {
                 }))
                 .value_formatter(js("v", spec.unit.tooltip_js())),
         );
-    let x = Axis::new()
-        .type_(AxisType::Category)
-        .data(spec.categories.clone())
-        .boundary_gap(!spec.compact);
-    let y = Axis::new().type_(AxisType::Value);
-    if spec.compact {
-        chart = chart
+    chart = if spec.compact {
+        let x = Axis::new()
+            .type_(AxisType::Category)
+            .data(spec.categories.clone())
+            .boundary_gap(false);
+        chart
             .grid(Grid::new().left(2).right(2).top(4).bottom(2))
             .x_axis(x.show(false))
-            .y_axis(y.show(false).min(0));
+            .y_axis(Axis::new().type_(AxisType::Value).show(false).min(0))
     } else {
-        chart = chart
-            .legend(
-                Legend::new()
-                    .bottom(0)
-                    .left("center")
-                    .text_style(TextStyle::new().color(text).font_size(13)),
+        with_axes(chart, spec)
+    };
+    for s in &spec.series {
+        chart = chart.series_for(spec, s);
+    }
+    if !spec.marks.is_empty() {
+        chart = chart.series(marks_series(spec));
+    }
+    chart
+}
+
+/// Legend, grid and axes of a full chart.
+fn with_axes(chart: Chart, spec: &ChartSpec) -> Chart {
+    let text = if spec.dark { "#e5e7eb" } else { "#374151" };
+    let grid_line = if spec.dark { "#374151" } else { "#e5e7eb" };
+    // `YYYY-MM-DD` → `MM-DD`; the tooltip shows the full date. Names are shown whole.
+    let x_label = if spec.labels {
+        "return String(v).length > 18 ? String(v).slice(0, 17) + '…' : String(v);"
+    } else {
+        "return String(v).slice(5);"
+    };
+    let y_axis = |unit: Unit, name: String, align: &str| {
+        Axis::new()
+            .type_(AxisType::Value)
+            .name(name)
+            .name_location(NameLocation::End)
+            // Aligned on the axis, so the unit stays inside the chart even before there are
+            // tick labels to make room for it.
+            .name_text_style(TextStyle::new().color(text).font_size(12).align(align))
+            .min(0)
+            .axis_label(
+                AxisLabel::new()
+                    .color(text)
+                    .font_size(12)
+                    .formatter(js("v", unit.axis_js())),
             )
-            .grid(
-                Grid::new()
-                    .left(8)
-                    .right(16)
-                    .top(32)
-                    .bottom(32)
-                    .contain_label(true),
-            )
-            .x_axis(
-                x.axis_label(
+            .split_line(SplitLine::new().line_style(LineStyle::new().color(grid_line)))
+    };
+    let name = spec
+        .y_name
+        .clone()
+        .unwrap_or_else(|| spec.unit.axis_name().to_owned());
+    let mut chart = chart
+        .legend(
+            Legend::new()
+                .bottom(0)
+                .left("center")
+                .text_style(TextStyle::new().color(text).font_size(13)),
+        )
+        .grid(
+            Grid::new()
+                .left(8)
+                .right(16)
+                .top(32)
+                .bottom(32)
+                .contain_label(true),
+        )
+        .x_axis(
+            Axis::new()
+                .type_(AxisType::Category)
+                .data(spec.categories.clone())
+                .boundary_gap(true)
+                .axis_label(
                     AxisLabel::new()
                         .color(text)
                         .font_size(12)
-                        // `YYYY-MM-DD` → `MM-DD`; the tooltip shows the full date.
-                        .formatter(js("v", "return String(v).slice(5);")),
+                        .formatter(js("v", x_label)),
                 ),
-            )
-            .y_axis(
-                y.name(spec.unit.axis_name())
-                    .name_location(NameLocation::End)
-                    .name_text_style(
-                        // Left-aligned on the axis, so the unit stays inside the chart even
-                        // before there are tick labels to make room for it.
-                        TextStyle::new().color(text).font_size(12).align("left"),
-                    )
-                    .min(0)
-                    .axis_label(
-                        AxisLabel::new()
-                            .color(text)
-                            .font_size(12)
-                            .formatter(js("v", spec.unit.axis_js())),
-                    )
-                    .split_line(SplitLine::new().line_style(LineStyle::new().color(grid_line))),
-            );
+        )
+        .y_axis(y_axis(spec.unit, name, "left"));
+    if let Some(unit) = spec.secondary {
+        chart = chart.y_axis(
+            y_axis(unit, unit.axis_name().to_owned(), "right")
+                .split_line(SplitLine::new().show(false)),
+        );
     }
-    for s in &spec.series {
-        let data: Vec<Option<f64>> = s.values.clone();
-        chart = match s.kind {
-            SeriesKind::Bar => chart.series(
-                Bar::new()
+    chart
+}
+
+/// Adding one series of a spec to a chart.
+trait SeriesFor {
+    fn series_for(self, spec: &ChartSpec, s: &SeriesSpec) -> Self;
+}
+
+impl SeriesFor for Chart {
+    fn series_for(self, spec: &ChartSpec, s: &SeriesSpec) -> Self {
+        let axis = if s.secondary && spec.secondary.is_some() {
+            1.0
+        } else {
+            0.0
+        };
+        match s.kind {
+            SeriesKind::Bar => {
+                let mut bar = Bar::new()
                     .name(s.name.as_str())
+                    .y_axis_index(axis)
                     .item_style(ItemStyle::new().color(s.color).border_radius(3))
-                    .data(data),
-            ),
+                    .data(s.values.clone());
+                if let Some(stack) = s.stack {
+                    bar = bar.stack(stack);
+                }
+                self.series(bar)
+            }
             SeriesKind::Line | SeriesKind::Area => {
-                // Full charts mark each day, so a day between two empty ones still shows;
-                // ECharts drops the marks by itself when the days get dense.
+                // Full charts mark each point, so one between two empty ones still shows;
+                // ECharts drops the marks by itself when the points get dense.
                 let mut line = Line::new()
                     .name(s.name.as_str())
+                    .y_axis_index(axis)
                     .show_symbol(!spec.compact)
                     .symbol_size(if s.dashed { 3.0 } else { 6.0 })
                     .connect_nulls(false)
@@ -206,15 +303,50 @@ pub fn build(spec: &ChartSpec) -> Chart {
                                 charming::element::LineStyleType::Solid
                             }),
                     )
-                    .data(data);
+                    .data(s.values.clone());
+                if let Some(stack) = s.stack {
+                    line = line.stack(stack);
+                }
                 if s.kind == SeriesKind::Area {
                     line = line.area_style(AreaStyle::new().color(s.color).opacity(0.25));
                 }
-                chart.series(line)
+                self.series(line)
             }
-        };
+        }
     }
-    chart
+}
+
+/// An empty series carrying the marks as shaded bands labelled with their reason (its legend
+/// entry, "Anomalies", explains the bands).
+fn marks_series(spec: &ChartSpec) -> Line {
+    let text = if spec.dark { "#fca5a5" } else { "#b91c1c" };
+    let bands: Vec<(MarkAreaData, MarkAreaData)> = spec
+        .marks
+        .iter()
+        .map(|m| {
+            (
+                MarkAreaData::new()
+                    .name(m.label.as_str())
+                    .x_axis(m.category.as_str()),
+                MarkAreaData::new().x_axis(m.category.as_str()),
+            )
+        })
+        .collect();
+    Line::new()
+        .name("Anomalies")
+        .item_style(ItemStyle::new().color(palette::ERROR))
+        .data(Vec::<Option<f64>>::new())
+        .mark_area(
+            MarkArea::new()
+                .item_style(ItemStyle::new().color(palette::ANOMALY))
+                .label(
+                    Label::new()
+                        .position(LabelPosition::InsideTop)
+                        .color(text)
+                        .font_size(11),
+                )
+                .data(bands),
+        )
 }
 
 /// The serialised option (what `setOption` receives), for tests and debugging.
@@ -237,6 +369,8 @@ mod tests {
                     values: vec![Some(3.0), Some(0.0)],
                     color: palette::CALLS,
                     dashed: false,
+                    stack: None,
+                    secondary: false,
                 },
                 SeriesSpec {
                     name: "7-day average".into(),
@@ -244,9 +378,15 @@ mod tests {
                     values: vec![None, Some(1.5)],
                     color: palette::ROLLING,
                     dashed: true,
+                    stack: None,
+                    secondary: false,
                 },
             ],
             dark: false,
+            y_name: None,
+            secondary: None,
+            marks: Vec::new(),
+            labels: false,
             compact,
             description: "calls per day".into(),
         }

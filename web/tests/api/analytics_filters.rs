@@ -57,6 +57,17 @@ async fn filtered_dashboard_counts_only_the_selected_calls() {
         .map(|p| p["error"].as_i64().unwrap_or(-1))
         .sum();
     assert_eq!(errors as f64, calls);
+    let tokens: i64 = d["tokensOverTime"]
+        .as_array()
+        .map(|p| p.iter().map(|p| p["tokensIn"].as_i64().unwrap_or(-1)).sum())
+        .unwrap_or(-1);
+    let tokens_in = number(
+        &mut conn,
+        &format!("SELECT coalesce(sum(tokens_in), 0)::float8 AS x {selected}"),
+    )
+    .await;
+    assert_eq!(tokens as f64, tokens_in);
+    assert_eq!(d["tokensOverTime"].as_array().map(Vec::len), Some(7));
     let models: Vec<&str> = d["topModels"]
         .as_array()
         .map(|m| m.iter().filter_map(|m| m["model"].as_str()).collect())
