@@ -5,7 +5,8 @@ use yew::prelude::*;
 use yew_router::prelude::*;
 
 use crate::pages::{
-    AssistantDetail, CreateAssistant, KeysPage, Login, NotFound, Overview, Register, Wall,
+    Analytics, AssistantDetail, CreateAssistant, KeysPage, Login, NotFound, Overview, Register,
+    Wall,
 };
 use crate::route::Route;
 use crate::session::{self, SessionContext, SessionState};
@@ -18,6 +19,7 @@ fn switch(route: Route) -> Html {
         Route::NewAssistant => html! { <CreateAssistant /> },
         Route::Assistant { id } => html! { <AssistantDetail {id} /> },
         Route::Keys { id } => html! { <KeysPage {id} /> },
+        Route::Analytics => html! { <Analytics /> },
         Route::Wall => html! { <Wall /> },
         Route::NotFound => html! { <NotFound /> },
     }

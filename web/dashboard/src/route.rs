@@ -23,6 +23,8 @@ pub enum Route {
     Assistant { id: i64 },
     #[at("/assistants/:id/keys")]
     Keys { id: i64 },
+    #[at("/analytics")]
+    Analytics,
     #[at("/wall")]
     Wall,
     #[not_found]

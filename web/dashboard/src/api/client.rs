@@ -13,6 +13,7 @@ use super::types::{
     NewAssistant, Registration, RollingAverage, Summary, TotalsPerAssistant, User,
 };
 use crate::filters::encode;
+use protocol::analytics::{Dashboard, ModelCalls};
 
 /// Where the API lives on the serving origin.
 pub const API_PREFIX: &str = "/api/v1";
@@ -125,6 +126,20 @@ impl Api {
     /// `GET /users/{id}/assistants`.
     pub async fn assistants(&self, user_id: i64) -> Result<Vec<Assistant>, ApiError> {
         self.get(&format!("/users/{user_id}/assistants")).await
+    }
+
+    /// `GET /dashboard` with `params` (`range`, `start`, `end`, `assistant`, `status`,
+    /// `model`).
+    pub async fn dashboard(&self, params: &[(&str, String)]) -> Result<Dashboard, ApiError> {
+        self.get(&with_query("/dashboard", params)).await
+    }
+
+    /// `GET /models` of one assistant, or of all of yours.
+    pub async fn models(&self, assistant: Option<i64>) -> Result<Vec<ModelCalls>, ApiError> {
+        let params: Vec<(&str, String)> = assistant
+            .map(|a| vec![("assistant", a.to_string())])
+            .unwrap_or_default();
+        self.get(&with_query("/models", &params)).await
     }
 
     /// `GET /assistants/{id}`.

@@ -1,5 +1,6 @@
 //! Date-range presets (24h / 7d / 1m / 3m / custom) and metric-type filters (status, model)
-//! of the detail page. The bar only reports new [`Filters`]; the page puts them in the URL.
+//! of the detail and analytics pages. The bar only reports new [`Filters`]; the page puts them
+//! in the URL.
 //! It is three groups: the range chips, the custom range's two dates, and the metric filters.
 
 use chrono::NaiveDate;
@@ -15,6 +16,9 @@ pub struct FilterBarProps {
     pub filters: Filters,
     pub today: NaiveDate,
     pub on_change: Callback<Filters>,
+    /// The models to choose from (a dropdown); without them, a free-text field.
+    #[prop_or_default]
+    pub models: Option<Vec<String>>,
 }
 
 fn input_value(e: &Event) -> String {
@@ -46,7 +50,7 @@ pub fn FilterBar(props: &FilterBarProps) -> Html {
             if *show_custom || is_custom {
                 <CustomRange filters={f.clone()} today={props.today} on_change={props.on_change.clone()} />
             }
-            <MetricFilters filters={f.clone()} on_change={props.on_change.clone()} />
+            <MetricFilters filters={f.clone()} on_change={props.on_change.clone()} models={props.models.clone()} />
         </div>
     }
 }
@@ -123,6 +127,7 @@ fn CustomRange(props: &CustomRangeProps) -> Html {
 struct MetricFiltersProps {
     filters: Filters,
     on_change: Callback<Filters>,
+    models: Option<Vec<String>>,
 }
 
 /// The status select and the model field. The model applies on change (Enter or leaving the
@@ -165,10 +170,54 @@ fn MetricFilters(props: &MetricFiltersProps) -> Html {
                     <option value="error" selected={status == "error"}>{ "Error" }</option>
                 </select>
             </label>
-            <label>{ "Model " }
-                <input type="text" placeholder="any model" value={model_text.value()}
-                       oninput={model_text.oninput.clone()} onchange={on_model} aria-label="Model" size="12" />
-            </label>
+            if let Some(models) = &props.models {
+                <ModelSelect models={models.clone()} current={props.filters.model.clone()}
+                             filters={props.filters.clone()} on_change={props.on_change.clone()} />
+            } else {
+                <label>{ "Model " }
+                    <input type="text" placeholder="any model" value={model_text.value()}
+                           oninput={model_text.oninput.clone()} onchange={on_model} aria-label="Model" size="12" />
+                </label>
+            }
         </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct ModelSelectProps {
+    models: Vec<String>,
+    current: Option<String>,
+    filters: Filters,
+    on_change: Callback<Filters>,
+}
+
+/// The model dropdown (the models the hub has seen, most used first; a model from the URL that
+/// is not among them is kept as an option, so the select shows what is applied).
+#[component]
+fn ModelSelect(props: &ModelSelectProps) -> Html {
+    let on_select = {
+        let (f, cb) = (props.filters.clone(), props.on_change.clone());
+        Callback::from(move |e: Event| {
+            let value = e.target_unchecked_into::<HtmlSelectElement>().value();
+            let model = Some(value).filter(|m| !m.is_empty());
+            cb.emit(Filters { model, ..f.clone() });
+        })
+    };
+    let mut models = props.models.clone();
+    if let Some(current) = &props.current {
+        if !models.contains(current) {
+            models.insert(0, current.clone());
+        }
+    }
+    let current = props.current.clone().unwrap_or_default();
+    html! {
+        <label>{ "Model " }
+            <select onchange={on_select} aria-label="Model" data-testid="model-filter">
+                <option value="" selected={current.is_empty()}>{ "Any model" }</option>
+                { for models.iter().map(|m| html! {
+                    <option value={m.clone()} selected={*m == current}>{ m.clone() }</option>
+                }) }
+            </select>
+        </label>
     }
 }

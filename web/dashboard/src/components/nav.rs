@@ -31,6 +31,7 @@ pub fn Nav() -> Html {
             <Link<Route> to={Route::Overview} classes="brand">{ "metrics-hub" }</Link<Route>>
             <nav class="nav-links" aria-label="Main">
                 <Link<Route> to={Route::Overview}>{ "Assistants" }</Link<Route>>
+                <Link<Route> to={Route::Analytics}>{ "Analytics" }</Link<Route>>
                 <Link<Route> to={Route::NewAssistant}>{ "New assistant" }</Link<Route>>
                 <Link<Route> to={Route::Wall}>{ "Wallboard" }</Link<Route>>
             </nav>

@@ -1,6 +1,7 @@
 //! One module per page (see `route::Route`). Pages that need a session render a small guard
 //! component first and the real page (with its hooks) only once a session exists.
 
+mod analytics;
 mod board;
 mod create_assistant;
 mod detail;
@@ -11,6 +12,7 @@ mod overview;
 mod register;
 mod wall;
 
+pub use analytics::Analytics;
 pub use create_assistant::CreateAssistant;
 pub use detail::AssistantDetail;
 pub use keys::KeysPage;

@@ -1,0 +1,110 @@
+//! The analytics page under its filters: what the view is and what its filters hide, then the
+//! KPI cards, the charts and the tables of the payload, or what is going on instead (loading,
+//! no usage yet, a failed request).
+
+use std::rc::Rc;
+
+use protocol::analytics::Dashboard;
+use yew::prelude::*;
+
+use super::kpis::{kpi_cards, KpiCards};
+use super::notes::{correlation_hints, subtitle, warnings};
+use super::query::AnalyticsQuery;
+use super::specs::{analytics_specs, AnalyticsSpecs};
+use super::tables::{Anomalies, LabelTable, ModelTable, StatusCodes};
+use crate::charts::ChartSpec;
+use crate::components::{EChart, Empty, ErrorBox, Loading};
+use crate::hooks::Loadable;
+
+#[derive(Properties, PartialEq)]
+pub struct AnalyticsBodyProps {
+    pub data: Loadable<Dashboard>,
+    pub reload: Callback<()>,
+    pub query: AnalyticsQuery,
+    /// The assistant's name when the view is one assistant.
+    pub assistant: Option<String>,
+}
+
+/// Everything below the filters.
+#[component]
+pub fn AnalyticsBody(props: &AnalyticsBodyProps) -> Html {
+    let specs = use_memo(props.data.data.clone(), |d| {
+        d.as_ref().map(|d| analytics_specs(d, false))
+    });
+    let reload = props.reload.clone();
+    let (d, specs) = match (&props.data.data, &props.data.error, &*specs) {
+        (None, Some(error), _) => {
+            return html! { <ErrorBox title="Could not load the analytics" error={error.clone()} retry={reload} /> }
+        }
+        (Some(d), _, Some(specs)) => (d.clone(), specs.clone()),
+        _ => return html! { <Loading label="Loading the analytics…" /> },
+    };
+    let against = AttrValue::from(format!(
+        "Complete {} of this range against the same length just before it",
+        match d.window.granularity {
+            protocol::analytics::Granularity::Hour => "hours",
+            _ => "days",
+        }
+    ));
+    html! {
+        <>
+            <p class="subtitle" data-testid="analytics-subtitle">{ subtitle(&props.query, props.assistant.as_deref(), &d) }</p>
+            { for warnings(&props.query).into_iter().map(|w| html! { <p class="notice notice-warn" data-testid="filter-warning">{ w }</p> }) }
+            if let Some(error) = &props.data.error {
+                <ErrorBox title="Showing earlier data: refreshing failed" error={error.clone()} retry={reload} />
+            }
+            <KpiCards cards={kpi_cards(&d)} {against} />
+            if d.summary.runs == 0 {
+                <Empty title="No usage in this view yet">
+                    <p>{ "Send a first event to one of your assistants (replace the id and the key):" }</p>
+                    <pre class="copyable"><code>{ "curl -X POST http://localhost:8080/api/v1/assistants/1/events \\\n  -H 'x-api-key: mh_…' -H 'content-type: application/json' \\\n  -d '{\"model\":\"gpt-4o\",\"latencyMs\":850,\"tokensIn\":1200,\"tokensOut\":300,\"cost\":0.0123}'" }</code></pre>
+                </Empty>
+            }
+            <Charts d={d.clone()} {specs} />
+            <section class="card">
+                <h3>{ "Models" }</h3>
+                <ModelTable models={d.top_models.clone()} calls={d.summary.calls} />
+            </section>
+            <div class="card-grid">
+                <StatusCodes codes={d.errors_by_status_code.clone()} />
+                <LabelTable name="countries" title="Countries" labels={d.top_countries.clone()} />
+                <LabelTable name="domains" title="Domains" labels={d.top_domains.clone()} />
+                <Anomalies anomalies={d.anomalies.clone()} />
+            </div>
+        </>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct ChartsProps {
+    d: Rc<Dashboard>,
+    specs: AnalyticsSpecs,
+}
+
+/// The chart cards, each with its caption and, where it helps, a correlation hint.
+#[component]
+fn Charts(props: &ChartsProps) -> Html {
+    let (cost_hint, latency_hint) = correlation_hints(&props.d);
+    let s = &props.specs;
+    let card =
+        |id: &'static str, title: &'static str, spec: &Rc<ChartSpec>, hint: Option<String>| {
+            html! {
+                <figure class="card chart-card">
+                    <figcaption>{ title }</figcaption>
+                    <EChart id={id} spec={spec.clone()} />
+                    if let Some(hint) = hint {
+                        <p class="hint" data-testid={format!("{id}-hint")}>{ hint }</p>
+                    }
+                </figure>
+            }
+        };
+    html! {
+        <section class="charts">
+            { card("chart-requests", "Requests: successes and errors", &s.requests, None) }
+            { card("chart-cost", "Cost, and cost per call (right axis)", &s.cost, cost_hint) }
+            { card("chart-latency", "Latency p50 / p95 / p99", &s.latency, latency_hint) }
+            { card("chart-tokens", "Tokens in and out", &s.tokens, None) }
+            { card("chart-models", "Calls by model", &s.models, None) }
+        </section>
+    }
+}

@@ -1,0 +1,165 @@
+//! `/analytics`: every analytic the hub computes for all of a user's assistants or one, under
+//! the filters in the URL (range, assistant, status, model): KPI cards with their change, the
+//! requests, cost, latency and token charts with anomalies shaded, the model comparison,
+//! countries, domains and status codes. It reads `GET /dashboard` and refetches it (throttled)
+//! when a live delta arrives, since deltas carry totals but not percentiles or breakdowns.
+//!
+//! The page loads and composes; [`query`] is the URL, [`kpis`], [`specs`], [`tables`] and
+//! [`notes`] turn the payload into what is shown.
+
+mod body;
+mod kpis;
+mod notes;
+mod query;
+mod specs;
+mod tables;
+#[cfg(test)]
+mod testing;
+
+use chrono::Utc;
+use web_sys::HtmlSelectElement;
+use yew::prelude::*;
+use yew_router::prelude::*;
+
+use crate::api::types::Assistant;
+use crate::components::{FilterBar, LiveIndicator, Loading, Nav};
+use crate::filters::Filters;
+use crate::hooks::{use_api, use_live, use_refresh_on, use_require_session};
+use crate::route::{push_with_query, Route};
+use crate::session::Session;
+use body::AnalyticsBody;
+pub use query::AnalyticsQuery;
+
+/// Refetch at most this often while live deltas arrive.
+const LIVE_REFRESH_MS: u32 = 2_000;
+
+/// The analytics page (guard).
+#[component]
+pub fn Analytics() -> Html {
+    match use_require_session() {
+        Some(session) => html! { <AnalyticsPage {session} /> },
+        None => html! { <Loading label="Redirecting to log in…" /> },
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct PageProps {
+    session: Session,
+}
+
+#[component]
+fn AnalyticsPage(props: &PageProps) -> Html {
+    let navigator = use_navigator();
+    let query_str = use_location()
+        .map(|l| l.query_str().to_owned())
+        .unwrap_or_default();
+    let q = AnalyticsQuery::parse(&query_str);
+    let today = Utc::now().date_naive();
+
+    let assistants = use_api(props.session.clone(), |session| async move {
+        session.api().assistants(session.user_id).await
+    });
+    let models = use_api(
+        (props.session.clone(), q.assistant),
+        |(session, a)| async move { session.api().models(a).await },
+    );
+    let ids: Vec<i64> = match q.assistant {
+        Some(a) => vec![a],
+        None => assistants
+            .state
+            .data
+            .as_ref()
+            .map(|list| list.iter().map(|a| a.id).collect())
+            .unwrap_or_default(),
+    };
+    let live = use_live(ids);
+    let refresh = use_refresh_on(live.last_update, LIVE_REFRESH_MS);
+    let dashboard = use_api(
+        (props.session.clone(), q.clone(), refresh),
+        |(session, q, _)| async move { session.api().dashboard(&q.dashboard_params()).await },
+    );
+
+    let go = {
+        let navigator = navigator.clone();
+        Callback::from(move |q: AnalyticsQuery| {
+            if let Some(navigator) = &navigator {
+                push_with_query(navigator, &Route::Analytics, &q.to_pairs());
+            }
+        })
+    };
+    let on_filters = {
+        let (go, q) = (go.clone(), q.clone());
+        Callback::from(move |filters: Filters| {
+            go.emit(AnalyticsQuery {
+                filters,
+                ..q.clone()
+            })
+        })
+    };
+    let list: Vec<Assistant> = assistants
+        .state
+        .data
+        .as_deref()
+        .cloned()
+        .unwrap_or_default();
+    let name = q
+        .assistant
+        .and_then(|id| list.iter().find(|a| a.id == id))
+        .map(|a| a.name.clone());
+    let model_names = models
+        .state
+        .data
+        .as_ref()
+        .map(|m| m.iter().map(|m| m.model.clone()).collect::<Vec<_>>());
+    html! {
+        <>
+            <Nav />
+            <main class="page">
+                <div class="page-head">
+                    <h1>{ "Analytics" }</h1>
+                    <LiveIndicator connection={live.connection.clone()} last_update={live.last_update} />
+                </div>
+                <div class="filters-row">
+                    <AssistantSelect assistants={list} current={q.assistant} on_change={{
+                        let (go, q) = (go.clone(), q.clone());
+                        Callback::from(move |assistant| go.emit(AnalyticsQuery { assistant, ..q.clone() }))
+                    }} />
+                    <FilterBar filters={q.filters.clone()} {today} on_change={on_filters} models={model_names} />
+                </div>
+                <AnalyticsBody data={dashboard.state.clone()} reload={dashboard.reload.clone()}
+                               query={q.clone()} assistant={name} />
+            </main>
+        </>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct AssistantSelectProps {
+    assistants: Vec<Assistant>,
+    current: Option<i64>,
+    on_change: Callback<Option<i64>>,
+}
+
+/// All assistants, or one.
+#[component]
+fn AssistantSelect(props: &AssistantSelectProps) -> Html {
+    let on_change = {
+        let cb = props.on_change.clone();
+        Callback::from(move |e: Event| {
+            let value = e.target_unchecked_into::<HtmlSelectElement>().value();
+            cb.emit(value.parse().ok());
+        })
+    };
+    let current = props.current.map(|c| c.to_string()).unwrap_or_default();
+    html! {
+        <label class="filter-group">{ "Assistant " }
+            <select onchange={on_change} aria-label="Assistant" data-testid="assistant-filter">
+                <option value="" selected={current.is_empty()}>{ "All assistants" }</option>
+                { for props.assistants.iter().map(|a| {
+                    let id = a.id.to_string();
+                    html! { <option value={id.clone()} selected={id == current}>{ a.name.clone() }</option> }
+                }) }
+            </select>
+        </label>
+    }
+}
