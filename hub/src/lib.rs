@@ -17,6 +17,7 @@ pub mod pricing;
 pub mod range;
 pub mod rollups;
 pub mod sample;
+pub mod sessions;
 pub mod store;
 pub mod totals;
 pub mod units;

@@ -2,11 +2,23 @@
 //! what a subscriber receives.
 
 use chrono::{DateTime, Utc};
-use protocol::live::ServerMessage;
+use protocol::live::{ServerMessage, SessionsMessage};
 use serde::{Deserialize, Serialize};
 
 use crate::budget::BudgetAlert;
+use crate::sessions::Session;
 use crate::{Stats, Totals};
+
+/// How an assistant's active sessions changed with a delta.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionsChange {
+    /// Sessions active afterwards.
+    pub active: usize,
+    /// Active sessions started or changed, newest activity first.
+    pub changed: Vec<Session>,
+    /// Sessions that ended (or were evicted) since the previous change.
+    pub ended: usize,
+}
 
 /// What changed for one assistant, and its state afterwards.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -27,6 +39,10 @@ pub struct Delta {
     /// A budget covering the assistant is spent for its current period.
     #[serde(default)]
     pub over_budget: bool,
+    /// The assistant's active sessions, when they changed (a `sessions` message follows the
+    /// delta on the WebSocket).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sessions: Option<SessionsChange>,
 }
 
 /// What a live subscriber receives.
@@ -40,6 +56,34 @@ pub enum LiveEvent {
     },
     /// One delta, in sequence order.
     Delta(Delta),
+}
+
+impl LiveEvent {
+    /// The text frames a subscriber's WebSocket sends for this event at `now`: its
+    /// [`ServerMessage`], then, for a delta that changed sessions, a [`SessionsMessage`].
+    pub fn frames(&self, now: DateTime<Utc>) -> Vec<String> {
+        let sessions = match self {
+            Self::Delta(Delta {
+                assistant_id,
+                seq,
+                sessions: Some(change),
+                ..
+            }) => Some(SessionsMessage {
+                assistant_id: *assistant_id,
+                seq: *seq,
+                active_sessions: change.active,
+                changed: change.changed.iter().map(|s| s.view(now)).collect(),
+                ended: change.ended,
+            }),
+            _ => None,
+        };
+        let mut frames =
+            vec![serde_json::to_string(&ServerMessage::from(self.clone())).unwrap_or_default()];
+        if let Some(message) = sessions {
+            frames.push(serde_json::to_string(&message).unwrap_or_default());
+        }
+        frames
+    }
 }
 
 impl From<LiveEvent> for ServerMessage {
@@ -89,6 +133,7 @@ mod tests {
             },
             alerts: Vec::new(),
             over_budget: false,
+            sessions: None,
         };
         let text = serde_json::to_string(&delta).unwrap_or_default();
         assert_eq!(

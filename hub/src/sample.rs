@@ -45,6 +45,8 @@ pub struct Sample {
     pub domain: Option<String>,
     pub metadata: Option<serde_json::Value>,
     pub client_id: Option<String>,
+    /// The session (conversation) the call belongs to, if the client named one.
+    pub session_id: Option<String>,
     /// The client sent tokens and a model but no cost: price it from the model price table
     /// before storing (see [`crate::pricing`]).
     pub needs_price: bool,
@@ -74,6 +76,7 @@ impl Sample {
             domain: None,
             metadata: None,
             client_id: record.client_id,
+            session_id: None,
             needs_price: false,
         }
     }
@@ -93,6 +96,8 @@ pub const MAX_CALL_DURATION_MS: i64 = 86_400_000;
 pub const MAX_TOKENS: i64 = 1_000_000_000;
 /// Longest model or domain name.
 pub const MAX_LABEL_CHARS: usize = 100;
+/// Longest session id.
+pub const MAX_SESSION_ID_CHARS: usize = 128;
 
 /// Checks every event of a request; all or nothing. Field names in errors are prefixed with
 /// `events[i].` when the request carried more than one event.
@@ -216,6 +221,7 @@ fn validate_event(
         ("model", &input.model, MAX_LABEL_CHARS),
         ("domain", &input.domain, MAX_LABEL_CHARS),
         ("clientId", &input.client_id, MAX_CLIENT_ID_CHARS),
+        ("sessionId", &input.session_id, MAX_SESSION_ID_CHARS),
     ] {
         if let Some(value) = value {
             errors.check_text(&format!("{prefix}{field}"), value, max);
@@ -242,6 +248,7 @@ fn validate_event(
         domain: input.domain,
         metadata: input.metadata,
         client_id: input.client_id,
+        session_id: input.session_id,
         needs_price,
     })
 }
@@ -335,6 +342,7 @@ mod tests {
             country: Some("USA".into()),
             metadata: Some(serde_json::json!([1, 2])),
             client_id: Some(String::new()),
+            session_id: Some("s\u{7}".into()),
             status: Some("ok".into()),
             ..Event::default()
         };
@@ -350,6 +358,7 @@ mod tests {
                 "events[1].country",
                 "events[1].metadata",
                 "events[1].clientId",
+                "events[1].sessionId",
             ]
         );
     }

@@ -6,6 +6,7 @@ use chrono::{DateTime, Utc};
 
 use crate::budget::BudgetCheck;
 use crate::live::Delta;
+use crate::sessions::{Session, SessionConfig};
 use crate::{Sample, Stats};
 
 /// Why storage failed, sorted by what the caller can do about it. Nothing of a failed write
@@ -85,6 +86,19 @@ pub trait SampleStore: Send + Sync + 'static {
 
     /// The assistant's live statistics as of `now`, from the durable rollups.
     async fn stats(&self, assistant_id: i64, now: DateTime<Utc>) -> Result<Stats, StoreError>;
+
+    /// The assistant's sessions active at `now` (a call within the idle timeout of `config`),
+    /// from the stored samples, at most `config.max_sessions`, newest activity first: what an
+    /// assistant actor starts with, so a restart does not forget them. A store without
+    /// sessions answers none.
+    async fn active_sessions(
+        &self,
+        _assistant_id: i64,
+        _now: DateTime<Utc>,
+        _config: SessionConfig,
+    ) -> Result<Vec<Session>, StoreError> {
+        Ok(Vec::new())
+    }
 }
 
 /// Carries live deltas between hub nodes and assigns them their per-assistant sequence numbers.

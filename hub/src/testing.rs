@@ -124,6 +124,7 @@ pub fn call(client_id: Option<&str>) -> Sample {
         domain: None,
         metadata: None,
         client_id: client_id.map(str::to_owned),
+        session_id: None,
         needs_price: false,
     }
 }

@@ -99,6 +99,19 @@ pub struct Event {
         )
     )]
     pub client_id: Option<String>,
+    /// The conversation this call belongs to (OTLP: `gen_ai.conversation.id`): a session is
+    /// active while its calls keep arriving within the idle timeout (see docs/streaming.md).
+    /// 1 to 128 characters, no control characters.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            example = "conv-7f3a",
+            min_length = 1,
+            max_length = 128,
+            pattern = "^[^\\u0000-\\u001f\\u007f-\\u009f]*$"
+        )
+    )]
+    pub session_id: Option<String>,
 }
 
 /// One day of usage as the client reports it. Posting twice for the same day adds up.

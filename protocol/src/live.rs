@@ -112,6 +112,27 @@ impl ServerMessage {
     }
 }
 
+/// `{"type": "sessions", ...}`, sent right after a delta that started, changed or ended some of
+/// the assistant's active sessions (same `seq`). It is a struct of its own, not a
+/// [`ServerMessage`] variant, so clients that match every variant keep compiling; they parse it
+/// as [`ServerMessage::Unknown`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename = "sessions", rename_all = "camelCase")]
+pub struct SessionsMessage {
+    pub assistant_id: i64,
+    /// The `seq` of the delta it follows.
+    pub seq: u64,
+    /// Sessions active after that delta.
+    #[serde(default)]
+    pub active_sessions: usize,
+    /// The active sessions the delta's samples started or changed, newest activity first.
+    #[serde(default)]
+    pub changed: Vec<crate::sessions::LiveSession>,
+    /// Sessions that ended (idle timeout) since the previous such message.
+    #[serde(default)]
+    pub ended: usize,
+}
+
 /// Client to server.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "camelCase", deny_unknown_fields)]

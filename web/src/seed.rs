@@ -262,6 +262,7 @@ fn generate(
                 domain: Some(DOMAINS[rng.gen_range(0..DOMAINS.len())].to_owned()),
                 metadata: None,
                 client_id: None,
+                session_id: None,
                 needs_price: true,
             });
         }

@@ -27,6 +27,8 @@
 //! | `APP_HUB__THREADS` | `2` | threads running assistant actors |
 //! | `APP_HUB__WS_HEARTBEAT_MS` | `10000` | WebSocket ping interval |
 //! | `APP_HUB__WS_TIMEOUT_MS` | `30000` | a WebSocket client silent this long is dropped |
+//! | `APP_SESSIONS__IDLE_TIMEOUT_SECS` | `300` | a session whose newest call is older than this has ended |
+//! | `APP_SESSIONS__MAX_PER_ASSISTANT` | `10000` | most active sessions tracked per assistant (the least recently active are dropped) |
 //! | `APP_RETENTION__RAW_SAMPLE_DAYS` | `0` | drop raw samples older than this many days (rollups stay); `0` keeps them forever |
 //! | `APP_RETENTION__INTERVAL_SECONDS` | `3600` | how often the retention job runs |
 //! | `APP_AUTH__JWT_SECRET` | dev secret | HMAC secret of access tokens, at least 32 bytes |
@@ -74,7 +76,27 @@ pub struct Settings {
     pub redis: RedisSettings,
     pub auth: AuthSettings,
     pub hub: HubSettings,
+    pub sessions: SessionsSettings,
     pub retention: RetentionSettings,
+}
+
+/// Live sessions (calls that carry a `sessionId`).
+#[derive(Debug, Clone, Deserialize)]
+pub struct SessionsSettings {
+    /// A session whose newest call is older than this has ended.
+    pub idle_timeout_secs: u64,
+    /// Most active sessions tracked per assistant.
+    pub max_per_assistant: usize,
+}
+
+impl SessionsSettings {
+    /// The session tracking of the assistant actors.
+    pub fn config(&self) -> hub::sessions::SessionConfig {
+        hub::sessions::SessionConfig {
+            idle_timeout: Duration::from_secs(self.idle_timeout_secs),
+            max_sessions: self.max_per_assistant,
+        }
+    }
 }
 
 /// How long raw samples are kept.
@@ -195,6 +217,8 @@ impl Settings {
             .set_default("hub.threads", 2)?
             .set_default("hub.ws_heartbeat_ms", 10_000)?
             .set_default("hub.ws_timeout_ms", 30_000)?
+            .set_default("sessions.idle_timeout_secs", 300)?
+            .set_default("sessions.max_per_assistant", 10_000)?
             .set_default("retention.raw_sample_days", 0)?
             .set_default("retention.interval_seconds", 3_600)?;
         if let Ok(file) = std::env::var("APP_CONFIG_FILE") {
@@ -234,6 +258,12 @@ impl Settings {
         if self.hub.buffer_capacity == 0 || self.hub.max_batch == 0 || self.hub.threads == 0 {
             return Err(SettingsError::Invalid(
                 "APP_HUB__BUFFER_CAPACITY, APP_HUB__MAX_BATCH and APP_HUB__THREADS must be at least 1"
+                    .into(),
+            ));
+        }
+        if self.sessions.idle_timeout_secs == 0 || self.sessions.max_per_assistant == 0 {
+            return Err(SettingsError::Invalid(
+                "APP_SESSIONS__IDLE_TIMEOUT_SECS and APP_SESSIONS__MAX_PER_ASSISTANT must be at least 1"
                     .into(),
             ));
         }

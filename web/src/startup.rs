@@ -76,7 +76,10 @@ impl Application {
                 source,
             })?
             .port();
-        let config = settings.hub.config();
+        let config = hub::actors::HubConfig {
+            sessions: settings.sessions.config(),
+            ..settings.hub.config()
+        };
         let store: Arc<dyn SampleStore> = Arc::new(PgStore::new(
             pool.clone(),
             Duration::from_millis(settings.database.write_timeout_ms),

@@ -156,6 +156,7 @@ fn call(rng: &mut StdRng, now: DateTime<Utc>, days: u32, i: usize, total: usize)
         domain: Some(DOMAINS[rng.gen_range(0..DOMAINS.len())].to_owned()),
         metadata: None,
         client_id: None,
+        session_id: None,
         needs_price: false,
     }
 }

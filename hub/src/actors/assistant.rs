@@ -18,7 +18,8 @@ use super::config::HubConfig;
 use super::live_hub::LiveHub;
 use super::messages::{Ack, Drain, Idle, Ingest, IngestError, Publish, SeqFloor};
 use crate::budget::{BudgetAlert, BudgetCheck};
-use crate::live::Delta;
+use crate::live::{Delta, SessionsChange};
+use crate::sessions::SessionTracker;
 use crate::store::{LiveBus, SampleStore, StoreError};
 use crate::{Sample, Totals};
 
@@ -72,6 +73,11 @@ pub struct AssistantActor {
     announcing: bool,
     last_activity: Instant,
     draining: Vec<oneshot::Sender<()>>,
+    /// The assistant's active sessions, from the samples it committed (and those stored before
+    /// it started, see [`AssistantActor::seed_sessions`]).
+    sessions: SessionTracker,
+    /// Reading the sessions stored before it started: batches wait, so none is counted twice.
+    seeding: bool,
 }
 
 impl AssistantActor {
@@ -86,7 +92,6 @@ impl AssistantActor {
     ) -> Self {
         Self {
             assistant_id,
-            config,
             store,
             bus,
             live,
@@ -102,12 +107,18 @@ impl AssistantActor {
             announcing: false,
             last_activity: Instant::now(),
             draining: Vec::new(),
+            sessions: SessionTracker::new(assistant_id, config.sessions),
+            seeding: false,
+            config,
         }
     }
 
     /// Writes the next batch unless one is being written: whole requests, oldest first, up to
     /// `max_batch` samples (a larger request goes alone).
     fn write_next(&mut self, ctx: &mut Context<Self>) {
+        if self.seeding {
+            return;
+        }
         if self.writing || self.queue.is_empty() {
             self.finish_drain_if_done(ctx);
             return;
@@ -224,6 +235,11 @@ impl AssistantActor {
     ) {
         // A store that reports fewer flags than samples has not stored the rest.
         let flags = stored.iter().copied().chain(std::iter::repeat(false));
+        let new = samples
+            .iter()
+            .zip(flags.clone())
+            .filter_map(|(s, new)| new.then_some(s));
+        self.sessions.record(new, Utc::now());
         let mut outcomes = samples.iter().zip(flags);
         for (waiting, &count) in batch.into_iter().zip(counts) {
             let mut ack = Ack {
@@ -281,6 +297,14 @@ impl AssistantActor {
         let added = std::mem::take(&mut self.unannounced);
         let alerts = std::mem::take(&mut self.unannounced_alerts);
         let over_budget = self.over_budget;
+        let sessions = self.sessions.has_changes().then(|| {
+            let (changed, ended) = self.sessions.take_changes();
+            SessionsChange {
+                active: self.sessions.count(Utc::now()),
+                changed,
+                ended,
+            }
+        });
         self.announcing = true;
         self.last_announced = Some(Instant::now());
         let store = Arc::clone(&self.store);
@@ -305,6 +329,7 @@ impl AssistantActor {
                 stats,
                 alerts,
                 over_budget,
+                sessions,
             };
             let published = match &bus {
                 Some(bus) => {
@@ -335,7 +360,9 @@ impl AssistantActor {
 
     /// Whether something committed has not been announced yet (totals or budget alerts).
     fn has_news(&self) -> bool {
-        !self.unannounced.is_empty() || !self.unannounced_alerts.is_empty()
+        !self.unannounced.is_empty()
+            || !self.unannounced_alerts.is_empty()
+            || self.sessions.has_changes()
     }
 
     fn is_quiet(&self) -> bool {
@@ -367,11 +394,14 @@ impl Actor for AssistantActor {
     type Context = Context<Self>;
 
     fn started(&mut self, ctx: &mut Self::Context) {
+        self.seed_sessions(ctx);
         let tick = (self.config.idle_timeout / 4).max(Duration::from_millis(10));
         ctx.run_interval(tick, |act, _| {
+            // An actor holding active sessions stays, so they are not forgotten.
             if act.is_quiet()
                 && act.draining.is_empty()
                 && act.last_activity.elapsed() >= act.config.idle_timeout
+                && act.sessions.is_empty(Utc::now())
             {
                 if let Some(idle) = &act.idle {
                     idle.do_send(Idle {
@@ -380,6 +410,7 @@ impl Actor for AssistantActor {
                 }
             }
         });
+        self.sweep_sessions(ctx);
     }
 
     fn stopping(&mut self, _: &mut Self::Context) -> Running {
@@ -465,5 +496,6 @@ impl Handler<Drain> for AssistantActor {
     }
 }
 
+mod sessions;
 #[cfg(test)]
 mod tests;

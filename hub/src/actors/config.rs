@@ -2,6 +2,8 @@
 
 use std::time::Duration;
 
+use crate::sessions::SessionConfig;
+
 /// Limits and timings of the hub.
 #[derive(Debug, Clone)]
 pub struct HubConfig {
@@ -17,6 +19,8 @@ pub struct HubConfig {
     pub retry_after: Duration,
     /// Recent deltas kept per assistant for resuming subscribers.
     pub history: usize,
+    /// How active sessions are tracked (idle timeout, bound per assistant).
+    pub sessions: SessionConfig,
 }
 
 impl Default for HubConfig {
@@ -28,6 +32,7 @@ impl Default for HubConfig {
             coalesce: Duration::from_millis(250),
             retry_after: Duration::from_secs(1),
             history: 256,
+            sessions: SessionConfig::default(),
         }
     }
 }

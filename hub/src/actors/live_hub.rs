@@ -222,6 +222,7 @@ mod tests {
             stats: Stats::default(),
             alerts: Vec::new(),
             over_budget: false,
+            sessions: None,
         }
     }
 

@@ -3,6 +3,7 @@
 use actix::prelude::*;
 
 use crate::live::{Delta, LiveEvent};
+use crate::sessions::Session;
 use crate::Sample;
 
 /// The outcome of one ingestion request, sent once its samples are durable.
@@ -67,6 +68,19 @@ pub struct Idle {
 #[rtype(result = "()")]
 pub struct Shutdown;
 
+/// The active sessions of these assistants, newest activity first (answered by the registry
+/// from the running actors' memory; an assistant without a running actor has none).
+#[derive(Message)]
+#[rtype(result = "Vec<Session>")]
+pub struct LiveSessions {
+    pub assistants: Vec<i64>,
+}
+
+/// The active sessions of one assistant actor, newest activity first.
+#[derive(Message)]
+#[rtype(result = "Vec<Session>")]
+pub struct ActiveSessions;
+
 /// How many assistant actors are running (for metrics and tests).
 #[derive(Message)]
 #[rtype(result = "usize")]
@@ -81,7 +95,8 @@ pub type Subscriber = Recipient<Live>;
 #[rtype(result = "()")]
 pub struct Live {
     pub event: LiveEvent,
-    pub encoded: std::sync::Arc<std::sync::OnceLock<String>>,
+    /// Its text frames ([`LiveEvent::frames`]), encoded by the first subscriber that sends it.
+    pub encoded: std::sync::Arc<std::sync::OnceLock<Vec<String>>>,
 }
 
 impl Live {

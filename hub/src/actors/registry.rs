@@ -11,7 +11,10 @@ use futures_util::future::join_all;
 use super::assistant::AssistantActor;
 use super::config::HubConfig;
 use super::live_hub::LiveHub;
-use super::messages::{Ack, ActiveCount, Drain, Idle, Ingest, IngestError, Shutdown};
+use super::messages::{
+    Ack, ActiveCount, ActiveSessions, Drain, Idle, Ingest, IngestError, LiveSessions, Shutdown,
+};
+use crate::sessions::Session;
 use crate::store::{LiveBus, SampleStore};
 
 /// Starts, finds and stops assistant actors.
@@ -115,6 +118,31 @@ impl Handler<Shutdown> for Registry {
         let actors: Vec<_> = self.actors.drain().map(|(_, a)| a).collect();
         Box::pin(async move {
             join_all(actors.iter().map(|a| a.send(Drain))).await;
+        })
+    }
+}
+
+impl Handler<LiveSessions> for Registry {
+    type Result = ResponseFuture<Vec<Session>>;
+
+    fn handle(&mut self, msg: LiveSessions, _: &mut Self::Context) -> Self::Result {
+        // Only running actors hold sessions: an assistant without one has had no call within
+        // its idle timeout on this node (a restarted node reads them back on the next call).
+        let actors: Vec<_> = msg
+            .assistants
+            .iter()
+            .filter_map(|id| self.actors.get(id).filter(|a| a.connected()).cloned())
+            .collect();
+        Box::pin(async move {
+            let answers = join_all(actors.iter().map(|a| a.send(ActiveSessions))).await;
+            let mut sessions: Vec<Session> = answers.into_iter().flatten().flatten().collect();
+            sessions.sort_by(|a, b| {
+                b.last_event_at
+                    .cmp(&a.last_event_at)
+                    .then_with(|| a.assistant_id.cmp(&b.assistant_id))
+                    .then_with(|| a.session_id.cmp(&b.session_id))
+            });
+            sessions
         })
     }
 }

@@ -73,6 +73,7 @@ mod tests {
                 stats: Default::default(),
                 alerts: Vec::new(),
                 over_budget: false,
+                sessions: None,
             })
             .collect()
     }

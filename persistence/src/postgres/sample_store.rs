@@ -1,6 +1,6 @@
 //! [`PgStore`]: the hub's `SampleStore` on PostgreSQL. A batch is one transaction: claim the
 //! client ids (dropping retries), insert the samples with one `INSERT ... SELECT FROM unnest(...)`
-//! (one statement and 16 array parameters whatever the batch size, close to COPY speed), and
+//! (one statement and 17 array parameters whatever the batch size, close to COPY speed), and
 //! add the batch's minute, hour and day totals with additive upserts. Calls that reported tokens
 //! but no cost are priced from `model_prices` first, inside the same transaction.
 
@@ -16,12 +16,13 @@ use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use hub::budget::BudgetCheck;
 use hub::pricing::apply_prices;
 use hub::rollups::{self, UsageRollups};
+use hub::sessions::{Session, SessionConfig};
 use hub::store::{SampleStore, StoreError};
 use hub::{Sample, Stats};
 
 use crate::postgres::counters::{column_list, counter_arrays, Columns, ADD_COUNTERS};
 use crate::postgres::failure;
-use crate::postgres::queries::{budgets, prices, reports};
+use crate::postgres::queries::{budgets, prices, reports, sessions};
 use crate::postgres::{breakdown_rollups, PgPool};
 
 /// PostgreSQL-backed storage of the hub.
@@ -76,6 +77,16 @@ impl SampleStore for PgStore {
 
     async fn stats(&self, assistant_id: i64, now: DateTime<Utc>) -> Result<Stats, StoreError> {
         self.bounded(async |conn| reports::stats(conn, assistant_id, now).await)
+            .await
+    }
+
+    async fn active_sessions(
+        &self,
+        assistant_id: i64,
+        now: DateTime<Utc>,
+        config: SessionConfig,
+    ) -> Result<Vec<Session>, StoreError> {
+        self.bounded(async |conn| sessions::active(conn, assistant_id, now, config).await)
             .await
     }
 }
@@ -190,11 +201,12 @@ async fn insert_samples(
     diesel::sql_query(
         "INSERT INTO usage_samples (assistant_id, ts, kind, calls, errors, duration_ms, cost_nanos,
                                     tokens_in, tokens_out, model, status, status_code, latency_ms,
-                                    country, domain, metadata, client_id)
+                                    country, domain, metadata, client_id, session_id)
          SELECT $1, * FROM unnest($2::timestamptz[], $3::text[], $4::bigint[], $5::bigint[],
                                   $6::bigint[], $7::bigint[], $8::bigint[], $9::bigint[],
                                   $10::text[], $11::text[], $12::smallint[], $13::integer[],
-                                  $14::text[], $15::text[], $16::jsonb[], $17::text[])",
+                                  $14::text[], $15::text[], $16::jsonb[], $17::text[],
+                                  $18::text[])",
     )
     .bind::<BigInt, _>(assistant_id)
     .bind::<Array<Timestamptz>, _>(samples.iter().map(|s| s.ts).collect::<Vec<_>>())
@@ -218,6 +230,7 @@ async fn insert_samples(
             .collect::<Vec<_>>(),
     )
     .bind::<Array<Nullable<Text>>, _>(text(|s| s.client_id.clone()))
+    .bind::<Array<Nullable<Text>>, _>(text(|s| s.session_id.clone()))
     .execute(conn)
     .await
 }

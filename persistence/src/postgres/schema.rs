@@ -149,6 +149,7 @@ diesel::table! {
         metadata -> Nullable<Jsonb>,
         client_id -> Nullable<Text>,
         ingested_at -> Timestamptz,
+        session_id -> Nullable<Text>,
     }
 }
 

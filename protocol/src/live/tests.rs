@@ -134,3 +134,18 @@ fn client_messages_are_strict_on_the_server() {
         r#"{"type":"unsubscribe","assistants":[1]}"#
     );
 }
+
+#[test]
+fn a_sessions_message_round_trips_and_older_clients_skip_it() {
+    let text = r#"{"type":"sessions","assistantId":1,"seq":44,"activeSessions":2,
+        "changed":[{"sessionId":"conv-1","assistantId":1,"startedAt":"2026-11-23T10:00:00Z",
+                    "lastEventAt":"2026-11-23T10:02:00Z","uptimeSeconds":150,"model":"gpt-4o",
+                    "calls":3,"errors":1,"cost":0.25,"tokensIn":30,"tokensOut":60}],
+        "ended":1}"#;
+    let message: SessionsMessage = serde_json::from_str(text).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!((message.active_sessions, message.ended), (2, 1));
+    assert_eq!(message.changed[0].session_id, "conv-1");
+    let again = serde_json::to_string(&message).unwrap_or_default();
+    assert!(again.starts_with(r#"{"type":"sessions","#), "{again}");
+    assert_eq!(parse(&again).ok(), Some(ServerMessage::Unknown));
+}

@@ -29,7 +29,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 pub const CACHE_HEADER: &str = "x-cache";
 
 /// The assistants a request covers: `assistant` if given (and yours), else all of yours.
-async fn scope(
+pub(crate) async fn scope(
     user: &AuthUser,
     assistant: Option<i64>,
     pool: &PgPool,

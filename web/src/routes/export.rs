@@ -267,6 +267,7 @@ mod tests {
             country: None,
             domain: Some("support".to_owned()),
             metadata: None,
+            session_id: None,
         }
     }
 

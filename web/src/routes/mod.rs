@@ -14,6 +14,7 @@ pub mod metrics;
 pub mod openapi;
 pub mod prices;
 pub mod runs;
+pub mod sessions;
 pub mod stats;
 
 use actix_web::error::{JsonPayloadError, PathError, QueryPayloadError};
@@ -53,6 +54,7 @@ pub fn configure(
                     .configure(analytics::configure)
                     .configure(budgets::configure)
                     .configure(prices::configure)
+                    .configure(sessions::configure)
                     .configure(crate::ws::configure)
                     .configure(openapi::configure)
                     .default_service(web::to(fallback::fallback)),

@@ -118,6 +118,9 @@ pub struct RunView {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(value_type = Option<Object>)]
     pub metadata: Option<serde_json::Value>,
+    /// The session the call named (absent when none was).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub session_id: Option<String>,
 }
 
 impl From<Run> for RunView {
@@ -137,6 +140,7 @@ impl From<Run> for RunView {
             country: r.country,
             domain: r.domain,
             metadata: r.metadata,
+            session_id: r.session_id,
         }
     }
 }

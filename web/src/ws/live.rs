@@ -176,10 +176,10 @@ impl Handler<Live> for LiveSession {
     type Result = ();
 
     fn handle(&mut self, msg: Live, ctx: &mut Self::Context) {
-        let text = msg.encoded.get_or_init(|| {
-            serde_json::to_string(&ServerMessage::from(msg.event.clone())).unwrap_or_default()
-        });
-        if !text.is_empty() {
+        let frames = msg
+            .encoded
+            .get_or_init(|| msg.event.frames(chrono::Utc::now()));
+        for text in frames.iter().filter(|t| !t.is_empty()) {
             ctx.text(text.clone());
         }
     }

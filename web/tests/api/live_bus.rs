@@ -22,6 +22,7 @@ fn delta(assistant_id: i64) -> Delta {
         stats: Default::default(),
         alerts: Vec::new(),
         over_budget: false,
+        sessions: None,
     }
 }
 

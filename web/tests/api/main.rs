@@ -24,6 +24,7 @@ mod redis_fixtures;
 mod runs;
 mod seed;
 mod serving;
+mod sessions;
 mod shutdown;
 mod store_failures;
 mod validation;

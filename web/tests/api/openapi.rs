@@ -42,6 +42,8 @@ const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/assistants/{id}/keys"),
     ("delete", "/api/v1/keys/{id}"),
     ("get", "/api/v1/openapi.json"),
+    ("get", "/api/v1/sessions/live"),
+    ("get", "/api/v1/sessions"),
 ];
 
 #[actix_web::test]

@@ -10,4 +10,5 @@ pub mod prices;
 pub mod reports;
 pub mod retention;
 pub mod runs;
+pub mod sessions;
 pub mod users;

@@ -58,6 +58,9 @@ pub struct Run {
     /// The event's `metadata` object, as sent.
     #[diesel(sql_type = Nullable<Jsonb>)]
     pub metadata: Option<serde_json::Value>,
+    /// The session the call named, if any.
+    #[diesel(sql_type = Nullable<Text>)]
+    pub session_id: Option<String>,
 }
 
 /// Up to `limit` calls matching `filter`, newest first, strictly after `cursor`.
@@ -70,7 +73,7 @@ pub async fn page(
     diesel::sql_query(
         "SELECT s.id, s.assistant_id, s.ts, s.model, s.status, s.status_code, s.latency_ms,
                 s.duration_ms, s.tokens_in, s.tokens_out, s.cost_nanos, s.country, s.domain,
-                s.metadata
+                s.metadata, s.session_id
          FROM usage_samples s
          JOIN assistants a ON a.id = s.assistant_id
          WHERE a.owner_id = $1

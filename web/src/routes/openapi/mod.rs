@@ -12,7 +12,7 @@ use utoipa::{Modify, OpenApi, PartialSchema, ToSchema};
 
 use super::{
     accounts, analytics, assistants, budgets, events, export, health, keys, metrics, prices, runs,
-    stats,
+    sessions, stats,
 };
 use crate::error::{Problem, ProblemField};
 
@@ -41,6 +41,7 @@ use crate::error::{Problem, ProblemField};
         (name = "prices", description = "Versioned model prices (tokens to cost)"),
         (name = "keys", description = "Ingestion API keys for machine clients (`X-Api-Key`)"),
         (name = "runs", description = "Individual calls: list, models, CSV/JSON export"),
+        (name = "sessions", description = "Active sessions and session history (see docs/streaming.md)"),
         (name = "live", description = "WebSockets: live statistics (see docs/streaming.md)"),
         (name = "health", description = "Liveness, readiness and this document"),
     )
@@ -90,6 +91,8 @@ v1_api!(
     keys::create_key,
     keys::list_keys,
     keys::revoke_key,
+    sessions::live_sessions,
+    sessions::session_history,
     crate::ws::live::live,
     crate::ws::ingest::ingest,
     openapi_json,
