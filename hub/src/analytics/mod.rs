@@ -3,6 +3,7 @@
 //! persistence crate reads them); nothing here touches storage.
 
 pub mod anomaly;
+pub mod compat;
 pub mod dashboard;
 pub mod kpis;
 pub mod projection;

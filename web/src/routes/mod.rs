@@ -4,6 +4,7 @@ pub mod accounts;
 pub mod analytics;
 pub mod assistants;
 pub mod budgets;
+pub mod compat;
 pub mod dashboard;
 pub mod events;
 pub mod export;
@@ -55,6 +56,7 @@ pub fn configure(
                     .configure(budgets::configure)
                     .configure(prices::configure)
                     .configure(sessions::configure)
+                    .configure(compat::configure)
                     .configure(crate::ws::configure)
                     .configure(openapi::configure)
                     .default_service(web::to(fallback::fallback)),

@@ -6,6 +6,7 @@ mod admin;
 mod analytics;
 mod analytics_filters;
 mod assistants;
+mod compat;
 mod costs;
 mod events;
 mod health;

@@ -44,6 +44,8 @@ const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/openapi.json"),
     ("get", "/api/v1/sessions/live"),
     ("get", "/api/v1/sessions"),
+    ("get", "/api/v1/compat/dashboard"),
+    ("get", "/api/v1/compat/telemetry"),
 ];
 
 #[actix_web::test]

@@ -11,8 +11,8 @@ use utoipa::openapi::{RefOr, Schema};
 use utoipa::{Modify, OpenApi, PartialSchema, ToSchema};
 
 use super::{
-    accounts, analytics, assistants, budgets, events, export, health, keys, metrics, prices, runs,
-    sessions, stats,
+    accounts, analytics, assistants, budgets, compat, events, export, health, keys, metrics,
+    prices, runs, sessions, stats,
 };
 use crate::error::{Problem, ProblemField};
 
@@ -42,6 +42,7 @@ use crate::error::{Problem, ProblemField};
         (name = "keys", description = "Ingestion API keys for machine clients (`X-Api-Key`)"),
         (name = "runs", description = "Individual calls: list, models, CSV/JSON export"),
         (name = "sessions", description = "Active sessions and session history (see docs/streaming.md)"),
+        (name = "compat", description = "The seed documents' dashboard payloads (see docs/compat.md)"),
         (name = "live", description = "WebSockets: live statistics (see docs/streaming.md)"),
         (name = "health", description = "Liveness, readiness and this document"),
     )
@@ -93,6 +94,8 @@ v1_api!(
     keys::revoke_key,
     sessions::live_sessions,
     sessions::session_history,
+    compat::seed_dashboard,
+    compat::telemetry,
     crate::ws::live::live,
     crate::ws::ingest::ingest,
     openapi_json,
