@@ -22,6 +22,10 @@ pub mod history;
 
 pub use history::SessionDayTotals;
 
+/// Most changed sessions one live message carries (the newest; the count is always exact), so
+/// a batch touching thousands of sessions does not become a message of megabytes on the bus.
+pub const MAX_CHANGED_PER_MESSAGE: usize = 100;
+
 /// How sessions are tracked.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SessionConfig {
@@ -270,14 +274,15 @@ impl SessionTracker {
         !self.changed.is_empty() || self.ended > 0
     }
 
-    /// The sessions that changed since the last call (still active ones, newest first) and how
-    /// many ended meanwhile; resets both.
+    /// The sessions that changed since the last call (still active ones, the newest
+    /// [`MAX_CHANGED_PER_MESSAGE`] first) and how many ended meanwhile; resets both.
     pub fn take_changes(&mut self) -> (Vec<Session>, usize) {
         let mut changed: Vec<Session> = std::mem::take(&mut self.changed)
             .iter()
             .filter_map(|id| self.sessions.get(id).cloned())
             .collect();
         changed.sort_by_key(|s| std::cmp::Reverse(s.last_event_at));
+        changed.truncate(MAX_CHANGED_PER_MESSAGE);
         (changed, std::mem::take(&mut self.ended))
     }
 }
@@ -376,6 +381,19 @@ mod tests {
         let (changed, ended) = sessions.take_changes();
         assert_eq!((changed.len(), ended), (2, 1));
         assert!(!sessions.has_changes());
+    }
+
+    #[test]
+    fn one_message_carries_the_newest_changed_sessions_only() {
+        let mut sessions = tracker(1_000);
+        let many: Vec<Sample> = (0..150)
+            .map(|i| event(&format!("s{i}"), i / 10, None, 1))
+            .collect();
+        sessions.record(&many, at(20));
+        let (changed, _) = sessions.take_changes();
+        assert_eq!(changed.len(), MAX_CHANGED_PER_MESSAGE);
+        assert_eq!(changed[0].last_event_at, at(14));
+        assert_eq!(sessions.count(at(20)), 150);
     }
 
     #[test]
