@@ -1,4 +1,4 @@
-//! The app root: the session context every page reads, and the router switch that maps each
+//! The app root: the session and theme contexts every page reads, and the router switch that maps each
 //! [`Route`] to its page.
 
 use yew::prelude::*;
@@ -10,6 +10,7 @@ use crate::pages::{
 };
 use crate::route::Route;
 use crate::session::{self, SessionContext, SessionState};
+use crate::theme::{self, ThemeContext};
 
 fn switch(route: Route) -> Html {
     match route {
@@ -35,6 +36,7 @@ pub fn App() -> Html {
     use_effect_with(state.session.clone(), |session| {
         session::store(session.as_ref());
     });
+    let theme = use_state(theme::current);
     let context = SessionContext {
         session: state.session.clone(),
         dispatch: {
@@ -44,9 +46,11 @@ pub fn App() -> Html {
     };
     html! {
         <ContextProvider<SessionContext> {context}>
-            <BrowserRouter>
-                <Switch<Route> render={switch} />
-            </BrowserRouter>
+            <ContextProvider<ThemeContext> context={theme}>
+                <BrowserRouter>
+                    <Switch<Route> render={switch} />
+                </BrowserRouter>
+            </ContextProvider<ThemeContext>>
         </ContextProvider<SessionContext>>
     }
 }

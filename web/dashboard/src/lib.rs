@@ -18,6 +18,7 @@ pub mod pages;
 pub mod route;
 pub mod series;
 pub mod session;
+pub mod theme;
 
 /// Mounts the app in the page's `#boot` element (or `<body>`).
 pub fn start() {

@@ -16,6 +16,7 @@ use crate::components::{EChart, Empty, ErrorBox, Loading};
 use crate::filters::Filters;
 use crate::hooks::Loadable;
 use crate::series::{self, LiveToday};
+use crate::theme::use_dark;
 
 /// The REST data of the charts.
 #[derive(Debug, PartialEq)]
@@ -59,7 +60,10 @@ pub fn DetailCharts(props: &DetailChartsProps) -> Html {
             props.live_today,
         )
     });
-    let specs = use_memo(series.clone(), |s| s.as_ref().map(chart_specs));
+    let dark = use_dark();
+    let specs = use_memo((series.clone(), dark), |(s, dark)| {
+        s.as_ref().map(|s| chart_specs(s, *dark))
+    });
     let reload = props.reload.clone();
     match (&props.charts.data, &props.charts.error, &*specs, series) {
         (None, Some(error), _, _) => html! {

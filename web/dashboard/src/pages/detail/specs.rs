@@ -6,8 +6,8 @@ use std::rc::Rc;
 use crate::charts::{palette, ChartSpec, SeriesKind, SeriesSpec, Unit};
 use crate::series::{DetailSeries, ROLLING_DAYS};
 
-/// The calls, minutes and cost chart specs of a series.
-pub fn chart_specs(s: &DetailSeries) -> [Rc<ChartSpec>; 3] {
+/// The calls, minutes and cost chart specs of a series (`dark` for the dark theme).
+pub fn chart_specs(s: &DetailSeries, dark: bool) -> [Rc<ChartSpec>; 3] {
     let categories: Vec<String> = s.days.iter().map(ToString::to_string).collect();
     let rolling_name = format!("{ROLLING_DAYS}-day average");
     let make = |unit, description: String, daily: SeriesSpec, rolling: Vec<Option<f64>>| {
@@ -26,7 +26,7 @@ pub fn chart_specs(s: &DetailSeries) -> [Rc<ChartSpec>; 3] {
                     secondary: false,
                 },
             ],
-            dark: false,
+            dark,
             y_name: None,
             secondary: None,
             marks: Vec::new(),
@@ -101,7 +101,7 @@ mod tests {
             rolling_avg_call_cost: vec![Some(0.4)],
             ..DetailSeries::default()
         };
-        let [calls, minutes, cost] = chart_specs(&series);
+        let [calls, minutes, cost] = chart_specs(&series, false);
         for spec in [&calls, &minutes, &cost] {
             assert_eq!(spec.categories, vec!["2026-11-23".to_owned()]);
             assert_eq!(spec.series.len(), 2);
