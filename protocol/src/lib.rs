@@ -10,9 +10,11 @@
 //! - [`ingest`]: per-call events and daily records, as posted.
 //! - [`analytics`]: the dashboard payload, summaries and time series.
 //! - [`live`]: the live WebSocket's messages, both ways.
+//! - [`prices`]: the price table.
 //! - [`json_int`]: integers as JSON Schema defines them (`284.0` is an integer).
 
 pub mod analytics;
 pub mod ingest;
 pub mod json_int;
 pub mod live;
+pub mod prices;

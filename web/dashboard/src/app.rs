@@ -5,8 +5,8 @@ use yew::prelude::*;
 use yew_router::prelude::*;
 
 use crate::pages::{
-    Analytics, AssistantDetail, CreateAssistant, KeysPage, Login, NotFound, Overview, Register,
-    Wall,
+    Analytics, AssistantDetail, Costs, CreateAssistant, KeysPage, Login, NotFound, Overview,
+    Register, Wall,
 };
 use crate::route::Route;
 use crate::session::{self, SessionContext, SessionState};
@@ -21,6 +21,7 @@ fn switch(route: Route) -> Html {
         Route::Assistant { id } => html! { <AssistantDetail {id} /> },
         Route::Keys { id } => html! { <KeysPage {id} /> },
         Route::Analytics => html! { <Analytics /> },
+        Route::Costs => html! { <Costs /> },
         Route::Wall => html! { <Wall /> },
         Route::NotFound => html! { <NotFound /> },
     }

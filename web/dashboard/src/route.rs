@@ -25,6 +25,8 @@ pub enum Route {
     Keys { id: i64 },
     #[at("/analytics")]
     Analytics,
+    #[at("/costs")]
+    Costs,
     #[at("/wall")]
     Wall,
     #[not_found]

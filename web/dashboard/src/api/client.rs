@@ -14,6 +14,7 @@ use super::types::{
 };
 use crate::filters::encode;
 use protocol::analytics::{Dashboard, ModelCalls};
+use protocol::prices::PriceView;
 
 /// Where the API lives on the serving origin.
 pub const API_PREFIX: &str = "/api/v1";
@@ -140,6 +141,11 @@ impl Api {
             .map(|a| vec![("assistant", a.to_string())])
             .unwrap_or_default();
         self.get(&with_query("/models", &params)).await
+    }
+
+    /// `GET /prices`: every price version.
+    pub async fn prices(&self) -> Result<Vec<PriceView>, ApiError> {
+        self.get("/prices").await
     }
 
     /// `GET /assistants/{id}`.

@@ -1,6 +1,7 @@
 //! Building blocks shared by the pages: the ECharts chart, assistant tiles, the live
 //! indicator, filter bar, navigation and the loading / empty / error states.
 
+pub mod assistant_select;
 pub mod chart;
 pub mod filter_bar;
 pub mod live_indicator;
@@ -8,6 +9,7 @@ pub mod nav;
 pub mod states;
 pub mod tile;
 
+pub use assistant_select::AssistantSelect;
 pub use chart::EChart;
 pub use filter_bar::FilterBar;
 pub use live_indicator::LiveIndicator;

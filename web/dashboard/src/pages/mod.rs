@@ -3,6 +3,7 @@
 
 mod analytics;
 mod board;
+mod costs;
 mod create_assistant;
 mod detail;
 mod keys;
@@ -13,6 +14,7 @@ mod register;
 mod wall;
 
 pub use analytics::Analytics;
+pub use costs::Costs;
 pub use create_assistant::CreateAssistant;
 pub use detail::AssistantDetail;
 pub use keys::KeysPage;
