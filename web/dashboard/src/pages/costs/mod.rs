@@ -6,7 +6,7 @@
 mod breakdown;
 mod prices;
 mod spend;
-mod ticker;
+pub(crate) mod ticker;
 
 use chrono::Utc;
 use protocol::analytics::Dashboard;
