@@ -8,7 +8,7 @@
 //! [`notes`] turn the payload into what is shown.
 
 mod body;
-mod kpis;
+pub(crate) mod kpis;
 mod notes;
 pub(crate) mod query;
 pub(crate) mod specs;

@@ -46,6 +46,8 @@ pub struct DetailChartsProps {
     /// Today's live numbers, when they apply to this view.
     pub live_today: Option<LiveToday>,
     pub on_clear_filters: Callback<MouseEvent>,
+    /// The rolling window, in days.
+    pub window: u32,
 }
 
 /// KPIs and charts of the range, or the state of their request.
@@ -58,6 +60,7 @@ pub fn DetailCharts(props: &DetailChartsProps) -> Html {
             &d.daily.metrics,
             &d.rolling.points,
             props.live_today,
+            props.window,
         )
     });
     let dark = use_dark();
