@@ -8,9 +8,11 @@
 //! [`ingest::Event`] into a `Sample`).
 //!
 //! - [`ingest`]: per-call events and daily records, as posted.
+//! - [`budgets`]: budgets and their alerts, as created, changed and listed.
 //! - [`live`]: the live WebSocket's messages, both ways.
 //! - [`json_int`]: integers as JSON Schema defines them (`284.0` is an integer).
 
+pub mod budgets;
 pub mod ingest;
 pub mod json_int;
 pub mod live;

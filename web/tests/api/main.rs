@@ -5,6 +5,8 @@ mod accounts;
 mod admin;
 mod analytics;
 mod assistants;
+mod budget_nodes;
+mod budgets;
 mod costs;
 mod events;
 mod health;

@@ -330,6 +330,7 @@ mod tests {
             assistant_id: Some(1),
             period: "daily".into(),
             period_start: now().date_naive(),
+            threshold: 100,
             limit: 5.0,
             spent: 5.5,
         }
