@@ -1,11 +1,13 @@
-//! The app root: the session context every page reads, and the router switch that maps each
-//! [`Route`] to its page.
+//! The app root: the session context every page reads, the router switch that maps each
+//! [`Route`] to its page, and the toasts of live budget alerts, shown above every page.
 
 use yew::prelude::*;
 use yew_router::prelude::*;
 
+use crate::components::ToastHost;
 use crate::pages::{
-    AssistantDetail, CreateAssistant, KeysPage, Login, NotFound, Overview, Register, Wall,
+    AlertsPage, AssistantDetail, BudgetsPage, CreateAssistant, KeysPage, Login, NotFound, Overview,
+    Register, Wall,
 };
 use crate::route::Route;
 use crate::session::{self, SessionContext, SessionState};
@@ -19,6 +21,8 @@ fn switch(route: Route) -> Html {
         Route::Assistant { id } => html! { <AssistantDetail {id} /> },
         Route::Keys { id } => html! { <KeysPage {id} /> },
         Route::Wall => html! { <Wall /> },
+        Route::Budgets => html! { <BudgetsPage /> },
+        Route::Alerts => html! { <AlertsPage /> },
         Route::NotFound => html! { <NotFound /> },
     }
 }
@@ -44,6 +48,7 @@ pub fn App() -> Html {
         <ContextProvider<SessionContext> {context}>
             <BrowserRouter>
                 <Switch<Route> render={switch} />
+                <ToastHost />
             </BrowserRouter>
         </ContextProvider<SessionContext>>
     }

@@ -25,6 +25,10 @@ pub enum Route {
     Keys { id: i64 },
     #[at("/wall")]
     Wall,
+    #[at("/budgets")]
+    Budgets,
+    #[at("/alerts")]
+    Alerts,
     #[not_found]
     #[at("/404")]
     NotFound,
@@ -66,5 +70,7 @@ mod tests {
             Some(Route::NewAssistant)
         );
         assert_eq!(Route::Assistant { id: 3 }.to_path(), "/assistants/3");
+        assert_eq!(Route::recognize("/budgets"), Some(Route::Budgets));
+        assert_eq!(Route::recognize("/alerts"), Some(Route::Alerts));
     }
 }

@@ -33,6 +33,8 @@ pub fn Nav() -> Html {
                 <Link<Route> to={Route::Overview}>{ "Assistants" }</Link<Route>>
                 <Link<Route> to={Route::NewAssistant}>{ "New assistant" }</Link<Route>>
                 <Link<Route> to={Route::Wall}>{ "Wallboard" }</Link<Route>>
+                <Link<Route> to={Route::Budgets}>{ "Budgets" }</Link<Route>>
+                <Link<Route> to={Route::Alerts}>{ "Alerts" }</Link<Route>>
             </nav>
             <div class="nav-user">
                 if let Some(email) = email {

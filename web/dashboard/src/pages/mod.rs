@@ -1,7 +1,9 @@
 //! One module per page (see `route::Route`). Pages that need a session render a small guard
 //! component first and the real page (with its hooks) only once a session exists.
 
+mod alerts;
 mod board;
+mod budgets;
 mod create_assistant;
 mod detail;
 mod keys;
@@ -11,6 +13,8 @@ mod overview;
 mod register;
 mod wall;
 
+pub use alerts::AlertsPage;
+pub use budgets::BudgetsPage;
 pub use create_assistant::CreateAssistant;
 pub use detail::AssistantDetail;
 pub use keys::KeysPage;
