@@ -1,8 +1,10 @@
 //! Two hub nodes (their own servers, actors and live hubs, sharing PostgreSQL and Redis)
 //! ingesting for the same assistants at once, past every threshold of two budgets: each
 //! threshold is alerted exactly once (none twice, none missed), at a spend that really reached
-//! it, and pushed live once to a subscriber on either node. LiteLLM #26672 is a budget bypass
-//! under concurrency; this is the test that the hub has none.
+//! it, and pushed live once to a subscriber on either node; and bursts that make a dozen
+//! actors on both nodes check one budget at the same moment. LiteLLM #26672 is a budget bypass
+//! under concurrency; these are the tests that the hub has none. (Both fail against a
+//! check-then-insert without the unique key: tried while writing them.)
 
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -132,5 +134,60 @@ async fn two_nodes_ingesting_at_once_alert_each_threshold_exactly_once() {
         .collect();
     assert_eq!(pushed, want);
     // The second node does not own the database.
+    std::mem::forget(second.database);
+}
+
+/// Posts one call of `cost` to `assistant` through `node`.
+async fn one_call(node: &TestApp, user: &TestUser, assistant: i64, cost: f64) {
+    let response = node
+        .post(
+            &format!("/api/v1/assistants/{assistant}/events"),
+            Some(&user.token),
+            &json!([{"model": "gpt-4o", "cost": cost}]),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+}
+
+#[actix_web::test]
+async fn a_burst_on_both_nodes_checked_by_every_actor_at_once_alerts_each_threshold_once() {
+    let first = spawn_app().await;
+    let second = second_node(&first).await;
+    let thresholds: Vec<i32> = (1..=10).map(|i| i * 10).collect();
+    // Rounds with fresh users: each burst makes the actors of six assistants on both nodes
+    // (twelve, four database connections per node) check one user-wide budget at the same
+    // moment, every one of them seeing thresholds no alert exists for yet.
+    for round in 0..3 {
+        let user = first.new_user().await;
+        let mut assistants = Vec::new();
+        for i in 0..6 {
+            assistants.push(first.new_assistant(&user, &format!("bot {i}")).await);
+        }
+        let all = create(
+            &first,
+            &user,
+            json!({"period": "daily", "limit": 1.0, "thresholds": thresholds}),
+        )
+        .await;
+        let own = create(
+            &first,
+            &user,
+            json!({"assistantId": assistants[0], "period": "daily", "limit": 0.15, "thresholds": thresholds}),
+        )
+        .await;
+        let burst = assistants
+            .iter()
+            .flat_map(|a| [(&first, *a), (&second, *a)])
+            .map(|(node, a)| one_call(node, &user, a, 0.1));
+        join_all(burst).await;
+        for budget in [&all, &own] {
+            let id = budget["id"].as_i64().unwrap_or_default();
+            assert_eq!(
+                stored_alerts(&first, id).await,
+                thresholds,
+                "round {round}, budget {id}"
+            );
+        }
+    }
     std::mem::forget(second.database);
 }
