@@ -1,6 +1,7 @@
 //! The alert history: every alert of your budgets, newest first (one per budget, period and
 //! threshold reached), with what the budget covers, the threshold, the spend and limit at the
-//! time, and when. Live alerts also show as toasts on every page (`components::toasts`).
+//! time, and when; fetched again every 10 s. Live alerts also show as toasts on every page
+//! (`components::toasts`).
 
 use std::collections::BTreeMap;
 
@@ -11,7 +12,7 @@ use yew_router::prelude::*;
 use crate::budgets::{scope_label, when};
 use crate::components::{Empty, ErrorBox, Loading, Nav};
 use crate::format;
-use crate::hooks::{use_api, use_require_session};
+use crate::hooks::{use_api, use_require_session, use_tick};
 use crate::route::Route;
 use crate::session::Session;
 
@@ -31,7 +32,9 @@ struct PageProps {
 
 #[component]
 fn Alerts(props: &PageProps) -> Html {
-    let alerts = use_api(props.session.clone(), |s| async move {
+    // New alerts arrive while the page is open (they also show as toasts): fetched every 10 s.
+    let refresh = use_tick(10_000);
+    let alerts = use_api((props.session.clone(), refresh), |(s, _)| async move {
         s.api().budget_alerts().await
     });
     let assistants = use_api(props.session.clone(), |s| async move {
