@@ -49,6 +49,36 @@ fn on_select(state: &UseStateHandle<String>) -> Callback<Event> {
     })
 }
 
+/// The two choices of the form: what the budget applies to, and its period.
+fn scope_and_period(
+    scope: &UseStateHandle<String>,
+    period: &UseStateHandle<String>,
+    names: &BTreeMap<i64, String>,
+    scope_error: Option<String>,
+) -> Html {
+    html! {
+        <div class="field-row">
+            <div class="field">
+                <label for="budget-scope">{ "Applies to" }</label>
+                <select id="budget-scope" onchange={on_select(scope)}>
+                    <option value="" selected={scope.is_empty()}>{ "All assistants" }</option>
+                    { for names.iter().map(|(id, name)| html! {
+                        <option value={id.to_string()} selected={**scope == id.to_string()}>{ name.clone() }</option>
+                    }) }
+                </select>
+                if let Some(m) = scope_error { <p class="field-error" role="alert">{ m }</p> }
+            </div>
+            <div class="field">
+                <label for="budget-period">{ "Period" }</label>
+                <select id="budget-period" onchange={on_select(period)}>
+                    <option value="monthly" selected={**period == "monthly"}>{ "Monthly (calendar month, UTC)" }</option>
+                    <option value="daily" selected={**period == "daily"}>{ "Daily (UTC day)" }</option>
+                </select>
+            </div>
+        </div>
+    }
+}
+
 /// The create form; its fields keep what was typed until the budget exists.
 #[component]
 pub fn NewBudgetForm(props: &NewBudgetFormProps) -> Html {
@@ -105,25 +135,7 @@ pub fn NewBudgetForm(props: &NewBudgetFormProps) -> Html {
     html! {
         <form class="card budget-form" {onsubmit} novalidate=true aria-label="New budget">
             <h2>{ "New budget" }</h2>
-            <div class="field-row">
-                <div class="field">
-                    <label for="budget-scope">{ "Applies to" }</label>
-                    <select id="budget-scope" onchange={on_select(&scope)}>
-                        <option value="" selected={scope.is_empty()}>{ "All assistants" }</option>
-                        { for props.names.iter().map(|(id, name)| html! {
-                            <option value={id.to_string()} selected={*scope == id.to_string()}>{ name.clone() }</option>
-                        }) }
-                    </select>
-                    if let Some(m) = field_messages(err.as_ref(), "assistantId") { <p class="field-error" role="alert">{ m }</p> }
-                </div>
-                <div class="field">
-                    <label for="budget-period">{ "Period" }</label>
-                    <select id="budget-period" onchange={on_select(&period)}>
-                        <option value="monthly" selected={*period == "monthly"}>{ "Monthly (calendar month, UTC)" }</option>
-                        <option value="daily" selected={*period == "daily"}>{ "Daily (UTC day)" }</option>
-                    </select>
-                </div>
-            </div>
+            { scope_and_period(&scope, &period, &props.names, field_messages(err.as_ref(), "assistantId")) }
             <div class="field-row">
                 { text_field("budget-limit".into(), "Limit (US$)", &limit, field_messages(err.as_ref(), "limit"), "") }
                 { text_field("budget-thresholds".into(), "Thresholds (%)", &thresholds, field_messages(err.as_ref(), "thresholds"), "Each raises one alert per period") }
