@@ -9,11 +9,13 @@
 //!
 //! - [`ingest`]: per-call events and daily records, as posted.
 //! - [`analytics`]: the dashboard payload, summaries and time series.
+//! - [`budgets`]: budgets and their alerts, as created, changed and listed.
 //! - [`live`]: the live WebSocket's messages, both ways.
 //! - [`prices`]: the price table.
 //! - [`json_int`]: integers as JSON Schema defines them (`284.0` is an integer).
 
 pub mod analytics;
+pub mod budgets;
 pub mod ingest;
 pub mod json_int;
 pub mod live;

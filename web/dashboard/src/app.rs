@@ -1,12 +1,13 @@
-//! The app root: the session and theme contexts every page reads, and the router switch that maps each
-//! [`Route`] to its page.
+//! The app root: the session and theme contexts every page reads, the router switch that maps
+//! each [`Route`] to its page, and the toasts of live budget alerts, shown above every page.
 
 use yew::prelude::*;
 use yew_router::prelude::*;
 
+use crate::components::ToastHost;
 use crate::pages::{
-    Analytics, AssistantDetail, Costs, CreateAssistant, KeysPage, Login, NotFound, Overview,
-    Register, Wall,
+    AlertsPage, Analytics, AssistantDetail, BudgetsPage, Costs, CreateAssistant, KeysPage, Login,
+    NotFound, Overview, Register, Wall,
 };
 use crate::route::Route;
 use crate::session::{self, SessionContext, SessionState};
@@ -23,6 +24,8 @@ fn switch(route: Route) -> Html {
         Route::Analytics => html! { <Analytics /> },
         Route::Costs => html! { <Costs /> },
         Route::Wall => html! { <Wall /> },
+        Route::Budgets => html! { <BudgetsPage /> },
+        Route::Alerts => html! { <AlertsPage /> },
         Route::NotFound => html! { <NotFound /> },
     }
 }
@@ -50,6 +53,7 @@ pub fn App() -> Html {
             <ContextProvider<ThemeContext> context={theme}>
                 <BrowserRouter>
                     <Switch<Route> render={switch} />
+                    <ToastHost />
                 </BrowserRouter>
             </ContextProvider<ThemeContext>>
         </ContextProvider<SessionContext>>

@@ -29,6 +29,10 @@ pub enum Route {
     Costs,
     #[at("/wall")]
     Wall,
+    #[at("/budgets")]
+    Budgets,
+    #[at("/alerts")]
+    Alerts,
     #[not_found]
     #[at("/404")]
     NotFound,
@@ -70,5 +74,7 @@ mod tests {
             Some(Route::NewAssistant)
         );
         assert_eq!(Route::Assistant { id: 3 }.to_path(), "/assistants/3");
+        assert_eq!(Route::recognize("/budgets"), Some(Route::Budgets));
+        assert_eq!(Route::recognize("/alerts"), Some(Route::Alerts));
     }
 }

@@ -6,6 +6,8 @@ mod admin;
 mod analytics;
 mod analytics_filters;
 mod assistants;
+mod budget_nodes;
+mod budgets;
 mod costs;
 mod events;
 mod health;

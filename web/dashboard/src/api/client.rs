@@ -4,6 +4,7 @@
 
 use chrono::NaiveDate;
 use gloo_net::http::{Request, RequestBuilder, Response};
+use protocol::budgets::{AlertView, BudgetView, CreateBudget, UpdateBudget};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
@@ -250,6 +251,37 @@ impl Api {
     pub async fn delete_key(&self, key_id: i64) -> Result<(), ApiError> {
         let builder = self.authorised(Request::delete(&Self::url(&format!("/keys/{key_id}"))));
         Self::send(builder.build()).await.map(|_| ())
+    }
+
+    /// `GET /budgets`: each with its spend in the current period.
+    pub async fn budgets(&self) -> Result<Vec<BudgetView>, ApiError> {
+        self.get("/budgets").await
+    }
+
+    /// `POST /budgets`.
+    pub async fn create_budget(&self, budget: &CreateBudget) -> Result<BudgetView, ApiError> {
+        self.post("/budgets", budget).await
+    }
+
+    /// `PATCH /budgets/{id}`.
+    pub async fn update_budget(
+        &self,
+        id: i64,
+        change: &UpdateBudget,
+    ) -> Result<BudgetView, ApiError> {
+        let builder = self.authorised(Request::patch(&Self::url(&format!("/budgets/{id}"))));
+        Self::decode(Self::send(builder.json(change)).await?).await
+    }
+
+    /// `DELETE /budgets/{id}` (204).
+    pub async fn delete_budget(&self, id: i64) -> Result<(), ApiError> {
+        let builder = self.authorised(Request::delete(&Self::url(&format!("/budgets/{id}"))));
+        Self::send(builder.build()).await.map(|_| ())
+    }
+
+    /// `GET /budgets/alerts`, newest first.
+    pub async fn budget_alerts(&self) -> Result<Vec<AlertView>, ApiError> {
+        self.get("/budgets/alerts").await
     }
 }
 

@@ -34,8 +34,10 @@ pub fn Nav() -> Html {
                 <Link<Route> to={Route::Overview}>{ "Assistants" }</Link<Route>>
                 <Link<Route> to={Route::Analytics}>{ "Analytics" }</Link<Route>>
                 <Link<Route> to={Route::Costs}>{ "Costs" }</Link<Route>>
-                <Link<Route> to={Route::NewAssistant}>{ "New assistant" }</Link<Route>>
+                <Link<Route> to={Route::Budgets}>{ "Budgets" }</Link<Route>>
+                <Link<Route> to={Route::Alerts}>{ "Alerts" }</Link<Route>>
                 <Link<Route> to={Route::Wall}>{ "Wallboard" }</Link<Route>>
+                <Link<Route> to={Route::NewAssistant}>{ "New assistant" }</Link<Route>>
             </nav>
             <div class="nav-user">
                 <ThemeToggle />
