@@ -1,7 +1,7 @@
 // The wallboard (`/wall`) unattended: per-assistant today and 24-hour numbers with error rates
 // coloured by threshold, the 24-hour p95 equal to the API's, budget alerts shown as they
 // arrive, and a reconnect storm (the WebSocket cut again and again while usage keeps coming)
-// that leaves it exactly right with one socket open.
+// that leaves it exactly right, with no more sockets open than before.
 
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
@@ -64,12 +64,12 @@ test("the wallboard shows the 24-hour figures, colours error rates and shows bud
   // Back office crosses its $0.50 budget: the alert shows without a touch.
   await post(user, b.id, ok(400, 0.001));
   await page.locator(`[data-testid="wall-alert"][data-budget="${budget.body.id}"]`).first().waitFor({ timeout: 5000 });
-  assert.match(await page.getByTestId("wall-alerts").innerText(), /daily budget \d+: \$0\.\d+ of \$0\.50/);
+  assert.match(await page.getByTestId("wall-alerts").innerText(), /daily budget \d+ at (50|80|100)%: \$0\.\d+ of \$0\.50/);
   await shot(page, "50-wall");
   assert.deepEqual(browser.errors, []);
 });
 
-test("a reconnect storm leaves the wallboard exact, with one socket", { timeout: TEST_TIMEOUT }, async () => {
+test("a reconnect storm leaves the wallboard exact, without leaking sockets", { timeout: TEST_TIMEOUT }, async () => {
   const { page } = browser;
   const user = await newUser("wall-storm");
   const a = await newAssistant(user, "Storm bot");
@@ -77,6 +77,10 @@ test("a reconnect storm leaves the wallboard exact, with one socket", { timeout:
   await page.goto(`${BASE_URL}/wall`);
   await page.locator('[data-testid="live-indicator"][data-state="live"]').waitFor({ timeout: 15_000 });
   await page.evaluate(() => { window.__noReload = true; });
+  // The page's feed and the toast host's: as many must be open after the storm as before.
+  const openSockets = () => page.evaluate(() => window.__sockets.filter((s) => s.readyState === WebSocket.OPEN).length);
+  await eventually(async () => assert.ok((await openSockets()) >= 1));
+  const before = await openSockets();
 
   let sent = 0;
   for (let round = 0; round < 6; round += 1) {
@@ -93,8 +97,8 @@ test("a reconnect storm leaves the wallboard exact, with one socket", { timeout:
     assert.equal(await testIdText(page, `calls-${a.id}`), String(sent));
     assert.equal(await testIdText(page, "wall-total-cost"), `$${(sent * 0.01).toFixed(2)}`);
   }, { timeout: 10_000 });
-  const open = await page.evaluate(() => window.__sockets.filter((s) => s.readyState === WebSocket.OPEN).length);
-  assert.equal(open, 1, "exactly one socket stays open");
+  await eventually(async () => assert.equal(await openSockets(), before, "no socket leaks from the storm"));
+  assert.ok(before <= 2, `${before} sockets for one page`);
   assert.equal(await page.evaluate(() => window.__noReload), true);
   assert.deepEqual(browser.errors, []);
 });

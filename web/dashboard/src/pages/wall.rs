@@ -151,7 +151,7 @@ fn WallAlerts(props: &WallAlertsProps) -> Html {
         <section class="wall-alerts" role="status" aria-live="polite" data-testid="wall-alerts">
             { for props.alerts.iter().map(|a| html! {
                 <p class="wall-alert" data-testid="wall-alert" data-budget={a.budget_id.to_string()}>
-                    { format!("⚠ {} budget {}: {} of {}", a.period, a.budget_id, format::usd(a.spent), format::usd(a.limit)) }
+                    { format!("⚠ {} budget {} at {}%: {} of {}", a.period, a.budget_id, a.threshold, format::usd(a.spent), format::usd(a.limit)) }
                 </p>
             }) }
         </section>
