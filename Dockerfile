@@ -1,6 +1,19 @@
-# Container image of the metrics-hub server (`metrics-hub serve|migrate|seed`).
-# Used by docker-compose.yml and for deployment; local development uses
-# scripts/stack.sh instead. Build from the workspace root: `docker build -t metrics-hub .`
+# Container image of the metrics-hub server (`metrics-hub serve|migrate|seed`) with the Yew
+# dashboard it serves at `/`. Used by docker-compose.yml and for deployment; local development
+# uses scripts/stack.sh instead. Build from the workspace root: `docker build -t metrics-hub .`
+
+# ---- dashboard (wasm) ------------------------------------------------------------
+# Built by the same script as on a development machine (scripts/build-dashboard.sh): Debian's
+# rustc-web toolchain from bookworm-security (it rebuilds std for wasm32), wasm-bindgen-cli at
+# the version of web/dashboard/Cargo.lock, and ECharts from npm, vendored (no CDN at run time).
+FROM rust:1-bookworm AS dashboard
+WORKDIR /src
+COPY . .
+RUN --mount=type=cache,target=/usr/local/cargo/registry \
+    --mount=type=cache,target=/src/web/dashboard/target \
+    rm -rf web/dashboard/dist \
+ && scripts/build-dashboard.sh \
+ && cp -r web/dashboard/dist /dashboard
 
 # ---- build -------------------------------------------------------------------
 FROM rust:1-bookworm AS builder
@@ -30,10 +43,12 @@ RUN apt-get update \
  && useradd --system --uid 10001 --gid metrics-hub --no-create-home --home-dir /nonexistent \
       --shell /usr/sbin/nologin metrics-hub
 COPY --from=builder /usr/local/bin/metrics-hub /usr/local/bin/metrics-hub
+COPY --from=dashboard /dashboard /usr/share/metrics-hub/dashboard
 # The binary listens on 127.0.0.1 by default. That cannot be reached from
 # outside a container, so the image listens on all interfaces instead.
 ENV APP_HTTP__HOST=0.0.0.0 \
-    APP_HTTP__PORT=8080
+    APP_HTTP__PORT=8080 \
+    APP_HTTP__DASHBOARD_DIR=/usr/share/metrics-hub/dashboard
 USER 10001:10001
 EXPOSE 8080
 ENTRYPOINT ["metrics-hub"]

@@ -75,6 +75,7 @@ impl SampleStore for MemoryStore {
                 assistant_id: Some(1),
                 period: crate::budget::BudgetPeriod::Daily,
                 period_start: now.date_naive(),
+                threshold: 100,
                 limit_nanos,
                 spent_nanos,
             });

@@ -48,6 +48,16 @@ pub fn optional_integer<'de, D: Deserializer<'de>>(
         .transpose()
 }
 
+/// An optional list of `i64`s, each written as any integral JSON number (or `null` for the
+/// whole list); use with `#[serde(default)]` so an absent field is `None`.
+pub fn optional_integers<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<Vec<i64>>, D::Error> {
+    Option::<Vec<Number>>::deserialize(deserializer)?
+        .map(|list| list.iter().map(to_i64).collect())
+        .transpose()
+}
+
 #[cfg(test)]
 mod tests {
     use serde::Deserialize;

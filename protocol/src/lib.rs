@@ -9,14 +9,18 @@
 //!
 //! - [`ingest`]: per-call events and daily records, as posted.
 //! - [`analytics`]: the dashboard payload, summaries and time series.
+//! - [`budgets`]: budgets and their alerts, as created, changed and listed.
 //! - [`compat`]: the seed documents' dashboard payloads (seed 002, seed 004).
 //! - [`live`]: the live WebSocket's messages, both ways.
+//! - [`prices`]: the price table.
 //! - [`sessions`]: active sessions and the session history.
 //! - [`json_int`]: integers as JSON Schema defines them (`284.0` is an integer).
 
 pub mod analytics;
+pub mod budgets;
 pub mod compat;
 pub mod ingest;
 pub mod json_int;
 pub mod live;
+pub mod prices;
 pub mod sessions;

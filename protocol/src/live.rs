@@ -37,7 +37,8 @@ pub struct StatsView {
     pub last_7_days: TotalsView,
 }
 
-/// A budget that a batch pushed over its limit (alerted once per period).
+/// A budget threshold that a batch's spend reached (alerted once per budget, period and
+/// threshold).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct BudgetAlert {
@@ -49,10 +50,18 @@ pub struct BudgetAlert {
     pub period: String,
     /// The first UTC day of the period.
     pub period_start: NaiveDate,
+    /// The percentage of the limit reached. Hubs before thresholds alerted at the limit only,
+    /// so a message without it means 100.
+    #[serde(default = "full_limit")]
+    pub threshold: i64,
     /// US dollars.
     pub limit: f64,
     /// US dollars spent when the alert was raised.
     pub spent: f64,
+}
+
+fn full_limit() -> i64 {
+    100
 }
 
 /// Server to client.

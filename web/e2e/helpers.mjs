@@ -7,6 +7,7 @@ import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { chromium } from "playwright-core";
 
@@ -180,4 +181,17 @@ export async function chartData(page, id) {
 /** The visible text of a `data-testid` element. */
 export async function testIdText(page, id) {
   return (await page.getByTestId(id).innerText()).trim();
+}
+
+/**
+ * Makes a registered user an administrator with `metrics-hub make-admin` (the hub binary that
+ * scripts/e2e.sh started, with the same settings), then logs in again for a token that says so.
+ */
+export async function makeAdmin(user) {
+  const hub = process.env.E2E_HUB;
+  assert.ok(hub, "E2E_HUB is not set: run the tests with scripts/e2e.sh");
+  execFileSync(hub, ["make-admin", user.email], { stdio: "pipe" });
+  const login = await api("/auth/login", { method: "POST", body: { email: user.email, password: PASSWORD } });
+  assert.equal(login.status, 200);
+  return { ...user, token: login.body.accessToken };
 }

@@ -151,11 +151,7 @@ impl AssistantActor {
             let result = store.write_batch(assistant_id, &mut samples).await;
             // Budgets are checked after the commit; a failed check keeps the last known state.
             let budgets = match &result {
-                Ok(_) => store
-                    .check_budgets(assistant_id, Utc::now())
-                    .await
-                    .map_err(|error| tracing::warn!(assistant_id, %error, "budgets not checked"))
-                    .ok(),
+                Ok(_) => crate::budget::check_after_commit(store.as_ref(), assistant_id).await,
                 Err(_) => None,
             };
             (samples, result, budgets)

@@ -39,6 +39,7 @@ diesel::table! {
         spent_nanos -> Int8,
         limit_nanos -> Int8,
         triggered_at -> Timestamptz,
+        threshold -> Int4,
     }
 }
 
@@ -50,6 +51,8 @@ diesel::table! {
         period -> Text,
         limit_nanos -> Int8,
         created_at -> Timestamptz,
+        thresholds -> Array<Nullable<Int4>>,
+        domain -> Nullable<Text>,
     }
 }
 

@@ -54,6 +54,10 @@ fn parses_the_documented_messages() {
         (3, "daily")
     );
     assert_eq!(alerts[0].spent, 5.2);
+    assert_eq!(
+        alerts[0].threshold, 100,
+        "an alert without a threshold was at the limit"
+    );
 
     let error =
         parse(r#"{"type":"error","assistantId":9,"status":404,"detail":"assistant 9 not found"}"#);

@@ -1,15 +1,17 @@
-//! The app root: the session context every page reads, and the router switch that maps each
-//! [`Route`] to its page.
+//! The app root: the session and theme contexts every page reads, the router switch that maps
+//! each [`Route`] to its page, and the toasts of live budget alerts, shown above every page.
 
 use yew::prelude::*;
 use yew_router::prelude::*;
 
+use crate::components::ToastHost;
 use crate::pages::{
-    Analytics, AssistantDetail, CreateAssistant, KeysPage, Login, NotFound, Overview, Register,
-    Wall,
+    AlertsPage, Analytics, AssistantDetail, BudgetsPage, Costs, CreateAssistant, KeysPage, Login,
+    NotFound, Overview, Register, Wall,
 };
 use crate::route::Route;
 use crate::session::{self, SessionContext, SessionState};
+use crate::theme::{self, ThemeContext};
 
 fn switch(route: Route) -> Html {
     match route {
@@ -20,7 +22,10 @@ fn switch(route: Route) -> Html {
         Route::Assistant { id } => html! { <AssistantDetail {id} /> },
         Route::Keys { id } => html! { <KeysPage {id} /> },
         Route::Analytics => html! { <Analytics /> },
+        Route::Costs => html! { <Costs /> },
         Route::Wall => html! { <Wall /> },
+        Route::Budgets => html! { <BudgetsPage /> },
+        Route::Alerts => html! { <AlertsPage /> },
         Route::NotFound => html! { <NotFound /> },
     }
 }
@@ -35,6 +40,7 @@ pub fn App() -> Html {
     use_effect_with(state.session.clone(), |session| {
         session::store(session.as_ref());
     });
+    let theme = use_state(theme::current);
     let context = SessionContext {
         session: state.session.clone(),
         dispatch: {
@@ -44,9 +50,12 @@ pub fn App() -> Html {
     };
     html! {
         <ContextProvider<SessionContext> {context}>
-            <BrowserRouter>
-                <Switch<Route> render={switch} />
-            </BrowserRouter>
+            <ContextProvider<ThemeContext> context={theme}>
+                <BrowserRouter>
+                    <Switch<Route> render={switch} />
+                    <ToastHost />
+                </BrowserRouter>
+            </ContextProvider<ThemeContext>>
         </ContextProvider<SessionContext>>
     }
 }

@@ -242,12 +242,20 @@ fn with_axes(chart: Chart, spec: &ChartSpec) -> Chart {
                 .type_(AxisType::Category)
                 .data(spec.categories.clone())
                 .boundary_gap(true)
-                .axis_label(
-                    AxisLabel::new()
+                .axis_label({
+                    let label = AxisLabel::new()
                         .color(text)
                         .font_size(12)
-                        .formatter(js("v", x_label)),
-                ),
+                        .formatter(js("v", x_label));
+                    // Every name is shown (ECharts would skip some); dates thin out by themselves.
+                    if spec.labels {
+                        label
+                            .interval(0)
+                            .rotate(if spec.categories.len() > 6 { 30 } else { 0 })
+                    } else {
+                        label
+                    }
+                }),
         )
         .y_axis(y_axis(spec.unit, name, "left"));
     if let Some(unit) = spec.secondary {

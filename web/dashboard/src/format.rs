@@ -111,6 +111,22 @@ pub fn error_rate_text(errors: impl Into<i128>, calls: impl Into<i128>) -> Strin
     error_rate(errors, calls).map_or_else(|| "–".to_owned(), percent)
 }
 
+/// Error rate at or above which it is shown as a warning (1 %).
+pub const ERROR_RATE_WARN: f64 = 0.01;
+/// Error rate at or above which it is shown as bad (5 %).
+pub const ERROR_RATE_BAD: f64 = 0.05;
+
+/// `ok`, `warn` or `bad` for an error rate (`none` without calls): the colour of error rates
+/// on tiles and the wallboard.
+pub fn error_level(errors: impl Into<i128>, calls: impl Into<i128>) -> &'static str {
+    match error_rate(errors, calls) {
+        None => "none",
+        Some(r) if r >= ERROR_RATE_BAD => "bad",
+        Some(r) if r >= ERROR_RATE_WARN => "warn",
+        Some(_) => "ok",
+    }
+}
+
 /// Wall-clock time of day, `16:52:03`.
 pub fn clock<Tz: TimeZone>(at: &DateTime<Tz>) -> String
 where
@@ -133,6 +149,16 @@ pub fn age(seconds: i64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn error_levels_follow_the_thresholds() {
+        assert_eq!(error_level(0, 0), "none");
+        assert_eq!(error_level(0, 1000), "ok");
+        assert_eq!(error_level(9, 1000), "ok");
+        assert_eq!(error_level(10, 1000), "warn");
+        assert_eq!(error_level(49, 1000), "warn");
+        assert_eq!(error_level(50, 1000), "bad");
+    }
     use chrono::Utc;
 
     #[test]

@@ -1,13 +1,16 @@
 //! metrics-hub's dashboard: a Yew (WebAssembly) app served by the hub at `/`. Pages for
-//! logging in, the assistants overview, an assistant's charts, ingestion keys and a TV
-//! wallboard, all updated live over the hub's WebSocket.
+//! logging in, the assistants overview, an assistant's charts, ingestion keys, budgets and
+//! their alerts (toasts on every page) and a TV wallboard, all updated live over the hub's
+//! WebSocket.
 //!
 //! The logic (formatting, URL filters, chart series, live-feed bookkeeping, reconnect
-//! backoff, API errors) lives in plain modules that compile and are unit-tested natively:
-//! `cargo test` in `web/dashboard`. The wasm build is `scripts/build-dashboard.sh`.
+//! backoff, API errors, budget forms and bars, alert toasts) lives in plain modules that
+//! compile and are unit-tested natively: `cargo test` in `web/dashboard`. The wasm build is
+//! `scripts/build-dashboard.sh`.
 
 pub mod api;
 pub mod app;
+pub mod budgets;
 pub mod charts;
 pub mod components;
 pub mod filters;
@@ -18,6 +21,7 @@ pub mod pages;
 pub mod route;
 pub mod series;
 pub mod session;
+pub mod theme;
 
 /// Mounts the app in the page's `#boot` element (or `<body>`).
 pub fn start() {

@@ -25,8 +25,14 @@ pub enum Route {
     Keys { id: i64 },
     #[at("/analytics")]
     Analytics,
+    #[at("/costs")]
+    Costs,
     #[at("/wall")]
     Wall,
+    #[at("/budgets")]
+    Budgets,
+    #[at("/alerts")]
+    Alerts,
     #[not_found]
     #[at("/404")]
     NotFound,
@@ -68,5 +74,7 @@ mod tests {
             Some(Route::NewAssistant)
         );
         assert_eq!(Route::Assistant { id: 3 }.to_path(), "/assistants/3");
+        assert_eq!(Route::recognize("/budgets"), Some(Route::Budgets));
+        assert_eq!(Route::recognize("/alerts"), Some(Route::Alerts));
     }
 }

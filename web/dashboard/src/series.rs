@@ -10,8 +10,12 @@ use chrono::{Days, NaiveDate};
 use crate::api::types::{DailyMetrics, RollingPoint};
 use crate::live::{Stats, Totals, TotalsRatios};
 
-/// The rolling-average window of the detail charts (the live feed's `last7Days` matches it).
+/// The default rolling-average window of the detail charts; the live feed's `last7Days`
+/// matches it, so only this window's today point moves live.
 pub const ROLLING_DAYS: u32 = 7;
+
+/// The rolling windows the detail page offers, in days.
+pub const ROLLING_CHOICES: [u32; 4] = [3, 7, 14, 30];
 
 /// Most days a chart draws (the server allows longer ranges; a chart of 10 years of days
 /// would be unreadable and slow).
@@ -33,6 +37,8 @@ pub struct DetailSeries {
     pub rolling_avg_call_cost: Vec<Option<f64>>,
     /// Whether today's point comes from the live feed.
     pub live_today: bool,
+    /// The rolling window, in days.
+    pub window: u32,
 }
 
 /// Today's live numbers for one assistant.
@@ -58,19 +64,24 @@ pub fn days(start: NaiveDate, end: NaiveDate) -> Vec<NaiveDate> {
     first.iter_days().take_while(|d| *d <= end).collect()
 }
 
-/// Builds the detail series. `live` replaces today's point (and today's rolling averages,
-/// from the feed's 7-day totals) when today is in the range.
+/// Builds the detail series with rolling means over `window` days. `live` replaces today's
+/// point when today is in the range, and today's rolling averages too when the window is the
+/// feed's 7 days (other windows keep the server's, refreshed by refetching).
 pub fn detail(
     start: NaiveDate,
     end: NaiveDate,
     daily: &[DailyMetrics],
     rolling: &[RollingPoint],
     live: Option<LiveToday>,
+    window: u32,
 ) -> DetailSeries {
     let by_day: BTreeMap<NaiveDate, &DailyMetrics> = daily.iter().map(|m| (m.date, m)).collect();
     let rolling_by_day: BTreeMap<NaiveDate, &RollingPoint> =
         rolling.iter().map(|p| (p.date, p)).collect();
-    let mut s = DetailSeries::default();
+    let mut s = DetailSeries {
+        window,
+        ..DetailSeries::default()
+    };
     for day in days(start, end) {
         let live_here = live.filter(|l| l.date == day);
         let (calls, errors, minutes, cost) = match (live_here, by_day.get(&day)) {
@@ -92,7 +103,10 @@ pub fn detail(
         s.minutes.push(minutes);
         s.cost.push(cost);
         s.avg_call_cost.push((calls > 0.0).then(|| cost / calls));
-        match (live_here, rolling_by_day.get(&day)) {
+        match (
+            live_here.filter(|_| window == ROLLING_DAYS),
+            rolling_by_day.get(&day),
+        ) {
             (Some(l), _) => {
                 let w = l.stats.last_7_days;
                 let n = f64::from(ROLLING_DAYS);
@@ -211,6 +225,7 @@ mod tests {
             ],
             &[roll("2026-11-04", 2.0, 0.2)],
             None,
+            ROLLING_DAYS,
         );
         assert_eq!(s.calls, vec![0.0, 10.0, 0.0, 4.0]);
         assert_eq!(s.minutes, vec![0.0, 5.0, 0.0, 2.0]);
@@ -248,6 +263,7 @@ mod tests {
             &[day("2026-11-04", 4, 2.0, 2.0)],
             &[roll("2026-11-03", 1.0, 0.1), roll("2026-11-04", 2.0, 0.2)],
             Some(live),
+            ROLLING_DAYS,
         );
         assert_eq!(s.calls, vec![0.0, 6.0]);
         assert_eq!(s.errors, vec![0.0, 1.0]);
@@ -258,9 +274,29 @@ mod tests {
         assert!(s.live_today);
 
         // A range that does not include today is not touched.
-        let past = detail(d("2026-11-01"), d("2026-11-02"), &[], &[], Some(live));
+        let past = detail(
+            d("2026-11-01"),
+            d("2026-11-02"),
+            &[],
+            &[],
+            Some(live),
+            ROLLING_DAYS,
+        );
         assert!(!past.live_today);
         assert_eq!(past.calls, vec![0.0, 0.0]);
+
+        // Another window keeps the server's rolling means (the feed has 7-day totals only).
+        let fortnight = detail(
+            d("2026-11-03"),
+            d("2026-11-04"),
+            &[day("2026-11-04", 4, 2.0, 2.0)],
+            &[roll("2026-11-03", 1.0, 0.1), roll("2026-11-04", 2.0, 0.2)],
+            Some(live),
+            14,
+        );
+        assert_eq!(fortnight.calls, vec![0.0, 6.0]);
+        assert_eq!(fortnight.rolling_calls, vec![Some(1.0), Some(2.0)]);
+        assert_eq!(fortnight.window, 14);
     }
 
     #[test]

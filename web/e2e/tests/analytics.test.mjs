@@ -218,3 +218,45 @@ test("new events move the analytics numbers without a reload", { timeout: TEST_T
   await shot(page, "31-analytics-live");
   assert.deepEqual(browser.errors, []);
 });
+
+test("dark mode follows the toggle and survives a reload; the page fits a phone", { timeout: TEST_TIMEOUT }, async () => {
+  const { page } = browser;
+  const user = await newUser("analytics-theme");
+  const a = await newAssistant(user, "Theme bot");
+  await post(user, a.id, events(30, 2));
+  await logInUi(page, user.email);
+  await page.goto(`${BASE_URL}/analytics`);
+  await waitForData(page);
+  const theme = () => page.evaluate(() => document.documentElement.dataset.theme);
+  const background = () => page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
+  assert.equal(await theme(), "light");
+  const light = await background();
+
+  await page.getByTestId("theme-toggle").click();
+  assert.equal(await theme(), "dark");
+  assert.notEqual(await background(), light);
+  // The charts are redrawn for the dark background: light axis text.
+  await eventually(async () => {
+    const color = await page.evaluate(() => {
+      const chart = window.echarts.getInstanceByDom(document.getElementById("chart-requests"));
+      return chart.getOption().xAxis[0].axisLabel.color;
+    });
+    assert.equal(color, "#e5e7eb");
+  });
+  await page.reload();
+  await waitForData(page);
+  assert.equal(await theme(), "dark");
+  await shot(page, "32-analytics-dark");
+
+  // A phone: nothing wider than the screen.
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.reload();
+  await waitForData(page);
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 1, `the page is ${overflow}px wider than a phone`);
+  await shot(page, "33-analytics-phone");
+  await page.getByTestId("theme-toggle").click();
+  assert.equal(await theme(), "light");
+  await page.setViewportSize({ width: 1366, height: 900 });
+  assert.deepEqual(browser.errors, []);
+});

@@ -1,14 +1,17 @@
-//! Budgets: spending limits per user (all assistants) or per assistant, daily or monthly, and
-//! the history of their alerts. The actors check them as samples arrive (see `hub::budget`).
+//! Budgets: spending limits per user (all assistants) or per assistant, daily or monthly,
+//! optionally over one domain, with warning thresholds; each listed with its spend in the
+//! current period; and the history of their alerts. The actors check them as samples arrive
+//! (see `hub::budget`); the wire types are `protocol::budgets`.
 
-use actix_web::{delete, get, post, web, HttpResponse};
-use chrono::{DateTime, NaiveDate, Utc};
-use hub::budget::BudgetPeriod;
-use hub::units::{nanos_to_usd, usd_to_nanos, MAX_SAMPLE_COST_USD};
-use persistence::postgres::models::{Budget, BudgetAlert, NewBudget};
+use actix_web::{delete, get, patch, post, web, HttpResponse};
+use chrono::Utc;
+use hub::budget::{BudgetChange, BudgetPeriod, BudgetSpec, Progress, Thresholds};
+use hub::units::nanos_to_usd;
+use persistence::postgres::models::{Budget, BudgetAlert, BudgetChanges, NewBudget};
 use persistence::postgres::queries::budgets;
-use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use protocol::budgets::{AlertView, BudgetView, CreateBudget, UpdateBudget};
+use serde::Deserialize;
+use utoipa::IntoParams;
 
 use crate::auth::AuthUser;
 use crate::error::ApiError;
@@ -18,60 +21,66 @@ use crate::routes::openapi::responses::{
 use crate::state::AppState;
 
 /// Most budgets one user may have.
-pub const MAX_BUDGETS: usize = 100;
+pub const MAX_BUDGETS: i64 = 100;
 /// Most alerts one history page returns.
 pub const MAX_ALERTS: i64 = 500;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(create_budget)
         .service(list_budgets)
+        .service(update_budget)
         .service(delete_budget)
         .service(list_alerts);
 }
 
-/// A budget to create.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields, rename_all = "camelCase")]
-pub struct CreateBudget {
-    /// One of your assistants; absent for a budget over all of them.
-    #[serde(default, deserialize_with = "protocol::json_int::optional_integer")]
-    pub assistant_id: Option<i64>,
-    /// `daily` or `monthly` (UTC).
-    #[schema(example = "monthly", value_type = crate::routes::openapi::schemas::BudgetPeriod)]
-    pub period: String,
-    /// Limit in US dollars, above 0 and at most 1e6.
-    #[schema(example = 250.0, exclusive_minimum = 0, maximum = 1_000_000)]
-    pub limit: f64,
-}
-
-/// A budget.
-#[derive(Debug, Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct BudgetView {
-    pub id: i64,
-    pub assistant_id: Option<i64>,
-    #[schema(value_type = crate::routes::openapi::schemas::BudgetPeriod)]
-    pub period: String,
-    /// US dollars.
-    pub limit: f64,
-    pub created_at: DateTime<Utc>,
-}
-
-impl From<Budget> for BudgetView {
-    fn from(b: Budget) -> Self {
-        Self {
-            id: b.id,
-            assistant_id: b.assistant_id,
-            period: b.period,
-            limit: nanos_to_usd(b.limit_nanos),
-            created_at: b.created_at,
-        }
+/// The answer for a budget with `spent_nanos` spent in its period holding now.
+fn view(budget: Budget, spent_nanos: i64) -> BudgetView {
+    let period = BudgetPeriod::parse(&budget.period).unwrap_or(BudgetPeriod::Daily);
+    let thresholds = Thresholds::from_stored(budget.threshold_values());
+    let progress = Progress::of(
+        period,
+        budget.limit_nanos,
+        &thresholds,
+        spent_nanos,
+        Utc::now(),
+    );
+    BudgetView {
+        id: budget.id,
+        assistant_id: budget.assistant_id,
+        period: budget.period,
+        limit: nanos_to_usd(budget.limit_nanos),
+        thresholds: thresholds
+            .as_slice()
+            .iter()
+            .map(|t| i64::from(*t))
+            .collect(),
+        domain: budget.domain,
+        created_at: budget.created_at,
+        spent: nanos_to_usd(progress.spent_nanos),
+        percent_used: progress.percent_used,
+        projected: nanos_to_usd(progress.projected_nanos),
+        period_start: progress.period_start,
+        period_end: progress.period_end,
+        crossed: progress.crossed.into_iter().map(i64::from).collect(),
     }
 }
 
-/// Creates a budget. Crossing it raises one alert per period: stored, pushed on the live
-/// WebSocket (in the delta of the assistant that crossed it), and flagged as `overBudget` in
-/// ingest acknowledgements while the period lasts.
+/// The current spend of one of `owner_id`'s budgets (0 if it is gone meanwhile).
+async fn spent_nanos(
+    conn: &mut diesel_async::AsyncPgConnection,
+    owner_id: i64,
+    id: i64,
+) -> Result<i64, ApiError> {
+    let list = budgets::list_with_spend(conn, owner_id, Utc::now().date_naive()).await?;
+    Ok(list
+        .into_iter()
+        .find(|(b, _)| b.id == id)
+        .map_or(0, |(_, spent)| spent))
+}
+
+/// Creates a budget. Each threshold its spend reaches raises one alert per period: stored,
+/// pushed on the live WebSocket (in the delta of the assistant whose samples reached it); while
+/// the spend is at or over the limit itself, ingest acknowledgements say `overBudget`.
 #[utoipa::path(
     tag = "budgets",
     request_body = CreateBudget,
@@ -93,16 +102,9 @@ pub async fn create_budget(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     let AppState { pool, .. } = state.get_ref();
-    let period = BudgetPeriod::parse(&body.period)?;
-    if !body.limit.is_finite() || body.limit <= 0.0 || body.limit > MAX_SAMPLE_COST_USD {
-        return Err(hub::ValidationErrors::single(
-            "limit",
-            format!("must be above 0 and at most {MAX_SAMPLE_COST_USD} US dollars"),
-        )
-        .into());
-    }
+    let spec = BudgetSpec::parse(&body)?;
     let mut conn = pool.get().await?;
-    if let Some(id) = body.assistant_id {
+    if let Some(id) = spec.assistant_id {
         // Budgets count the spend of their owner's assistants: only your own (admins included).
         let owned = persistence::postgres::queries::assistants::find(&mut conn, id)
             .await?
@@ -111,7 +113,7 @@ pub async fn create_budget(
             return Err(ApiError::NotFound(format!("assistant {id} not found")));
         }
     }
-    if budgets::list_for_owner(&mut conn, user.id).await?.len() >= MAX_BUDGETS {
+    if budgets::count_for_owner(&mut conn, user.id).await? >= MAX_BUDGETS {
         return Err(ApiError::Conflict(format!(
             "you already have {MAX_BUDGETS} budgets; delete one first"
         )));
@@ -120,16 +122,19 @@ pub async fn create_budget(
         &mut conn,
         &NewBudget {
             owner_id: user.id,
-            assistant_id: body.assistant_id,
-            period: period.as_str(),
-            limit_nanos: usd_to_nanos(body.limit).max(1),
+            assistant_id: spec.assistant_id,
+            period: spec.period.as_str(),
+            limit_nanos: spec.limit_nanos,
+            thresholds: spec.thresholds.into_vec(),
+            domain: spec.domain.as_deref(),
         },
     )
     .await?;
-    Ok(HttpResponse::Created().json(BudgetView::from(budget)))
+    let spent = spent_nanos(&mut conn, user.id, budget.id).await?;
+    Ok(HttpResponse::Created().json(view(budget, spent)))
 }
 
-/// Your budgets.
+/// Your budgets, oldest first, each with where it stands in its current period.
 #[utoipa::path(
     tag = "budgets",
     security(("bearer" = [])),
@@ -148,12 +153,51 @@ pub async fn list_budgets(
 ) -> Result<HttpResponse, ApiError> {
     let AppState { pool, .. } = state.get_ref();
     let mut conn = pool.get().await?;
-    let list: Vec<BudgetView> = budgets::list_for_owner(&mut conn, user.id)
-        .await?
-        .into_iter()
-        .map(Into::into)
-        .collect();
+    let list: Vec<BudgetView> =
+        budgets::list_with_spend(&mut conn, user.id, Utc::now().date_naive())
+            .await?
+            .into_iter()
+            .map(|(budget, spent)| view(budget, spent))
+            .collect();
     Ok(HttpResponse::Ok().json(list))
+}
+
+/// Changes the limit and/or the thresholds of one of your budgets (absent fields stay). Alerts
+/// already raised this period stay; the next ingested sample is checked against the new values.
+#[utoipa::path(
+    tag = "budgets",
+    params(("id" = i64, Path, description = "Budget id")),
+    request_body = UpdateBudget,
+    security(("bearer" = [])),
+    responses(
+        (status = 200, body = BudgetView),
+        JsonBodyErrors,
+        Unauthorized,
+        NotFound,
+        Unavailable,
+    )
+)]
+#[patch("/budgets/{id}")]
+#[tracing::instrument(skip_all, fields(budget_id = *path, user_id = user.id))]
+pub async fn update_budget(
+    user: AuthUser,
+    path: web::Path<i64>,
+    body: web::Json<UpdateBudget>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let AppState { pool, .. } = state.get_ref();
+    let id = path.into_inner();
+    let change = BudgetChange::parse(&body)?;
+    let mut conn = pool.get().await?;
+    let changes = BudgetChanges {
+        limit_nanos: change.limit_nanos,
+        thresholds: change.thresholds.map(Thresholds::into_vec),
+    };
+    let Some(budget) = budgets::update(&mut conn, user.id, id, &changes).await? else {
+        return Err(ApiError::NotFound(format!("budget {id} not found")));
+    };
+    let spent = spent_nanos(&mut conn, user.id, id).await?;
+    Ok(HttpResponse::Ok().json(view(budget, spent)))
 }
 
 /// Deletes one of your budgets and its alert history.
@@ -195,39 +239,22 @@ pub struct AlertsQuery {
     pub limit: Option<i64>,
 }
 
-/// One alert: a budget found at or over its limit in one period.
-#[derive(Debug, Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct AlertView {
-    pub id: i64,
-    pub budget_id: i64,
-    pub assistant_id: Option<i64>,
-    #[schema(value_type = crate::routes::openapi::schemas::BudgetPeriod)]
-    pub period: String,
-    pub period_start: NaiveDate,
-    /// US dollars spent when the alert was raised.
-    pub spent: f64,
-    /// The limit then, US dollars.
-    pub limit: f64,
-    pub triggered_at: DateTime<Utc>,
-}
-
-impl From<(BudgetAlert, Budget)> for AlertView {
-    fn from((alert, budget): (BudgetAlert, Budget)) -> Self {
-        Self {
-            id: alert.id,
-            budget_id: alert.budget_id,
-            assistant_id: budget.assistant_id,
-            period: budget.period,
-            period_start: alert.period_start,
-            spent: nanos_to_usd(alert.spent_nanos),
-            limit: nanos_to_usd(alert.limit_nanos),
-            triggered_at: alert.triggered_at,
-        }
+fn alert_view((alert, budget): (BudgetAlert, Budget)) -> AlertView {
+    AlertView {
+        id: alert.id,
+        budget_id: alert.budget_id,
+        assistant_id: budget.assistant_id,
+        period: budget.period,
+        domain: budget.domain,
+        period_start: alert.period_start,
+        threshold: i64::from(alert.threshold),
+        spent: nanos_to_usd(alert.spent_nanos),
+        limit: nanos_to_usd(alert.limit_nanos),
+        triggered_at: alert.triggered_at,
     }
 }
 
-/// The alerts of your budgets, newest first.
+/// The alerts of your budgets, newest first: one per budget, period and threshold reached.
 #[utoipa::path(
     tag = "budgets",
     params(AlertsQuery),
@@ -257,7 +284,7 @@ pub async fn list_alerts(
     let list: Vec<AlertView> = budgets::alerts_for_owner(&mut conn, user.id, limit)
         .await?
         .into_iter()
-        .map(Into::into)
+        .map(alert_view)
         .collect();
     Ok(HttpResponse::Ok().json(list))
 }

@@ -170,7 +170,7 @@ mod tests {
         assert_eq!(table.allowed("/api/v1/budgets"), vec!["GET", "POST"]);
         // `/budgets/alerts` would also be `/budgets/{id}`: the literal template wins.
         assert_eq!(table.allowed("/api/v1/budgets/alerts"), vec!["GET"]);
-        assert_eq!(table.allowed("/api/v1/budgets/12"), vec!["DELETE"]);
+        assert_eq!(table.allowed("/api/v1/budgets/12"), vec!["DELETE", "PATCH"]);
         assert_eq!(
             table.allowed("/api/v1/assistants/7/metrics"),
             vec!["GET", "POST"]

@@ -6,7 +6,8 @@ use chrono::{DateTime, Utc};
 use hub::units::{nanos_to_usd, usd_to_nanos};
 use persistence::postgres::models::{ModelPrice, NewModelPrice};
 use persistence::postgres::queries::prices;
-use serde::{Deserialize, Serialize};
+use protocol::prices::PriceView;
+use serde::Deserialize;
 use utoipa::ToSchema;
 
 use crate::auth::AuthUser;
@@ -48,26 +49,14 @@ pub struct AddPrice {
     pub output_per_mtok: f64,
 }
 
-/// One price version.
-#[derive(Debug, Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct PriceView {
-    pub id: i64,
-    pub model: String,
-    pub effective_from: DateTime<Utc>,
-    pub input_per_mtok: f64,
-    pub output_per_mtok: f64,
-}
-
-impl From<ModelPrice> for PriceView {
-    fn from(p: ModelPrice) -> Self {
-        Self {
-            id: p.id,
-            model: p.model,
-            effective_from: p.effective_from,
-            input_per_mtok: nanos_to_usd(p.input_nanos_per_mtok),
-            output_per_mtok: nanos_to_usd(p.output_nanos_per_mtok),
-        }
+/// A stored price as the API shows it (US dollars per million tokens).
+fn price_view(p: ModelPrice) -> PriceView {
+    PriceView {
+        id: p.id,
+        model: p.model,
+        effective_from: p.effective_from,
+        input_per_mtok: nanos_to_usd(p.input_nanos_per_mtok),
+        output_per_mtok: nanos_to_usd(p.output_nanos_per_mtok),
     }
 }
 
@@ -92,7 +81,7 @@ pub async fn list_prices(
     let list: Vec<PriceView> = prices::list(&mut conn)
         .await?
         .into_iter()
-        .map(Into::into)
+        .map(price_view)
         .collect();
     Ok(HttpResponse::Ok().json(list))
 }
@@ -155,5 +144,5 @@ pub async fn add_price(
             e.into()
         }
     })?;
-    Ok(HttpResponse::Created().json(PriceView::from(price)))
+    Ok(HttpResponse::Created().json(price_view(price)))
 }

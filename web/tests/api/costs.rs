@@ -44,7 +44,7 @@ async fn crossing_a_budget_flags_acks_alerts_once_and_pushes_it_live() {
         post_budget(
             &app,
             &user,
-            json!({"assistantId": a, "period": "daily", "limit": 0.01}),
+            json!({"assistantId": a, "period": "daily", "limit": 0.01, "thresholds": [100]}),
         )
         .await,
     )

@@ -6,6 +6,8 @@ mod admin;
 mod analytics;
 mod analytics_filters;
 mod assistants;
+mod budget_nodes;
+mod budgets;
 mod compat;
 mod costs;
 mod events;

@@ -33,6 +33,7 @@ const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/timeseries"),
     ("post", "/api/v1/budgets"),
     ("get", "/api/v1/budgets"),
+    ("patch", "/api/v1/budgets/{id}"),
     ("delete", "/api/v1/budgets/{id}"),
     ("get", "/api/v1/budgets/alerts"),
     ("get", "/api/v1/prices"),
@@ -77,6 +78,7 @@ async fn every_route_is_documented_and_every_documented_route_exists() {
         let url = app.url(&path.replace("{id}", "1"));
         let request = match *method {
             "post" => app.client.post(&url).json(&serde_json::json!({})),
+            "patch" => app.client.patch(&url).json(&serde_json::json!({})),
             "delete" => app.client.delete(&url),
             _ => app.client.get(&url),
         };
@@ -345,6 +347,27 @@ async fn limits_in_the_document_are_the_validators_limits() {
     assert_eq!(
         enum_values(&doc, property(&doc, "CreateBudget", "period")),
         vec!["daily", "monthly"]
+    );
+    for schema in ["CreateBudget", "UpdateBudget"] {
+        let thresholds = property(&doc, schema, "thresholds");
+        assert_eq!(number(thresholds, "minItems"), 1.0, "{schema}");
+        assert_eq!(
+            number(thresholds, "maxItems"),
+            hub::budget::MAX_THRESHOLDS as f64
+        );
+        assert_eq!(number(&thresholds["items"], "minimum"), 1.0);
+        assert_eq!(
+            number(&thresholds["items"], "maximum"),
+            hub::budget::MAX_THRESHOLD_PERCENT as f64
+        );
+    }
+    assert_eq!(
+        number(property(&doc, "UpdateBudget", "limit"), "maximum"),
+        hub::units::MAX_SAMPLE_COST_USD
+    );
+    assert_eq!(
+        number(property(&doc, "CreateBudget", "domain"), "maxLength"),
+        hub::budget::MAX_DOMAIN_CHARS as f64
     );
 
     use web::auth::password::{MAX_PASSWORD_BYTES, MIN_PASSWORD_CHARS};

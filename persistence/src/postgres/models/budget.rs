@@ -1,4 +1,5 @@
-//! `budgets`: spending limits per user (all assistants) or per assistant, daily or monthly.
+//! `budgets`: spending limits per user (all assistants) or per assistant, daily or monthly,
+//! optionally over one domain, with the percentages of the limit that raise alerts.
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
@@ -16,6 +17,18 @@ pub struct Budget {
     pub period: String,
     pub limit_nanos: i64,
     pub created_at: DateTime<Utc>,
+    /// Percentages of the limit, ascending, without repeats (a CHECK keeps out NULLs; the
+    /// array type of PostgreSQL still allows them, hence `Option`).
+    pub thresholds: Vec<Option<i32>>,
+    /// Only the spend of calls sent with this `domain`; `None` for all of it.
+    pub domain: Option<String>,
+}
+
+impl Budget {
+    /// The thresholds as numbers.
+    pub fn threshold_values(&self) -> Vec<i32> {
+        self.thresholds.iter().flatten().copied().collect()
+    }
 }
 
 /// A budget to insert.
@@ -26,4 +39,14 @@ pub struct NewBudget<'a> {
     pub assistant_id: Option<i64>,
     pub period: &'a str,
     pub limit_nanos: i64,
+    pub thresholds: Vec<i32>,
+    pub domain: Option<&'a str>,
+}
+
+/// What a change sets (`None` fields are left as they are).
+#[derive(Debug, Default, AsChangeset)]
+#[diesel(table_name = budgets)]
+pub struct BudgetChanges {
+    pub limit_nanos: Option<i64>,
+    pub thresholds: Option<Vec<i32>>,
 }

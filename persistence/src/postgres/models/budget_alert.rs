@@ -1,4 +1,5 @@
-//! `budget_alerts`: the history of budgets being exceeded, one row per budget and period.
+//! `budget_alerts`: the history of budgets being exceeded, one row per budget, period and
+//! threshold.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::prelude::*;
@@ -15,4 +16,6 @@ pub struct BudgetAlert {
     pub spent_nanos: i64,
     pub limit_nanos: i64,
     pub triggered_at: DateTime<Utc>,
+    /// The percentage of the limit that was reached.
+    pub threshold: i32,
 }

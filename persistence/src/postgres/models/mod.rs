@@ -8,7 +8,7 @@ pub mod model_price;
 pub mod user;
 
 pub use assistant::{Assistant, NewAssistant};
-pub use budget::{Budget, NewBudget};
+pub use budget::{Budget, BudgetChanges, NewBudget};
 pub use budget_alert::BudgetAlert;
 pub use ingest_key::{IngestKey, NewIngestKey};
 pub use model_price::{ModelPrice, NewModelPrice};

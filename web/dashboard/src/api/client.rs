@@ -4,6 +4,7 @@
 
 use chrono::NaiveDate;
 use gloo_net::http::{Request, RequestBuilder, Response};
+use protocol::budgets::{AlertView, BudgetView, CreateBudget, UpdateBudget};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
@@ -14,6 +15,7 @@ use super::types::{
 };
 use crate::filters::encode;
 use protocol::analytics::{Dashboard, ModelCalls};
+use protocol::prices::PriceView;
 
 /// Where the API lives on the serving origin.
 pub const API_PREFIX: &str = "/api/v1";
@@ -142,6 +144,11 @@ impl Api {
         self.get(&with_query("/models", &params)).await
     }
 
+    /// `GET /prices`: every price version.
+    pub async fn prices(&self) -> Result<Vec<PriceView>, ApiError> {
+        self.get("/prices").await
+    }
+
     /// `GET /assistants/{id}`.
     pub async fn assistant(&self, id: i64) -> Result<Assistant, ApiError> {
         self.get(&format!("/assistants/{id}")).await
@@ -244,6 +251,37 @@ impl Api {
     pub async fn delete_key(&self, key_id: i64) -> Result<(), ApiError> {
         let builder = self.authorised(Request::delete(&Self::url(&format!("/keys/{key_id}"))));
         Self::send(builder.build()).await.map(|_| ())
+    }
+
+    /// `GET /budgets`: each with its spend in the current period.
+    pub async fn budgets(&self) -> Result<Vec<BudgetView>, ApiError> {
+        self.get("/budgets").await
+    }
+
+    /// `POST /budgets`.
+    pub async fn create_budget(&self, budget: &CreateBudget) -> Result<BudgetView, ApiError> {
+        self.post("/budgets", budget).await
+    }
+
+    /// `PATCH /budgets/{id}`.
+    pub async fn update_budget(
+        &self,
+        id: i64,
+        change: &UpdateBudget,
+    ) -> Result<BudgetView, ApiError> {
+        let builder = self.authorised(Request::patch(&Self::url(&format!("/budgets/{id}"))));
+        Self::decode(Self::send(builder.json(change)).await?).await
+    }
+
+    /// `DELETE /budgets/{id}` (204).
+    pub async fn delete_budget(&self, id: i64) -> Result<(), ApiError> {
+        let builder = self.authorised(Request::delete(&Self::url(&format!("/budgets/{id}"))));
+        Self::send(builder.build()).await.map(|_| ())
+    }
+
+    /// `GET /budgets/alerts`, newest first.
+    pub async fn budget_alerts(&self) -> Result<Vec<AlertView>, ApiError> {
+        self.get("/budgets/alerts").await
     }
 }
 

@@ -1,16 +1,21 @@
 //! Building blocks shared by the pages: the ECharts chart, assistant tiles, the live
-//! indicator, filter bar, navigation and the loading / empty / error states.
+//! indicator, filter bar, navigation, the loading / empty / error states and the toasts of
+//! live budget alerts.
 
+pub mod assistant_select;
 pub mod chart;
 pub mod filter_bar;
 pub mod live_indicator;
 pub mod nav;
 pub mod states;
 pub mod tile;
+pub mod toasts;
 
+pub use assistant_select::AssistantSelect;
 pub use chart::EChart;
 pub use filter_bar::FilterBar;
 pub use live_indicator::LiveIndicator;
 pub use nav::Nav;
 pub use states::{Empty, ErrorBox, Loading};
 pub use tile::{AssistantTile, TileData};
+pub use toasts::ToastHost;

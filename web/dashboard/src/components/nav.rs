@@ -5,6 +5,7 @@ use yew_router::prelude::*;
 
 use crate::route::Route;
 use crate::session::SessionContext;
+use crate::theme::{self, ThemeContext};
 
 /// The navigation bar.
 #[component]
@@ -32,15 +33,42 @@ pub fn Nav() -> Html {
             <nav class="nav-links" aria-label="Main">
                 <Link<Route> to={Route::Overview}>{ "Assistants" }</Link<Route>>
                 <Link<Route> to={Route::Analytics}>{ "Analytics" }</Link<Route>>
-                <Link<Route> to={Route::NewAssistant}>{ "New assistant" }</Link<Route>>
+                <Link<Route> to={Route::Costs}>{ "Costs" }</Link<Route>>
+                <Link<Route> to={Route::Budgets}>{ "Budgets" }</Link<Route>>
+                <Link<Route> to={Route::Alerts}>{ "Alerts" }</Link<Route>>
                 <Link<Route> to={Route::Wall}>{ "Wallboard" }</Link<Route>>
+                <Link<Route> to={Route::NewAssistant}>{ "New assistant" }</Link<Route>>
             </nav>
             <div class="nav-user">
+                <ThemeToggle />
                 if let Some(email) = email {
                     <span class="nav-email">{ email }</span>
                 }
                 <button class="button button-quiet" onclick={log_out}>{ "Log out" }</button>
             </div>
         </header>
+    }
+}
+
+/// Switches between light and dark, and remembers the choice.
+#[component]
+fn ThemeToggle() -> Html {
+    let Some(theme) = use_context::<ThemeContext>() else {
+        return html! {};
+    };
+    let next = theme.toggled();
+    let onclick = {
+        let theme = theme.clone();
+        Callback::from(move |_| {
+            theme::apply(next);
+            theme.set(next);
+        })
+    };
+    let label = format!("Switch to {} mode", next.key());
+    html! {
+        <button class="button button-quiet theme-toggle" {onclick} aria-label={label.clone()} title={label}
+                data-testid="theme-toggle" data-theme={theme.key()}>
+            { if next == theme::Theme::Dark { "☾ Dark" } else { "☀ Light" } }
+        </button>
     }
 }

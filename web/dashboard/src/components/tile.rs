@@ -19,8 +19,8 @@ pub struct TileData {
     pub name: String,
     pub model_type: String,
     pub today: Totals,
-    /// Calls of the last 24 hours, when the live feed has them.
-    pub last24h_calls: Option<i64>,
+    /// The last 24 hours, when the live feed has them.
+    pub last24h: Option<Totals>,
     /// (day, calls) for the sparkline, oldest first.
     pub sparkline: Vec<(chrono::NaiveDate, f64)>,
     /// Bumped on each live delta, so the tile can flash.
@@ -104,9 +104,22 @@ pub fn AssistantTile(props: &TileProps) -> Html {
             </div>
             <dl class="tile-stats">
                 <div><dt>{ "Cost" }</dt><dd data-testid={format!("cost-{id}")}>{ format::usd(d.today.cost) }</dd></div>
-                <div><dt>{ "Errors" }</dt><dd data-testid={format!("errors-{id}")}>{ format::error_rate_text(d.today.errors, d.today.calls) }</dd></div>
-                if let Some(calls) = d.last24h_calls {
-                    <div><dt>{ "Last 24 h" }</dt><dd>{ format::compact(calls as f64) }</dd></div>
+                <div><dt>{ "Errors" }</dt>
+                    <dd data-testid={format!("errors-{id}")} class={format!("rate-{}", format::error_level(d.today.errors, d.today.calls))}
+                        data-level={format::error_level(d.today.errors, d.today.calls)}>
+                        { format::error_rate_text(d.today.errors, d.today.calls) }
+                    </dd>
+                </div>
+                if let Some(day) = d.last24h {
+                    <div><dt>{ "Last 24 h" }</dt><dd data-testid={format!("calls24h-{id}")}>{ format::compact(day.calls as f64) }</dd></div>
+                    if props.wall {
+                        <div><dt>{ "24 h cost" }</dt><dd data-testid={format!("cost24h-{id}")}>{ format::usd(day.cost) }</dd></div>
+                        <div><dt>{ "24 h errors" }</dt>
+                            <dd data-testid={format!("errors24h-{id}")} class={format!("rate-{}", format::error_level(day.errors, day.calls))}>
+                                { format::error_rate_text(day.errors, day.calls) }
+                            </dd>
+                        </div>
+                    }
                 }
             </dl>
             <EChart id={format!("spark-{id}")} spec={Rc::clone(&spec)}

@@ -2,7 +2,8 @@
 //! subscribes to the given assistants, feeds applied messages into a `use_reducer`
 //! [`LiveState`], reconnects with exponential backoff when the connection drops, and resumes
 //! with `since` (the last `seq` per assistant) so no update is lost; a `seq` gap triggers a
-//! resubscribe from the last good `seq` (all of it decided by [`SeqTracker`]).
+//! resubscribe from the last good `seq` (all of it decided by [`SeqTracker`]), and the budget
+//! alerts of the delta that revealed the gap are kept (an assistant's first delta always jumps).
 
 use chrono::Utc;
 use futures::future::{AbortHandle, Abortable};
@@ -107,6 +108,13 @@ async fn run(url: String, assistants: Vec<i64>, dispatch: UseReducerDispatcher<L
                             assistant_id,
                             since,
                         } => {
+                            // Only what came before this delta may be missing: its alerts are
+                            // real, and the snapshot a resync may bring would not carry them.
+                            if let protocol::ServerMessage::Delta { alerts, .. } = &message {
+                                if !alerts.is_empty() {
+                                    dispatch.dispatch(LiveAction::Alerts(alerts.clone()));
+                                }
+                            }
                             let since = since
                                 .map(|seq| std::collections::BTreeMap::from([(assistant_id, seq)]))
                                 .unwrap_or_default();

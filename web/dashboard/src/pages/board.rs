@@ -40,7 +40,7 @@ impl Board {
                     name: a.name.clone(),
                     model_type: a.model_type.clone(),
                     today: series::today_totals(rest_today, stats),
-                    last24h_calls: stats.map(|s| s.last_24h.calls),
+                    last24h: stats.map(|s| s.last_24h),
                     sparkline: series::sparkline(
                         self.today,
                         SPARK_DAYS,
@@ -163,13 +163,13 @@ mod tests {
         assert_eq!(board.ids(), vec![1, 2]);
         // REST only.
         assert_eq!((tiles[0].today.calls, tiles[0].today.cost), (4, 2.0));
-        assert_eq!(tiles[0].last24h_calls, None);
+        assert_eq!(tiles[0].last24h, None);
         assert_eq!(tiles[0].sparkline.len(), SPARK_DAYS as usize);
         assert_eq!(tiles[0].sparkline[SPARK_DAYS as usize - 2].1, 5.0);
         assert_eq!(tiles[0].sparkline[SPARK_DAYS as usize - 1].1, 4.0);
         // Live over REST, sparkline included.
         assert_eq!((tiles[1].today.calls, tiles[1].today.errors), (12, 3));
-        assert_eq!(tiles[1].last24h_calls, Some(20));
+        assert_eq!(tiles[1].last24h.map(|t| t.calls), Some(20));
         assert_eq!(tiles[1].sparkline.last().map(|p| p.1), Some(12.0));
 
         let total = sum_today(&tiles);

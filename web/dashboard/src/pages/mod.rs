@@ -1,8 +1,11 @@
 //! One module per page (see `route::Route`). Pages that need a session render a small guard
 //! component first and the real page (with its hooks) only once a session exists.
 
+mod alerts;
 mod analytics;
 mod board;
+mod budgets;
+mod costs;
 mod create_assistant;
 mod detail;
 mod keys;
@@ -12,7 +15,10 @@ mod overview;
 mod register;
 mod wall;
 
+pub use alerts::AlertsPage;
 pub use analytics::Analytics;
+pub use budgets::BudgetsPage;
+pub use costs::Costs;
 pub use create_assistant::CreateAssistant;
 pub use detail::AssistantDetail;
 pub use keys::KeysPage;

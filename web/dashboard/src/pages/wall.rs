@@ -1,14 +1,26 @@
 //! The wallboard (`/wall`): every assistant of the user on one dark full-screen page with
-//! large numbers, updating live with nobody touching it (made for a TV).
+//! large numbers, updating live with nobody touching it (made for a TV): today's and the last
+//! 24 hours' numbers per assistant, the live cost ticker, the 24-hour latency p95 and error
+//! rate (coloured by threshold), and budget alerts as they arrive. The REST parts refetch
+//! every minute and (throttled) after live deltas; the live parts come from the WebSocket.
 
 use chrono::Local;
 use yew::prelude::*;
 
 use crate::components::{AssistantTile, Empty, ErrorBox, LiveIndicator, Loading};
+use crate::filters::{Filters, RangeChoice};
 use crate::format;
-use crate::hooks::{use_live, use_require_session, use_tick};
+use crate::hooks::{use_api, use_live, use_refresh_on, use_require_session, use_tick};
+use crate::live::BudgetAlert;
+use crate::pages::analytics::query::AnalyticsQuery;
 use crate::pages::board::{sum_today, use_board};
+use crate::pages::costs::ticker::{ticker, CostTicker};
 use crate::session::Session;
+
+/// Refetch the 24-hour figures at most this often while live deltas arrive.
+const LIVE_REFRESH_MS: u32 = 10_000;
+/// Alerts shown at once (newest first).
+const SHOWN_ALERTS: usize = 3;
 
 /// The wallboard (guard).
 #[component]
@@ -35,7 +47,22 @@ fn WallPage(props: &PageProps) -> Html {
         .as_ref()
         .map(|b| b.ids())
         .unwrap_or_default();
-    let live = use_live(ids);
+    let live = use_live(ids.clone());
+    let minute = use_tick(60 * 1000);
+    let changed = use_refresh_on(live.last_update, LIVE_REFRESH_MS);
+    let day = use_api(
+        (props.session.clone(), minute, changed),
+        |(session, _, _)| async move {
+            let q = AnalyticsQuery {
+                filters: Filters {
+                    range: RangeChoice::Day,
+                    ..Filters::default()
+                },
+                assistant: None,
+            };
+            session.api().dashboard(&q.dashboard_params()).await
+        },
+    );
 
     let full_screen = Callback::from(|_| {
         if let Some(root) = web_sys::window()
@@ -62,18 +89,30 @@ fn WallPage(props: &PageProps) -> Html {
         (Some(b), _) => {
             let tiles = b.tiles(&live);
             let total = sum_today(&tiles);
+            let level = format::error_level(total.errors, total.calls);
+            let summary = day.state.data.as_ref().map(|d| d.summary);
+            let p95 = summary.and_then(|s| s.latency.p95);
             (
                 html! {
                     <div class="wall-totals">
                         <div><span class="wall-big" data-testid="wall-total-calls">{ format::compact(total.calls as f64) }</span><span>{ "calls today" }</span></div>
                         <div><span class="wall-big" data-testid="wall-total-cost">{ format::usd(total.cost) }</span><span>{ "cost today" }</span></div>
-                        <div><span class="wall-big">{ format::error_rate_text(total.errors, total.calls) }</span><span>{ "errors" }</span></div>
+                        <div><span class={classes!("wall-big", format!("rate-{level}"))} data-testid="wall-errors" data-level={level}>{ format::error_rate_text(total.errors, total.calls) }</span><span>{ "errors today" }</span></div>
+                        <div><span class="wall-big" data-testid="wall-p95" data-value={p95.map(|v| v.to_string()).unwrap_or_default()}>
+                            { p95.map_or_else(|| "–".to_owned(), |v| format!("{} ms", format::count(v))) }
+                        </span><span>{ "p95, 24 h" }</span></div>
                     </div>
                 },
                 html! {
-                    <section class="tiles tiles-wall" aria-label="Assistants">
-                        { for tiles.into_iter().map(|data| { let key = data.id; html! { <AssistantTile {key} {data} wall=true /> } }) }
-                    </section>
+                    <>
+                        <div class="wall-strip">
+                            <CostTicker ticker={ticker(&live, &ids, chrono::Utc::now())} connection={live.connection.clone()} />
+                            <WallAlerts alerts={live.alerts.iter().take(SHOWN_ALERTS).cloned().collect::<Vec<_>>()} />
+                        </div>
+                        <section class="tiles tiles-wall" aria-label="Assistants">
+                            { for tiles.into_iter().map(|data| { let key = data.id; html! { <AssistantTile {key} {data} wall=true /> } }) }
+                        </section>
+                    </>
                 },
             )
         }
@@ -94,5 +133,27 @@ fn WallPage(props: &PageProps) -> Html {
             </header>
             { body }
         </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct WallAlertsProps {
+    alerts: Vec<BudgetAlert>,
+}
+
+/// The newest budget alerts, large enough to read across a room.
+#[component]
+fn WallAlerts(props: &WallAlertsProps) -> Html {
+    if props.alerts.is_empty() {
+        return html! { <section class="wall-alerts wall-alerts-none" data-testid="wall-alerts">{ "No budget alerts" }</section> };
+    }
+    html! {
+        <section class="wall-alerts" role="status" aria-live="polite" data-testid="wall-alerts">
+            { for props.alerts.iter().map(|a| html! {
+                <p class="wall-alert" data-testid="wall-alert" data-budget={a.budget_id.to_string()}>
+                    { format!("⚠ {} budget {} at {}%: {} of {}", a.period, a.budget_id, a.threshold, format::usd(a.spent), format::usd(a.limit)) }
+                </p>
+            }) }
+        </section>
     }
 }

@@ -85,6 +85,7 @@ v1_api!(
     analytics::timeseries,
     budgets::create_budget,
     budgets::list_budgets,
+    budgets::update_budget,
     budgets::delete_budget,
     budgets::list_alerts,
     prices::list_prices,

@@ -20,13 +20,8 @@ pub enum Role {
     Admin,
 }
 
-/// How long a budget's spend accumulates (UTC days or calendar months).
-#[derive(Debug, ToSchema)]
-#[schema(rename_all = "lowercase")]
-pub enum BudgetPeriod {
-    Daily,
-    Monthly,
-}
+/// How long a budget's spend accumulates (declared with the budget types).
+pub use protocol::budgets::BudgetPeriod;
 
 /// The preset of a dashboard.
 #[derive(Debug, ToSchema)]

@@ -15,6 +15,7 @@ use super::tables::{Anomalies, LabelTable, ModelTable, StatusCodes};
 use crate::charts::ChartSpec;
 use crate::components::{EChart, Empty, ErrorBox, Loading};
 use crate::hooks::Loadable;
+use crate::theme::use_dark;
 
 #[derive(Properties, PartialEq)]
 pub struct AnalyticsBodyProps {
@@ -28,8 +29,9 @@ pub struct AnalyticsBodyProps {
 /// Everything below the filters.
 #[component]
 pub fn AnalyticsBody(props: &AnalyticsBodyProps) -> Html {
-    let specs = use_memo(props.data.data.clone(), |d| {
-        d.as_ref().map(|d| analytics_specs(d, false))
+    let dark = use_dark();
+    let specs = use_memo((props.data.data.clone(), dark), |(d, dark)| {
+        d.as_ref().map(|d| analytics_specs(d, *dark))
     });
     let reload = props.reload.clone();
     let (d, specs) = match (&props.data.data, &props.data.error, &*specs) {

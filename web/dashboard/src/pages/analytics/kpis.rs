@@ -271,6 +271,9 @@ fn compact(v: Option<f64>) -> String {
 #[derive(Properties, PartialEq)]
 pub struct KpiCardsProps {
     pub cards: Vec<KpiCard>,
+    /// Test-id prefix of the cards (`kpi-calls` …).
+    #[prop_or(AttrValue::Static("kpi"))]
+    pub prefix: AttrValue,
     /// What the comparison is against, e.g. "vs the previous 7 days".
     pub against: AttrValue,
 }
@@ -281,7 +284,7 @@ pub fn KpiCards(props: &KpiCardsProps) -> Html {
     let cards = props.cards.iter().map(|c| {
         let value = c.value.map(|v| v.to_string()).unwrap_or_default();
         html! {
-            <div class="kpi" data-testid={format!("kpi-{}", c.key)} data-value={value}>
+            <div class="kpi" data-testid={format!("{}-{}", props.prefix, c.key)} data-value={value}>
                 <dt>{ c.label }</dt>
                 <dd>{ c.text.clone() }</dd>
                 if let Some(change) = &c.change {
@@ -290,7 +293,7 @@ pub fn KpiCards(props: &KpiCardsProps) -> Html {
             </div>
         }
     });
-    html! { <dl class="kpis kpis-grid" data-testid="kpis">{ for cards }</dl> }
+    html! { <dl class="kpis kpis-grid" data-testid={format!("{}s", props.prefix)}>{ for cards }</dl> }
 }
 
 #[cfg(test)]

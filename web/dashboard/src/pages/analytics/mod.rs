@@ -8,21 +8,20 @@
 //! [`notes`] turn the payload into what is shown.
 
 mod body;
-mod kpis;
+pub(crate) mod kpis;
 mod notes;
-mod query;
-mod specs;
+pub(crate) mod query;
+pub(crate) mod specs;
 mod tables;
 #[cfg(test)]
 mod testing;
 
 use chrono::Utc;
-use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 use yew_router::prelude::*;
 
 use crate::api::types::Assistant;
-use crate::components::{FilterBar, LiveIndicator, Loading, Nav};
+use crate::components::{AssistantSelect, FilterBar, LiveIndicator, Loading, Nav};
 use crate::filters::Filters;
 use crate::hooks::{use_api, use_live, use_refresh_on, use_require_session};
 use crate::route::{push_with_query, Route};
@@ -130,36 +129,5 @@ fn AnalyticsPage(props: &PageProps) -> Html {
                                query={q.clone()} assistant={name} />
             </main>
         </>
-    }
-}
-
-#[derive(Properties, PartialEq)]
-struct AssistantSelectProps {
-    assistants: Vec<Assistant>,
-    current: Option<i64>,
-    on_change: Callback<Option<i64>>,
-}
-
-/// All assistants, or one.
-#[component]
-fn AssistantSelect(props: &AssistantSelectProps) -> Html {
-    let on_change = {
-        let cb = props.on_change.clone();
-        Callback::from(move |e: Event| {
-            let value = e.target_unchecked_into::<HtmlSelectElement>().value();
-            cb.emit(value.parse().ok());
-        })
-    };
-    let current = props.current.map(|c| c.to_string()).unwrap_or_default();
-    html! {
-        <label class="filter-group">{ "Assistant " }
-            <select onchange={on_change} aria-label="Assistant" data-testid="assistant-filter">
-                <option value="" selected={current.is_empty()}>{ "All assistants" }</option>
-                { for props.assistants.iter().map(|a| {
-                    let id = a.id.to_string();
-                    html! { <option value={id.clone()} selected={id == current}>{ a.name.clone() }</option> }
-                }) }
-            </select>
-        </label>
     }
 }

@@ -81,12 +81,16 @@ pub fn correlation(xs: &[f64], ys: &[f64]) -> Option<f64> {
     (vx > 0.0 && vy > 0.0).then(|| cov / (vx * vy).sqrt())
 }
 
-fn strength(r: f64) -> &'static str {
-    match r.abs() {
-        a if a >= 0.8 => "closely",
-        a if a >= 0.5 => "loosely",
-        _ => "hardly",
-    }
+/// How `what` moves with tokens, given Pearson's r.
+fn relation(what: &str, r: f64) -> String {
+    let how = match r {
+        r if r >= 0.8 => "follows tokens closely",
+        r if r >= 0.5 => "loosely follows tokens",
+        r if r <= -0.8 => "moves against tokens closely",
+        r if r <= -0.5 => "loosely moves against tokens",
+        _ => "hardly follows tokens",
+    };
+    format!("{what} {how} (r = {r:.2}).")
 }
 
 /// Hints for the cost and latency charts: how well they follow tokens, over the buckets with
@@ -115,18 +119,16 @@ pub fn correlation_hints(d: &Dashboard) -> (Option<String>, Option<String>) {
         }
     }
     let cost_hint = correlation(&tokens, &cost).map(|r| {
-        let mut text = format!("Cost follows tokens {} (r = {r:.2}).", strength(r));
-        if r.abs() < 0.5 {
-            text.push_str(" Check the price table: cost is not explained by volume.");
+        let mut text = relation("Cost", r);
+        if r < 0.5 {
+            text.push_str(
+                " Volume does not explain the cost: check the prices and the daily records.",
+            );
         }
         text
     });
-    let latency_hint = correlation(&lat_tokens, &latency).map(|r| {
-        format!(
-            "Average latency follows tokens per call {} (r = {r:.2}).",
-            strength(r)
-        )
-    });
+    let latency_hint = correlation(&lat_tokens, &latency)
+        .map(|r| relation("Average latency (against tokens per call)", r));
     (cost_hint, latency_hint)
 }
 
@@ -150,6 +152,22 @@ mod tests {
         assert!(w[0].contains("hides the cost of failed runs"));
         assert!(w.iter().any(|w| w.contains("Daily records")));
         assert!(warnings(&AnalyticsQuery::parse("")).is_empty());
+    }
+
+    #[test]
+    fn hints_say_which_way_cost_moves() {
+        assert_eq!(
+            relation("Cost", 0.93),
+            "Cost follows tokens closely (r = 0.93)."
+        );
+        assert_eq!(
+            relation("Cost", -0.95),
+            "Cost moves against tokens closely (r = -0.95)."
+        );
+        assert_eq!(
+            relation("Cost", 0.1),
+            "Cost hardly follows tokens (r = 0.10)."
+        );
     }
 
     #[test]

@@ -66,19 +66,28 @@ pub fn anomaly_reason(a: &Anomaly) -> String {
     )
 }
 
-/// The marks of `metrics` (daily windows only: anomalies are days).
+/// The marks of `metrics` (daily windows only: anomalies are days), one per day (two metrics
+/// flagged on the same day share its band: `calls high, errors high`).
 fn marks(d: &Dashboard, metrics: &[&str]) -> Vec<Mark> {
     if d.window.granularity != Granularity::Day {
         return Vec::new();
     }
-    d.anomalies
+    let mut out: Vec<Mark> = Vec::new();
+    for a in d
+        .anomalies
         .iter()
         .filter(|a| metrics.contains(&a.metric.as_str()))
-        .map(|a| Mark {
-            category: a.day.to_string(),
-            label: format!("{} {}", a.metric, a.direction),
-        })
-        .collect()
+    {
+        let (category, label) = (a.day.to_string(), format!("{} {}", a.metric, a.direction));
+        match out.iter_mut().find(|m| m.category == category) {
+            Some(mark) => {
+                mark.label.push_str(", ");
+                mark.label.push_str(&label);
+            }
+            None => out.push(Mark { category, label }),
+        }
+    }
+    out
 }
 
 fn series(

@@ -70,7 +70,7 @@ pub fn LabelTable(props: &LabelTableProps) -> Html {
         .unwrap_or(0)
         .max(1);
     let rows = props.labels.iter().map(|l| {
-        let width = format!("width: {:.1}%", l.calls as f64 * 100.0 / most as f64);
+        let width = format!("width: {:.2}rem", 0.2 + 4.0 * l.calls as f64 / most as f64);
         html! {
             <tr data-testid={format!("{}-row", props.name)} data-label={l.label.clone()} data-calls={l.calls.to_string()}>
                 <th scope="row">{ l.label.clone() }</th>
@@ -86,10 +86,10 @@ pub fn LabelTable(props: &LabelTableProps) -> Html {
             if props.labels.is_empty() {
                 <p class="muted">{ "None yet: events name them in their optional country and domain fields." }</p>
             } else {
-                <table class="table">
+                <div class="table-wrap"><table class="table">
                     <thead><tr><th scope="col">{ props.title.clone() }</th><th scope="col">{ "Calls" }</th><th scope="col">{ "Error rate" }</th><th scope="col">{ "Cost" }</th></tr></thead>
                     <tbody>{ for rows }</tbody>
-                </table>
+                </table></div>
             }
         </section>
     }

@@ -16,6 +16,7 @@ use crate::components::{EChart, Empty, ErrorBox, Loading};
 use crate::filters::Filters;
 use crate::hooks::Loadable;
 use crate::series::{self, LiveToday};
+use crate::theme::use_dark;
 
 /// The REST data of the charts.
 #[derive(Debug, PartialEq)]
@@ -45,6 +46,8 @@ pub struct DetailChartsProps {
     /// Today's live numbers, when they apply to this view.
     pub live_today: Option<LiveToday>,
     pub on_clear_filters: Callback<MouseEvent>,
+    /// The rolling window, in days.
+    pub window: u32,
 }
 
 /// KPIs and charts of the range, or the state of their request.
@@ -57,9 +60,13 @@ pub fn DetailCharts(props: &DetailChartsProps) -> Html {
             &d.daily.metrics,
             &d.rolling.points,
             props.live_today,
+            props.window,
         )
     });
-    let specs = use_memo(series.clone(), |s| s.as_ref().map(chart_specs));
+    let dark = use_dark();
+    let specs = use_memo((series.clone(), dark), |(s, dark)| {
+        s.as_ref().map(|s| chart_specs(s, *dark))
+    });
     let reload = props.reload.clone();
     match (&props.charts.data, &props.charts.error, &*specs, series) {
         (None, Some(error), _, _) => html! {

@@ -1,14 +1,16 @@
 //! One assistant: daily calls, daily minutes and average call cost, each with its rolling
-//! 7-day average, over a date range and metric filters kept in the URL; today's numbers move
-//! live.
+//! average (3, 7, 14 or 30 days: `?window=`), over a date range and metric filters kept in the
+//! URL; today's numbers move live. Below them, the range's analytics: the KPI cards of
+//! `/analytics` and the latency and cost charts.
 //!
 //! The page loads the data and composes: [`head`] (title, or the page shown when the assistant
-//! is unavailable), the filter bar, and [`charts`] (KPIs from [`kpis`] and the charts built by
-//! [`specs`]).
+//! is unavailable), the filter bar, [`charts`] (KPIs from [`kpis`] and the charts built by
+//! [`specs`]) and [`range`].
 
 mod charts;
 mod head;
 mod kpis;
+mod range;
 mod specs;
 
 use chrono::{NaiveDate, Utc};
@@ -16,13 +18,46 @@ use yew::prelude::*;
 use yew_router::prelude::*;
 
 use crate::components::{FilterBar, LiveIndicator, Loading, Nav};
-use crate::filters::Filters;
-use crate::hooks::{use_api, use_live, use_require_session, ApiHandle};
+use crate::filters::{query_param, Filters};
+use crate::hooks::{use_api, use_live, use_refresh_on, use_require_session, ApiHandle};
+use crate::pages::analytics::query::AnalyticsQuery;
 use crate::route::{push_with_query, Route};
-use crate::series::{LiveToday, ROLLING_DAYS};
+use crate::series::{LiveToday, ROLLING_CHOICES, ROLLING_DAYS};
 use crate::session::Session;
 use charts::{ChartData, DetailCharts};
 use head::{AssistantTitle, AssistantUnavailable};
+use range::{RangeAnalytics, RollingSelect};
+
+/// Refetch the range's analytics at most this often while live deltas arrive.
+const LIVE_REFRESH_MS: u32 = 5_000;
+
+/// The view in the URL: the filters and the rolling window.
+#[derive(Clone, Debug, PartialEq)]
+struct View {
+    filters: Filters,
+    window: u32,
+}
+
+impl View {
+    fn parse(query: &str) -> Self {
+        let window = query_param(query, "window")
+            .and_then(|w| w.parse().ok())
+            .filter(|w| ROLLING_CHOICES.contains(w))
+            .unwrap_or(ROLLING_DAYS);
+        Self {
+            filters: Filters::parse(query),
+            window,
+        }
+    }
+
+    fn to_pairs(&self) -> Vec<(&'static str, String)> {
+        let mut pairs = self.filters.to_pairs();
+        if self.window != ROLLING_DAYS {
+            pairs.push(("window", self.window.to_string()));
+        }
+        pairs
+    }
+}
 
 /// The assistant to show.
 #[derive(Properties, PartialEq)]
@@ -45,23 +80,25 @@ struct PageProps {
     id: i64,
 }
 
-/// Loads the daily metrics and rolling averages of the filters' range (as of `today`).
+/// Loads the daily metrics and rolling averages of the view's range (as of `today`), again
+/// when `refresh` changes.
 #[hook]
 fn use_chart_data(
     session: Session,
     id: i64,
-    filters: Filters,
+    view: View,
     today: NaiveDate,
+    refresh: u32,
 ) -> ApiHandle<ChartData> {
     use_api(
-        (session, id, filters, today),
-        |(session, id, filters, today)| async move {
+        (session, id, view, today, refresh),
+        |(session, id, view, today, _)| async move {
             let api = session.api();
-            let (start, end) = filters.range.days(today);
-            let params = filters.api_params();
+            let (start, end) = view.filters.range.days(today);
+            let params = view.filters.api_params();
             let (daily, rolling) = futures::try_join!(
                 api.daily_metrics(id, start, end, &params),
-                api.rolling_average(id, ROLLING_DAYS, start, end, &params),
+                api.rolling_average(id, view.window, start, end, &params),
             )?;
             Ok(ChartData {
                 start,
@@ -73,29 +110,58 @@ fn use_chart_data(
     )
 }
 
-#[component]
-fn DetailPage(props: &PageProps) -> Html {
-    let id = props.id;
+/// The dashboard payload of this assistant under the view's filters, again when `refresh`
+/// changes.
+#[hook]
+fn use_range_dashboard(
+    session: Session,
+    id: i64,
+    filters: Filters,
+    refresh: u32,
+) -> ApiHandle<protocol::analytics::Dashboard> {
+    use_api(
+        (session, id, filters, refresh),
+        |(session, id, filters, _)| async move {
+            let q = AnalyticsQuery {
+                filters,
+                assistant: Some(id),
+            };
+            session.api().dashboard(&q.dashboard_params()).await
+        },
+    )
+}
+
+/// What the page's controls do: new filters, a new rolling window, or clearing the status and
+/// model filters; each puts the new view in the URL.
+struct ViewChanges {
+    filters: Callback<Filters>,
+    window: Callback<u32>,
+    clear: Callback<MouseEvent>,
+}
+
+#[hook]
+fn use_view_changes(id: i64, view: &View) -> ViewChanges {
     let navigator = use_navigator();
-    let query = use_location()
-        .map(|l| l.query_str().to_owned())
-        .unwrap_or_default();
-    let filters = Filters::parse(&query);
-    let today = Utc::now().date_naive();
-
-    let assistant = use_api((props.session.clone(), id), |(session, id)| async move {
-        session.api().assistant(id).await
-    });
-    let charts = use_chart_data(props.session.clone(), id, filters.clone(), today);
-    let live = use_live(vec![id]);
-
-    let on_filters = Callback::from(move |f: Filters| {
+    let go = Callback::from(move |v: View| {
         if let Some(navigator) = &navigator {
-            push_with_query(navigator, &Route::Assistant { id }, &f.to_pairs());
+            push_with_query(navigator, &Route::Assistant { id }, &v.to_pairs());
         }
     });
-    let on_clear_filters = {
-        let (on_filters, f) = (on_filters.clone(), filters.clone());
+    let filters = {
+        let (go, window) = (go.clone(), view.window);
+        Callback::from(move |filters: Filters| go.emit(View { filters, window }))
+    };
+    let window = {
+        let (go, f) = (go.clone(), view.filters.clone());
+        Callback::from(move |window| {
+            go.emit(View {
+                filters: f.clone(),
+                window,
+            })
+        })
+    };
+    let clear = {
+        let (on_filters, f) = (filters.clone(), view.filters.clone());
         Callback::from(move |_| {
             on_filters.emit(Filters {
                 status: None,
@@ -104,6 +170,43 @@ fn DetailPage(props: &PageProps) -> Html {
             })
         })
     };
+    ViewChanges {
+        filters,
+        window,
+        clear,
+    }
+}
+
+#[component]
+fn DetailPage(props: &PageProps) -> Html {
+    let id = props.id;
+    let query = use_location()
+        .map(|l| l.query_str().to_owned())
+        .unwrap_or_default();
+    let view = View::parse(&query);
+    let filters = view.filters.clone();
+    let today = Utc::now().date_naive();
+
+    let assistant = use_api((props.session.clone(), id), |(session, id)| async move {
+        session.api().assistant(id).await
+    });
+    let live = use_live(vec![id]);
+    let refresh = use_refresh_on(live.last_update, LIVE_REFRESH_MS);
+    // The 7-day window's today point is live; other windows refetch to stay current.
+    let chart_refresh = if view.window == ROLLING_DAYS {
+        0
+    } else {
+        refresh
+    };
+    let charts = use_chart_data(
+        props.session.clone(),
+        id,
+        view.clone(),
+        today,
+        chart_refresh,
+    );
+    let range = use_range_dashboard(props.session.clone(), id, filters.clone(), refresh);
+    let on = use_view_changes(id, &view);
     // Live numbers apply to unfiltered views that include today.
     let live_today = (!filters.narrows_calls())
         .then(|| live.stats(id))
@@ -125,7 +228,10 @@ fn DetailPage(props: &PageProps) -> Html {
                     <LiveIndicator connection={live.connection.clone()} last_update={live.last_update} />
                     <Link<Route> to={Route::Keys { id }} classes="button">{ "Ingestion keys" }</Link<Route>>
                 </div>
-                <FilterBar filters={filters.clone()} {today} on_change={on_filters} />
+                <div class="filters-row">
+                    <FilterBar filters={filters.clone()} {today} on_change={on.filters} />
+                    <RollingSelect window={view.window} on_change={on.window} />
+                </div>
                 if filters.narrows_calls() {
                     <p class="notice">{ "Filtered by status or model: live updates resume when the filters are cleared." }</p>
                 }
@@ -133,7 +239,8 @@ fn DetailPage(props: &PageProps) -> Html {
                     <p class="notice notice-warn" role="alert">{ format!("Live updates unavailable: {error}") }</p>
                 }
                 <DetailCharts charts={charts.state.clone()} reload={charts.reload.clone()} {filters}
-                              {today} {live_today} {on_clear_filters} />
+                              {today} {live_today} on_clear_filters={on.clear} window={view.window} />
+                <RangeAnalytics data={range.state.clone()} />
             </main>
         </>
     }

@@ -4,12 +4,12 @@
 use std::rc::Rc;
 
 use crate::charts::{palette, ChartSpec, SeriesKind, SeriesSpec, Unit};
-use crate::series::{DetailSeries, ROLLING_DAYS};
+use crate::series::DetailSeries;
 
-/// The calls, minutes and cost chart specs of a series.
-pub fn chart_specs(s: &DetailSeries) -> [Rc<ChartSpec>; 3] {
+/// The calls, minutes and cost chart specs of a series (`dark` for the dark theme).
+pub fn chart_specs(s: &DetailSeries, dark: bool) -> [Rc<ChartSpec>; 3] {
     let categories: Vec<String> = s.days.iter().map(ToString::to_string).collect();
-    let rolling_name = format!("{ROLLING_DAYS}-day average");
+    let rolling_name = format!("{}-day average", s.window);
     let make = |unit, description: String, daily: SeriesSpec, rolling: Vec<Option<f64>>| {
         Rc::new(ChartSpec {
             unit,
@@ -26,7 +26,7 @@ pub fn chart_specs(s: &DetailSeries) -> [Rc<ChartSpec>; 3] {
                     secondary: false,
                 },
             ],
-            dark: false,
+            dark,
             y_name: None,
             secondary: None,
             marks: Vec::new(),
@@ -39,7 +39,7 @@ pub fn chart_specs(s: &DetailSeries) -> [Rc<ChartSpec>; 3] {
     [
         make(
             Unit::Calls,
-            "Calls per day, with the rolling 7-day average".to_owned(),
+            format!("Calls per day, with the rolling {}-day average", s.window),
             SeriesSpec {
                 name: "Calls".to_owned(),
                 kind: SeriesKind::Bar,
@@ -53,7 +53,10 @@ pub fn chart_specs(s: &DetailSeries) -> [Rc<ChartSpec>; 3] {
         ),
         make(
             Unit::Minutes,
-            "Total call minutes per day, with the rolling 7-day average".to_owned(),
+            format!(
+                "Total call minutes per day, with the rolling {}-day average",
+                s.window
+            ),
             SeriesSpec {
                 name: "Minutes".to_owned(),
                 kind: SeriesKind::Bar,
@@ -67,7 +70,10 @@ pub fn chart_specs(s: &DetailSeries) -> [Rc<ChartSpec>; 3] {
         ),
         make(
             Unit::Usd,
-            "Average cost of a call per day, with the rolling 7-day average".to_owned(),
+            format!(
+                "Average cost of a call per day, with the rolling {}-day average",
+                s.window
+            ),
             SeriesSpec {
                 name: "Average call cost".to_owned(),
                 kind: SeriesKind::Line,
@@ -99,9 +105,10 @@ mod tests {
             rolling_calls: vec![Some(3.0)],
             rolling_minutes: vec![None],
             rolling_avg_call_cost: vec![Some(0.4)],
+            window: 7,
             ..DetailSeries::default()
         };
-        let [calls, minutes, cost] = chart_specs(&series);
+        let [calls, minutes, cost] = chart_specs(&series, false);
         for spec in [&calls, &minutes, &cost] {
             assert_eq!(spec.categories, vec!["2026-11-23".to_owned()]);
             assert_eq!(spec.series.len(), 2);

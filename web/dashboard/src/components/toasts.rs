@@ -1,0 +1,127 @@
+//! Toasts of live budget alerts, on every page while logged in. The hub pushes an alert on the
+//! live WebSocket in the delta of the assistant whose samples reached a budget threshold; pages
+//! only follow the assistants they show, so the host near the app root follows all of the
+//! user's assistants itself (list fetched again on every navigation, so new ones count) and
+//! turns every alert into a toast ([`Toasts`]): dismissable, gone after [`TOAST_MS`].
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use gloo_timers::future::TimeoutFuture;
+use wasm_bindgen_futures::spawn_local;
+use yew::prelude::*;
+use yew_router::prelude::*;
+
+use crate::budgets::alert_text;
+use crate::hooks::{use_api, use_live, use_session};
+use crate::live::{Toast, ToastAction, Toasts, TOAST_MS};
+use crate::session::Session;
+
+/// The toast host: nothing without a session.
+#[component]
+pub fn ToastHost() -> Html {
+    match use_session() {
+        Some(session) => html! { <Host {session} /> },
+        None => html! {},
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct HostProps {
+    session: Session,
+}
+
+#[component]
+fn Host(props: &HostProps) -> Html {
+    let path = use_location().map(|l| l.path().to_owned());
+    let assistants = use_api((props.session.clone(), path), |(s, _)| async move {
+        s.api().assistants(s.user_id).await
+    });
+    let list = assistants.state.data.clone();
+    let ids: Vec<i64> = list.iter().flat_map(|l| l.iter().map(|a| a.id)).collect();
+    let names: BTreeMap<i64, String> = list
+        .iter()
+        .flat_map(|l| l.iter().map(|a| (a.id, a.name.clone())))
+        .collect();
+    let live = use_live(ids);
+    let toasts = use_reducer(Toasts::default);
+    {
+        let dispatcher = toasts.dispatcher();
+        use_effect_with(
+            (live.alerts.clone(), live.alerts_received),
+            move |(alerts, received)| {
+                dispatcher.dispatch(ToastAction::Absorb {
+                    alerts: alerts.clone(),
+                    received: *received,
+                });
+            },
+        );
+    }
+    {
+        // Each toast gets its timer once, when it first shows.
+        let dispatcher = toasts.dispatcher();
+        let timed = use_mut_ref(BTreeSet::<u64>::new);
+        let shown: Vec<u64> = toasts.shown.iter().map(|t| t.id).collect();
+        use_effect_with(shown, move |shown| {
+            for id in shown.iter().copied() {
+                if timed.borrow_mut().insert(id) {
+                    let dispatcher = dispatcher.clone();
+                    spawn_local(async move {
+                        TimeoutFuture::new(TOAST_MS).await;
+                        dispatcher.dispatch(ToastAction::Dismiss(id));
+                    });
+                }
+            }
+        });
+    }
+    let dismiss = {
+        let dispatcher = toasts.dispatcher();
+        Callback::from(move |id| dispatcher.dispatch(ToastAction::Dismiss(id)))
+    };
+    // For tests and assistive tech alike: whether alerts can arrive right now.
+    let state = if live.connection.is_live() {
+        "live"
+    } else {
+        "connecting"
+    };
+    html! {
+        <div class="toasts" aria-live="polite" data-testid="toasts" data-state={state}>
+            { for toasts.shown.iter().map(|toast| html! {
+                <ToastView key={toast.id} toast={toast.clone()} names={names.clone()} on_close={dismiss.clone()} />
+            }) }
+        </div>
+    }
+}
+
+/// One alert and how to close it.
+#[derive(Properties, PartialEq)]
+struct ToastProps {
+    toast: Toast,
+    /// Assistant names by id, for the alert's text.
+    names: BTreeMap<i64, String>,
+    on_close: Callback<u64>,
+}
+
+#[component]
+fn ToastView(props: &ToastProps) -> Html {
+    let (title, line) = alert_text(&props.toast.alert, &props.names);
+    let alert = &props.toast.alert;
+    let onclick = {
+        let (on_close, id) = (props.on_close.clone(), props.toast.id);
+        Callback::from(move |_| on_close.emit(id))
+    };
+    let class = if alert.threshold >= 100 {
+        "toast toast-over"
+    } else {
+        "toast"
+    };
+    html! {
+        <div {class} role="status" data-testid="toast"
+             data-budget-id={alert.budget_id.to_string()} data-threshold={alert.threshold.to_string()}>
+            <div class="toast-body">
+                <strong class="toast-title">{ title }</strong>
+                <span class="toast-line">{ line }</span>
+            </div>
+            <button class="toast-close" type="button" aria-label="Dismiss" {onclick}>{ "×" }</button>
+        </div>
+    }
+}

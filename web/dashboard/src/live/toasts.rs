@@ -1,0 +1,179 @@
+//! The alert toasts: which budget alerts from the live feed are on screen. [`LiveState`] keeps
+//! the newest alerts and counts every one it received; [`Toasts::absorb`] turns each alert not
+//! yet shown into a toast, so none is dropped between two renders (up to [`MAX_ALERTS`] at
+//! once, what the live state keeps) and none is shown twice. Toasts leave when dismissed or
+//! when their time is up ([`TOAST_MS`], the host's timer dispatches [`ToastAction::Dismiss`]).
+
+use std::rc::Rc;
+
+use super::state::{LiveState, MAX_ALERTS};
+use super::BudgetAlert;
+
+/// How long a toast stays, in milliseconds.
+pub const TOAST_MS: u32 = 10_000;
+
+/// One alert on screen.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Toast {
+    /// Unique while the page lives (the key of its element and of its dismissal).
+    pub id: u64,
+    pub alert: BudgetAlert,
+}
+
+/// The toasts on screen, oldest first.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Toasts {
+    pub shown: Vec<Toast>,
+    /// How many alerts of the live feed have been turned into toasts.
+    absorbed: u64,
+    next_id: u64,
+}
+
+/// Inputs of the [`Toasts`] reducer.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ToastAction {
+    /// The live state changed: show the alerts it received since the last time.
+    Absorb {
+        alerts: Vec<BudgetAlert>,
+        received: u64,
+    },
+    /// Remove one toast (closed, or its time is up).
+    Dismiss(u64),
+}
+
+impl Toasts {
+    /// Shows the alerts of `live` not shown yet; returns the new toasts' ids.
+    pub fn absorb(&mut self, live: &LiveState) -> Vec<u64> {
+        self.absorb_alerts(&live.alerts, live.alerts_received)
+    }
+
+    /// `alerts` is newest first and `received` counts every alert ever put in it.
+    fn absorb_alerts(&mut self, alerts: &[BudgetAlert], received: u64) -> Vec<u64> {
+        if received < self.absorbed {
+            // A new feed (after logging in again): start counting afresh.
+            self.absorbed = 0;
+        }
+        let fresh = usize::try_from(received - self.absorbed)
+            .unwrap_or(usize::MAX)
+            .min(alerts.len())
+            .min(MAX_ALERTS);
+        self.absorbed = received;
+        let mut ids = Vec::with_capacity(fresh);
+        // Oldest of the fresh ones first, so toasts stack in the order the alerts came.
+        for alert in alerts[..fresh].iter().rev() {
+            self.next_id += 1;
+            ids.push(self.next_id);
+            self.shown.push(Toast {
+                id: self.next_id,
+                alert: alert.clone(),
+            });
+        }
+        ids
+    }
+
+    /// Removes toast `id`; whether it was shown.
+    pub fn dismiss(&mut self, id: u64) -> bool {
+        let before = self.shown.len();
+        self.shown.retain(|t| t.id != id);
+        self.shown.len() != before
+    }
+}
+
+impl yew::Reducible for Toasts {
+    type Action = ToastAction;
+
+    fn reduce(self: Rc<Self>, action: ToastAction) -> Rc<Self> {
+        let mut next = (*self).clone();
+        let changed = match action {
+            ToastAction::Absorb { alerts, received } => {
+                let before = next.absorbed;
+                !next.absorb_alerts(&alerts, received).is_empty() || before != next.absorbed
+            }
+            ToastAction::Dismiss(id) => next.dismiss(id),
+        };
+        if changed {
+            Rc::new(next)
+        } else {
+            self
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn alert(budget_id: i64, threshold: i64) -> BudgetAlert {
+        BudgetAlert {
+            budget_id,
+            assistant_id: Some(1),
+            period: "daily".into(),
+            period_start: chrono::NaiveDate::default(),
+            threshold,
+            limit: 1.0,
+            spent: 1.0,
+        }
+    }
+
+    /// A live state that received `list` (oldest first) in total.
+    fn live(list: &[BudgetAlert]) -> LiveState {
+        let mut state = LiveState::default();
+        for a in list {
+            state.alerts.insert(0, a.clone());
+        }
+        state.alerts.truncate(MAX_ALERTS);
+        state.alerts_received = list.len() as u64;
+        state
+    }
+
+    fn shown(toasts: &Toasts) -> Vec<(i64, i64)> {
+        toasts
+            .shown
+            .iter()
+            .map(|t| (t.alert.budget_id, t.alert.threshold))
+            .collect()
+    }
+
+    #[test]
+    fn every_alert_becomes_one_toast_in_order() {
+        let mut toasts = Toasts::default();
+        let mut all = vec![alert(1, 50)];
+        assert_eq!(toasts.absorb(&live(&all)), vec![1]);
+        // The same state again (a re-render): nothing new.
+        assert!(toasts.absorb(&live(&all)).is_empty());
+        // Two arrive before the next render: both shown, oldest first.
+        all.extend([alert(1, 80), alert(2, 100)]);
+        assert_eq!(toasts.absorb(&live(&all)), vec![2, 3]);
+        assert_eq!(shown(&toasts), [(1, 50), (1, 80), (2, 100)]);
+        assert!(toasts.dismiss(2));
+        assert!(!toasts.dismiss(2));
+        assert_eq!(shown(&toasts), [(1, 50), (2, 100)]);
+    }
+
+    #[test]
+    fn a_burst_larger_than_the_live_state_keeps_shows_what_it_kept() {
+        let mut toasts = Toasts::default();
+        let burst: Vec<BudgetAlert> = (0..30).map(|i| alert(i, 50)).collect();
+        assert_eq!(toasts.absorb(&live(&burst)).len(), MAX_ALERTS);
+        assert_eq!(toasts.shown.first().map(|t| t.alert.budget_id), Some(10));
+        assert_eq!(toasts.shown.last().map(|t| t.alert.budget_id), Some(29));
+    }
+
+    #[test]
+    fn the_reducer_keeps_the_same_rc_when_nothing_changes() {
+        use yew::Reducible;
+        let toasts = Rc::new(Toasts::default());
+        let same = toasts.clone().reduce(ToastAction::Dismiss(4));
+        assert!(Rc::ptr_eq(&toasts, &same));
+        let one = toasts.reduce(ToastAction::Absorb {
+            alerts: vec![alert(1, 50)],
+            received: 1,
+        });
+        assert_eq!(shown(&one), [(1, 50)]);
+        let again = one.clone().reduce(ToastAction::Absorb {
+            alerts: vec![alert(1, 50)],
+            received: 1,
+        });
+        assert!(Rc::ptr_eq(&one, &again));
+    }
+}

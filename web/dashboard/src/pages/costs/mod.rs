@@ -1,0 +1,231 @@
+//! `/costs`: where the money goes. A live ticker (cost today, hourly rate, projection, from the
+//! WebSocket), spend so far today and this month with their projections, the cost trend by
+//! hour (last 24 h) and by day (the chosen range), cost by model and by domain, and the price
+//! table in force. All assistants or one (`?assistant=`), the daily range in `?range=`.
+
+mod breakdown;
+mod prices;
+mod spend;
+pub(crate) mod ticker;
+
+use chrono::Utc;
+use protocol::analytics::Dashboard;
+use yew::prelude::*;
+use yew_router::prelude::*;
+
+use crate::api::types::Assistant;
+use crate::components::{AssistantSelect, EChart, ErrorBox, LiveIndicator, Loading, Nav};
+use crate::filters::{Filters, RangeChoice};
+use crate::hooks::{use_api, use_live, use_refresh_on, use_require_session, Loadable};
+use crate::pages::analytics::query::AnalyticsQuery;
+use crate::pages::analytics::specs::{analytics_specs, model_name};
+use crate::route::{push_with_query, Route};
+use crate::session::Session;
+use crate::theme::use_dark;
+use breakdown::{CostRow, CostTable};
+use prices::PriceTable;
+use spend::SpendCards;
+use ticker::{ticker, CostTicker};
+
+/// Refetch the REST figures at most this often while live deltas arrive.
+const LIVE_REFRESH_MS: u32 = 5_000;
+
+/// The costs page (guard).
+#[component]
+pub fn Costs() -> Html {
+    match use_require_session() {
+        Some(session) => html! { <CostsPage {session} /> },
+        None => html! { <Loading label="Redirecting to log in…" /> },
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct PageProps {
+    session: Session,
+}
+
+#[component]
+fn CostsPage(props: &PageProps) -> Html {
+    let navigator = use_navigator();
+    let query_str = use_location()
+        .map(|l| l.query_str().to_owned())
+        .unwrap_or_default();
+    // Only the range and the assistant apply: costs count every call.
+    let parsed = AnalyticsQuery::parse(&query_str);
+    let q = AnalyticsQuery {
+        filters: Filters {
+            range: parsed.filters.range,
+            ..Filters::default()
+        },
+        assistant: parsed.assistant,
+    };
+    let assistants = use_api(props.session.clone(), |session| async move {
+        session.api().assistants(session.user_id).await
+    });
+    let list: Vec<Assistant> = assistants
+        .state
+        .data
+        .as_deref()
+        .cloned()
+        .unwrap_or_default();
+    let ids: Vec<i64> = match q.assistant {
+        Some(a) => vec![a],
+        None => list.iter().map(|a| a.id).collect(),
+    };
+    let live = use_live(ids.clone());
+    let refresh = use_refresh_on(live.last_update, LIVE_REFRESH_MS);
+    let daily = use_api(
+        (props.session.clone(), q.clone(), refresh),
+        |(session, q, _)| async move { session.api().dashboard(&q.dashboard_params()).await },
+    );
+    let hourly_q = AnalyticsQuery {
+        filters: Filters {
+            range: RangeChoice::Day,
+            ..Filters::default()
+        },
+        assistant: q.assistant,
+    };
+    let hourly = use_api(
+        (props.session.clone(), hourly_q, refresh),
+        |(session, q, _)| async move { session.api().dashboard(&q.dashboard_params()).await },
+    );
+    let prices = use_api(props.session.clone(), |session| async move {
+        session.api().prices().await
+    });
+
+    let go = Callback::from(move |next: AnalyticsQuery| {
+        if let Some(navigator) = &navigator {
+            push_with_query(navigator, &Route::Costs, &next.to_pairs());
+        }
+    });
+    let on_assistant = {
+        let (go, q) = (go.clone(), q.clone());
+        Callback::from(move |assistant| {
+            go.emit(AnalyticsQuery {
+                assistant,
+                ..q.clone()
+            })
+        })
+    };
+    let on_range = {
+        let (go, q) = (go.clone(), q.clone());
+        Callback::from(move |range| {
+            go.emit(AnalyticsQuery {
+                filters: Filters {
+                    range,
+                    ..Filters::default()
+                },
+                ..q.clone()
+            })
+        })
+    };
+    let now = Utc::now();
+    html! {
+        <>
+            <Nav />
+            <main class="page">
+                <div class="page-head">
+                    <h1>{ "Costs" }</h1>
+                    <LiveIndicator connection={live.connection.clone()} last_update={live.last_update} />
+                </div>
+                <div class="filters-row">
+                    <AssistantSelect assistants={list} current={q.assistant} on_change={on_assistant} />
+                    <RangePresets range={q.filters.range} on_change={on_range} />
+                </div>
+                <CostTicker ticker={ticker(&live, &ids, now)} connection={live.connection.clone()} />
+                <CostsBody daily={daily.state.clone()} hourly={hourly.state.clone()} reload={daily.reload.clone()} />
+                if let Some(prices) = prices.state.data.as_ref() {
+                    <PriceTable prices={(**prices).clone()} />
+                }
+            </main>
+        </>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct RangePresetsProps {
+    range: RangeChoice,
+    on_change: Callback<RangeChoice>,
+}
+
+/// The daily trend's range: 7 days, 1 month, 3 months.
+#[component]
+fn RangePresets(props: &RangePresetsProps) -> Html {
+    let chips = [RangeChoice::Week, RangeChoice::Month, RangeChoice::Quarter].map(|r| {
+        let active = props.range == r;
+        let onclick = {
+            let cb = props.on_change.clone();
+            Callback::from(move |_| cb.emit(r))
+        };
+        html! {
+            <button class={classes!("chip", active.then_some("chip-active"))} aria-pressed={active.to_string()}
+                    data-range={r.key()} {onclick}>{ r.label() }</button>
+        }
+    });
+    html! { <div class="filter-group" role="group" aria-label="Daily trend range">{ for chips }</div> }
+}
+
+#[derive(Properties, PartialEq)]
+struct CostsBodyProps {
+    daily: Loadable<Dashboard>,
+    hourly: Loadable<Dashboard>,
+    reload: Callback<()>,
+}
+
+/// Spend, trends and breakdowns, or the state of their requests.
+#[component]
+fn CostsBody(props: &CostsBodyProps) -> Html {
+    let dark = use_dark();
+    let (Some(daily), Some(hourly)) = (&props.daily.data, &props.hourly.data) else {
+        return match props
+            .daily
+            .error
+            .clone()
+            .or_else(|| props.hourly.error.clone())
+        {
+            Some(error) => {
+                html! { <ErrorBox title="Could not load the costs" {error} retry={props.reload.clone()} /> }
+            }
+            None => html! { <Loading label="Loading the costs…" /> },
+        };
+    };
+    let daily_chart = analytics_specs(daily, dark).cost;
+    let hourly_chart = analytics_specs(hourly, dark).cost;
+    let models: Vec<CostRow> = daily
+        .top_models
+        .iter()
+        .map(|m| CostRow {
+            name: model_name(&m.model),
+            calls: m.calls,
+            cost: m.cost,
+        })
+        .collect();
+    let domains: Vec<CostRow> = daily
+        .top_domains
+        .iter()
+        .map(|l| CostRow {
+            name: l.label.clone(),
+            calls: l.calls,
+            cost: l.cost,
+        })
+        .collect();
+    html! {
+        <>
+            <SpendCards projection={daily.projection} />
+            <section class="charts">
+                <figure class="card chart-card">
+                    <figcaption>{ "Cost per hour, last 24 hours" }</figcaption>
+                    <EChart id="chart-cost-hourly" spec={hourly_chart} />
+                </figure>
+                <figure class="card chart-card">
+                    <figcaption>{ "Cost per day" }</figcaption>
+                    <EChart id="chart-cost-daily" spec={daily_chart} />
+                </figure>
+            </section>
+            <div class="card-grid">
+                <CostTable name="models" title="Cost by model" rows={models} />
+                <CostTable name="domains" title="Cost by domain" rows={domains} />
+            </div>
+        </>
+    }
+}
