@@ -86,3 +86,38 @@ test("spend, breakdowns and prices equal the API; the ticker is live", { timeout
   await page.unroute("**/api/v1/dashboard**");
   assert.deepEqual(browser.errors.filter((e) => !/dashboard/.test(e)), []);
 });
+
+test("live sessions: the panel lists the active sessions and follows new ones without a reload", { timeout: TEST_TIMEOUT }, async () => {
+  const { page } = browser;
+  const user = await newUser("sessions");
+  const a = await newAssistant(user, "Session bot");
+  await post(user, a.id, [
+    { sessionId: "chat-1", model: "gpt-4o", cost: 0.1 },
+    { sessionId: "chat-1", model: "gpt-4o", cost: 0.2 },
+    { sessionId: "chat-1", model: "gpt-4o-mini", cost: 0.05 },
+    { sessionId: "chat-2", model: "gpt-4o", cost: 0.4 },
+  ]);
+  await logInUi(page, user.email);
+  await page.goto(`${BASE_URL}/costs`);
+  await page.locator('[data-testid="live-indicator"][data-state="live"]').waitFor({ timeout: 15_000 });
+  const live = (await api("/sessions/live", { token: user.token })).body;
+  assert.equal(live.count, 2);
+  await eventually(async () => {
+    assert.equal(await page.getByTestId("live-sessions-count").getAttribute("data-value"), "2");
+    const rows = await page.evaluate(() => [...document.querySelectorAll('[data-testid="session-row"]')]
+      .map((r) => [r.dataset.session, Number(r.dataset.calls), Number(r.dataset.cost)]));
+    assert.deepEqual(rows, live.sessions.map((s) => [s.sessionId, s.calls, s.cost]));
+  });
+  const history = (await api(`/sessions?start=${new Date(Date.now() - 6 * 86_400_000).toISOString().slice(0, 10)}&end=${new Date().toISOString().slice(0, 10)}`, { token: user.token })).body;
+  assert.equal(Number(await page.getByTestId("sessions-count").getAttribute("data-value")), history.count);
+
+  await page.evaluate(() => { window.__noReload = true; });
+  await post(user, a.id, [{ sessionId: "chat-3", model: "gpt-4o", cost: 0.3 }]);
+  await eventually(async () => {
+    assert.equal(await page.getByTestId("live-sessions-count").getAttribute("data-value"), "3");
+    assert.equal(await page.locator('[data-testid="session-row"][data-session="chat-3"]').count(), 1);
+  }, { timeout: 5000 });
+  assert.equal(await page.evaluate(() => window.__noReload), true);
+  await shot(page, "41-costs-sessions");
+  assert.deepEqual(browser.errors, []);
+});

@@ -16,6 +16,7 @@ use super::types::{
 use crate::filters::encode;
 use protocol::analytics::{Dashboard, ModelCalls};
 use protocol::prices::PriceView;
+use protocol::sessions::{LiveSessions, SessionHistory};
 
 /// Where the API lives on the serving origin.
 pub const API_PREFIX: &str = "/api/v1";
@@ -142,6 +143,28 @@ impl Api {
             .map(|a| vec![("assistant", a.to_string())])
             .unwrap_or_default();
         self.get(&with_query("/models", &params)).await
+    }
+
+    /// `GET /sessions/live`: the active sessions of one assistant, or of all of yours.
+    pub async fn live_sessions(&self, assistant: Option<i64>) -> Result<LiveSessions, ApiError> {
+        let params: Vec<(&str, String)> = assistant
+            .map(|a| vec![("assistant", a.to_string())])
+            .unwrap_or_default();
+        self.get(&with_query("/sessions/live", &params)).await
+    }
+
+    /// `GET /sessions`: the stored sessions of a date range.
+    pub async fn session_history(
+        &self,
+        start: NaiveDate,
+        end: NaiveDate,
+        assistant: Option<i64>,
+    ) -> Result<SessionHistory, ApiError> {
+        let mut params = vec![("start", start.to_string()), ("end", end.to_string())];
+        if let Some(a) = assistant {
+            params.push(("assistant", a.to_string()));
+        }
+        self.get(&with_query("/sessions", &params)).await
     }
 
     /// `GET /prices`: every price version.

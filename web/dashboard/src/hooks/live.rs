@@ -96,6 +96,15 @@ async fn run(url: String, assistants: Vec<i64>, dispatch: UseReducerDispatcher<L
                     let Ok(message) = protocol::parse(&text) else {
                         continue; // not ours to understand; the next frame may be
                     };
+                    if message == protocol::ServerMessage::Unknown {
+                        if let Ok(s) = serde_json::from_str::<protocol::SessionsMessage>(&text) {
+                            dispatch.dispatch(LiveAction::Sessions {
+                                assistant_id: s.assistant_id,
+                                active: s.active_sessions,
+                            });
+                        }
+                        continue;
+                    }
                     // A working connection: the next drop starts the backoff afresh.
                     attempt = 0;
                     match tracker.check(&message) {

@@ -7,7 +7,8 @@
 use std::collections::BTreeMap;
 
 pub use ::protocol::live::{
-    BudgetAlert, ClientMessage, ServerMessage, StatsView as Stats, TotalsView as Totals,
+    BudgetAlert, ClientMessage, ServerMessage, SessionsMessage, StatsView as Stats,
+    TotalsView as Totals,
 };
 
 /// Parses one text frame from the hub.

@@ -141,6 +141,8 @@ pub enum LiveAction {
     /// replay or snapshot follows), but its alerts are real and a snapshot would not carry
     /// them.
     Alerts(Vec<BudgetAlert>),
+    /// How many sessions of an assistant are active (the `sessions` message).
+    Sessions { assistant_id: i64, active: usize },
 }
 
 /// The live state the pages render.
@@ -160,6 +162,10 @@ pub struct LiveState {
     /// Every alert kept, by what makes it unique (budget, period start, threshold): the same
     /// alert arriving twice (kept from a gap, then replayed) is kept once.
     alert_keys: BTreeSet<(i64, NaiveDate, i64)>,
+    /// Active sessions per assistant, as the latest `sessions` message said.
+    pub active_sessions: BTreeMap<i64, usize>,
+    /// `sessions` messages applied: pages that list sessions refetch when it moves.
+    pub session_updates: u64,
 }
 
 /// Budget alerts a page keeps.
@@ -178,6 +184,7 @@ impl LiveState {
                 let before = (self.assistants.len(), self.errors.len());
                 self.assistants.retain(|id, _| ids.contains(id));
                 self.errors.retain(|id, _| ids.contains(id));
+                self.active_sessions.retain(|id, _| ids.contains(id));
                 before != (self.assistants.len(), self.errors.len())
             }
             LiveAction::Message { message, received } => {
@@ -185,6 +192,14 @@ impl LiveState {
                 self.apply_message(*message, received)
             }
             LiveAction::Alerts(alerts) => self.keep_alerts(alerts),
+            LiveAction::Sessions {
+                assistant_id,
+                active,
+            } => {
+                self.active_sessions.insert(assistant_id, active);
+                self.session_updates = self.session_updates.wrapping_add(1);
+                true
+            }
         }
     }
 

@@ -1,17 +1,21 @@
 //! The wallboard (`/wall`): every assistant of the user on one dark full-screen page with
 //! large numbers, updating live with nobody touching it (made for a TV): today's and the last
 //! 24 hours' numbers per assistant, the live cost ticker, the 24-hour latency p95 and error
-//! rate (coloured by threshold), and budget alerts as they arrive. The REST parts refetch
+//! rate (coloured by threshold), budget alerts as they arrive, and the live sessions. The REST parts refetch
 //! every minute and (throttled) after live deltas; the live parts come from the WebSocket.
+
+use std::collections::BTreeMap;
 
 use chrono::Local;
 use yew::prelude::*;
 
-use crate::components::{AssistantTile, Empty, ErrorBox, LiveIndicator, Loading};
+use crate::components::{
+    AssistantTile, Empty, ErrorBox, LiveIndicator, Loading, SessionsPanel, TileData,
+};
 use crate::filters::{Filters, RangeChoice};
 use crate::format;
 use crate::hooks::{use_api, use_live, use_refresh_on, use_require_session, use_tick};
-use crate::live::BudgetAlert;
+use crate::live::{BudgetAlert, LiveState, Totals};
 use crate::pages::analytics::query::AnalyticsQuery;
 use crate::pages::board::{sum_today, use_board};
 use crate::pages::costs::ticker::{ticker, CostTicker};
@@ -88,32 +92,15 @@ fn WallPage(props: &PageProps) -> Html {
         ),
         (Some(b), _) => {
             let tiles = b.tiles(&live);
-            let total = sum_today(&tiles);
-            let level = format::error_level(total.errors, total.calls);
-            let summary = day.state.data.as_ref().map(|d| d.summary);
-            let p95 = summary.and_then(|s| s.latency.p95);
+            let p95 = day.state.data.as_ref().and_then(|d| d.summary.latency.p95);
+            let names = b
+                .assistants
+                .iter()
+                .map(|(a, _)| (a.id, a.name.clone()))
+                .collect();
             (
-                html! {
-                    <div class="wall-totals">
-                        <div><span class="wall-big" data-testid="wall-total-calls">{ format::compact(total.calls as f64) }</span><span>{ "calls today" }</span></div>
-                        <div><span class="wall-big" data-testid="wall-total-cost">{ format::usd(total.cost) }</span><span>{ "cost today" }</span></div>
-                        <div><span class={classes!("wall-big", format!("rate-{level}"))} data-testid="wall-errors" data-level={level}>{ format::error_rate_text(total.errors, total.calls) }</span><span>{ "errors today" }</span></div>
-                        <div><span class="wall-big" data-testid="wall-p95" data-value={p95.map(|v| v.to_string()).unwrap_or_default()}>
-                            { p95.map_or_else(|| "–".to_owned(), |v| format!("{} ms", format::count(v))) }
-                        </span><span>{ "p95, 24 h" }</span></div>
-                    </div>
-                },
-                html! {
-                    <>
-                        <div class="wall-strip">
-                            <CostTicker ticker={ticker(&live, &ids, chrono::Utc::now())} connection={live.connection.clone()} />
-                            <WallAlerts alerts={live.alerts.iter().take(SHOWN_ALERTS).cloned().collect::<Vec<_>>()} />
-                        </div>
-                        <section class="tiles tiles-wall" aria-label="Assistants">
-                            { for tiles.into_iter().map(|data| { let key = data.id; html! { <AssistantTile {key} {data} wall=true /> } }) }
-                        </section>
-                    </>
-                },
+                header_totals(&sum_today(&tiles), p95),
+                wall_body(tiles, &live, &ids, names, &props.session),
             )
         }
     };
@@ -133,6 +120,48 @@ fn WallPage(props: &PageProps) -> Html {
             </header>
             { body }
         </div>
+    }
+}
+
+/// Today's totals and the 24-hour p95, in the header.
+fn header_totals(total: &Totals, p95: Option<i64>) -> Html {
+    let level = format::error_level(total.errors, total.calls);
+    html! {
+        <div class="wall-totals">
+            <div><span class="wall-big" data-testid="wall-total-calls">{ format::compact(total.calls as f64) }</span><span>{ "calls today" }</span></div>
+            <div><span class="wall-big" data-testid="wall-total-cost">{ format::usd(total.cost) }</span><span>{ "cost today" }</span></div>
+            <div><span class={classes!("wall-big", format!("rate-{level}"))} data-testid="wall-errors" data-level={level}>{ format::error_rate_text(total.errors, total.calls) }</span><span>{ "errors today" }</span></div>
+            <div><span class="wall-big" data-testid="wall-p95" data-value={p95.map(|v| v.to_string()).unwrap_or_default()}>
+                { p95.map_or_else(|| "–".to_owned(), |v| format!("{} ms", format::count(v))) }
+            </span><span>{ "p95, 24 h" }</span></div>
+        </div>
+    }
+}
+
+/// The ticker and alerts, the tiles, and the live sessions.
+fn wall_body(
+    tiles: Vec<TileData>,
+    live: &LiveState,
+    ids: &[i64],
+    names: BTreeMap<i64, String>,
+    session: &Session,
+) -> Html {
+    let live_count = ids
+        .iter()
+        .map(|id| live.active_sessions.get(id).copied())
+        .sum::<Option<usize>>();
+    html! {
+        <>
+            <div class="wall-strip">
+                <CostTicker ticker={ticker(live, ids, chrono::Utc::now())} connection={live.connection.clone()} />
+                <WallAlerts alerts={live.alerts.iter().take(SHOWN_ALERTS).cloned().collect::<Vec<_>>()} />
+            </div>
+            <section class="tiles tiles-wall" aria-label="Assistants">
+                { for tiles.into_iter().map(|data| { let key = data.id; html! { <AssistantTile {key} {data} wall=true /> } }) }
+            </section>
+            <SessionsPanel session={session.clone()} assistant={None::<i64>} wall=true {names}
+                           updates={live.session_updates} {live_count} />
+        </>
     }
 }
 

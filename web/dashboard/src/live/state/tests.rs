@@ -277,3 +277,23 @@ fn an_alert_kept_from_a_gap_and_then_replayed_is_kept_once() {
     };
     assert!(state.apply(LiveAction::Alerts(vec![higher])));
 }
+
+#[test]
+fn sessions_messages_count_active_sessions_per_assistant() {
+    let mut s = LiveState::default();
+    assert!(s.apply(LiveAction::Sessions {
+        assistant_id: 3,
+        active: 2
+    }));
+    s.apply(LiveAction::Sessions {
+        assistant_id: 4,
+        active: 1,
+    });
+    assert_eq!(s.active_sessions.get(&3), Some(&2));
+    assert_eq!(s.session_updates, 2);
+    s.apply(LiveAction::Retain(vec![4]));
+    assert_eq!(
+        s.active_sessions.keys().copied().collect::<Vec<_>>(),
+        vec![4]
+    );
+}

@@ -1,10 +1,11 @@
 //! `/costs`: where the money goes. A live ticker (cost today, hourly rate, projection, from the
 //! WebSocket), spend so far today and this month with their projections, the cost trend by
-//! hour (last 24 h) and by day (the chosen range), cost by model and by domain, and the price
-//! table in force. All assistants or one (`?assistant=`), the daily range in `?range=`.
+//! hour (last 24 h) and by day (the chosen range), cost by model and by domain, the live
+//! sessions with the range's session averages, and the price table in force. All assistants or one (`?assistant=`), the daily range in `?range=`.
 
 mod breakdown;
 mod prices;
+mod session_history;
 mod spend;
 pub(crate) mod ticker;
 
@@ -14,9 +15,11 @@ use yew::prelude::*;
 use yew_router::prelude::*;
 
 use crate::api::types::Assistant;
-use crate::components::{AssistantSelect, EChart, ErrorBox, LiveIndicator, Loading, Nav};
+use crate::components::{
+    AssistantSelect, EChart, ErrorBox, LiveIndicator, Loading, Nav, SessionsPanel,
+};
 use crate::filters::{Filters, RangeChoice};
-use crate::hooks::{use_api, use_live, use_refresh_on, use_require_session, Loadable};
+use crate::hooks::{use_api, use_live, use_refresh_on, use_require_session, ApiHandle, Loadable};
 use crate::pages::analytics::query::AnalyticsQuery;
 use crate::pages::analytics::specs::{analytics_specs, model_name};
 use crate::route::{push_with_query, Route};
@@ -24,6 +27,7 @@ use crate::session::Session;
 use crate::theme::use_dark;
 use breakdown::{CostRow, CostTable};
 use prices::PriceTable;
+use session_history::SessionAverages;
 use spend::SpendCards;
 use ticker::{ticker, CostTicker};
 
@@ -44,40 +48,27 @@ struct PageProps {
     session: Session,
 }
 
-#[component]
-fn CostsPage(props: &PageProps) -> Html {
-    let navigator = use_navigator();
-    let query_str = use_location()
-        .map(|l| l.query_str().to_owned())
-        .unwrap_or_default();
-    // Only the range and the assistant apply: costs count every call.
-    let parsed = AnalyticsQuery::parse(&query_str);
-    let q = AnalyticsQuery {
+/// The view in the URL: the daily range and the assistant (costs count every call, so the
+/// status and model filters do not apply).
+fn view(query: &str) -> AnalyticsQuery {
+    let parsed = AnalyticsQuery::parse(query);
+    AnalyticsQuery {
         filters: Filters {
             range: parsed.filters.range,
             ..Filters::default()
         },
         assistant: parsed.assistant,
-    };
-    let assistants = use_api(props.session.clone(), |session| async move {
-        session.api().assistants(session.user_id).await
-    });
-    let list: Vec<Assistant> = assistants
-        .state
-        .data
-        .as_deref()
-        .cloned()
-        .unwrap_or_default();
-    let ids: Vec<i64> = match q.assistant {
-        Some(a) => vec![a],
-        None => list.iter().map(|a| a.id).collect(),
-    };
-    let live = use_live(ids.clone());
-    let refresh = use_refresh_on(live.last_update, LIVE_REFRESH_MS);
-    let daily = use_api(
-        (props.session.clone(), q.clone(), refresh),
-        |(session, q, _)| async move { session.api().dashboard(&q.dashboard_params()).await },
-    );
+    }
+}
+
+/// `/dashboard` of the view, and of the last 24 hours for the hourly trend, again when
+/// `refresh` changes.
+#[hook]
+fn use_cost_data(
+    session: Session,
+    q: AnalyticsQuery,
+    refresh: u32,
+) -> (ApiHandle<Dashboard>, ApiHandle<Dashboard>) {
     let hourly_q = AnalyticsQuery {
         filters: Filters {
             range: RangeChoice::Day,
@@ -85,14 +76,18 @@ fn CostsPage(props: &PageProps) -> Html {
         },
         assistant: q.assistant,
     };
-    let hourly = use_api(
-        (props.session.clone(), hourly_q, refresh),
-        |(session, q, _)| async move { session.api().dashboard(&q.dashboard_params()).await },
-    );
-    let prices = use_api(props.session.clone(), |session| async move {
-        session.api().prices().await
-    });
+    let fetch = |(session, q, _): (Session, AnalyticsQuery, u32)| async move {
+        session.api().dashboard(&q.dashboard_params()).await
+    };
+    let daily = use_api((session.clone(), q, refresh), fetch);
+    let hourly = use_api((session, hourly_q, refresh), fetch);
+    (daily, hourly)
+}
 
+/// The assistant choice and the range chips: each puts the new view in the URL.
+#[hook]
+fn use_view_changes(q: &AnalyticsQuery) -> (Callback<Option<i64>>, Callback<RangeChoice>) {
+    let navigator = use_navigator();
     let go = Callback::from(move |next: AnalyticsQuery| {
         if let Some(navigator) = &navigator {
             push_with_query(navigator, &Route::Costs, &next.to_pairs());
@@ -108,7 +103,7 @@ fn CostsPage(props: &PageProps) -> Html {
         })
     };
     let on_range = {
-        let (go, q) = (go.clone(), q.clone());
+        let (go, q) = (go, q.clone());
         Callback::from(move |range| {
             go.emit(AnalyticsQuery {
                 filters: Filters {
@@ -119,7 +114,41 @@ fn CostsPage(props: &PageProps) -> Html {
             })
         })
     };
-    let now = Utc::now();
+    (on_assistant, on_range)
+}
+
+#[component]
+fn CostsPage(props: &PageProps) -> Html {
+    let query_str = use_location()
+        .map(|l| l.query_str().to_owned())
+        .unwrap_or_default();
+    let q = view(&query_str);
+    let assistants = use_api(props.session.clone(), |session| async move {
+        session.api().assistants(session.user_id).await
+    });
+    let list: Vec<Assistant> = assistants
+        .state
+        .data
+        .as_deref()
+        .cloned()
+        .unwrap_or_default();
+    let ids: Vec<i64> = match q.assistant {
+        Some(a) => vec![a],
+        None => list.iter().map(|a| a.id).collect(),
+    };
+    let live = use_live(ids.clone());
+    let refresh = use_refresh_on(live.last_update, LIVE_REFRESH_MS);
+    let (daily, hourly) = use_cost_data(props.session.clone(), q.clone(), refresh);
+    let prices = use_api(props.session.clone(), |session| async move {
+        session.api().prices().await
+    });
+    let (on_assistant, on_range) = use_view_changes(&q);
+    let names: std::collections::BTreeMap<i64, String> =
+        list.iter().map(|a| (a.id, a.name.clone())).collect();
+    let live_count = ids
+        .iter()
+        .map(|id| live.active_sessions.get(id).copied())
+        .sum::<Option<usize>>();
     html! {
         <>
             <Nav />
@@ -132,7 +161,13 @@ fn CostsPage(props: &PageProps) -> Html {
                     <AssistantSelect assistants={list} current={q.assistant} on_change={on_assistant} />
                     <RangePresets range={q.filters.range} on_change={on_range} />
                 </div>
-                <CostTicker ticker={ticker(&live, &ids, now)} connection={live.connection.clone()} />
+                <CostTicker ticker={ticker(&live, &ids, Utc::now())} connection={live.connection.clone()} />
+                <div class="card-grid">
+                    <SessionsPanel session={props.session.clone()} assistant={q.assistant} names={names}
+                                   updates={live.session_updates} live_count={live_count} />
+                    <SessionAverages session={props.session.clone()} assistant={q.assistant}
+                                     range={q.filters.range} refresh={refresh} />
+                </div>
                 <CostsBody daily={daily.state.clone()} hourly={hourly.state.clone()} reload={daily.reload.clone()} />
                 if let Some(prices) = prices.state.data.as_ref() {
                     <PriceTable prices={(**prices).clone()} />
