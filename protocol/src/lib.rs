@@ -13,6 +13,7 @@
 //! - [`compat`]: the seed documents' dashboard payloads (seed 002, seed 004).
 //! - [`live`]: the live WebSocket's messages, both ways.
 //! - [`prices`]: the price table.
+//! - [`runs`]: individual calls, as listed and exported.
 //! - [`sessions`]: active sessions and the session history.
 //! - [`json_int`]: integers as JSON Schema defines them (`284.0` is an integer).
 
@@ -23,4 +24,5 @@ pub mod ingest;
 pub mod json_int;
 pub mod live;
 pub mod prices;
+pub mod runs;
 pub mod sessions;

@@ -7,7 +7,7 @@ use yew_router::prelude::*;
 use crate::components::ToastHost;
 use crate::pages::{
     AlertsPage, Analytics, AssistantDetail, BudgetsPage, Costs, CreateAssistant, KeysPage, Login,
-    NotFound, Overview, Register, Wall,
+    NotFound, Overview, Register, Runs, Wall,
 };
 use crate::route::Route;
 use crate::session::{self, SessionContext, SessionState};
@@ -23,6 +23,7 @@ fn switch(route: Route) -> Html {
         Route::Keys { id } => html! { <KeysPage {id} /> },
         Route::Analytics => html! { <Analytics /> },
         Route::Costs => html! { <Costs /> },
+        Route::Runs => html! { <Runs /> },
         Route::Wall => html! { <Wall /> },
         Route::Budgets => html! { <BudgetsPage /> },
         Route::Alerts => html! { <AlertsPage /> },

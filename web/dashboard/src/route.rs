@@ -27,6 +27,8 @@ pub enum Route {
     Analytics,
     #[at("/costs")]
     Costs,
+    #[at("/runs")]
+    Runs,
     #[at("/wall")]
     Wall,
     #[at("/budgets")]

@@ -15,7 +15,9 @@ use crate::error::ApiError;
 use crate::routes::openapi::responses::{BadRequest, NotFound, Unauthorized, Unavailable};
 use crate::state::AppState;
 
-use super::runs::{RunView, RunsQuery};
+use protocol::runs::RunView;
+
+use super::runs::{run_view, RunsQuery};
 
 /// Runs read from the database per exported chunk.
 const EXPORT_PAGE: i64 = 2_000;
@@ -116,7 +118,7 @@ fn encode_page(format: Format, page: &[Run], first: bool, last: bool) -> String 
                 if format == Format::Json && !(first && i == 0) {
                     out.push(',');
                 }
-                let view = RunView::from(run.clone());
+                let view = run_view(run.clone());
                 out.push_str(&serde_json::to_string(&view).unwrap_or_default());
                 if format == Format::NdJson {
                     out.push('\n');

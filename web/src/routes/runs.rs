@@ -2,13 +2,14 @@
 //! the export ([`super::export`]).
 
 use actix_web::{get, web, HttpResponse};
-use chrono::{DateTime, Days, NaiveDate, Utc};
+use chrono::{DateTime, Days, NaiveDate};
 use hub::units::nanos_to_usd;
 use persistence::postgres::queries::runs::{self, Run, RunCursor, RunFilter};
 use persistence::PgPool;
 use protocol::analytics::ModelCalls;
-use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use protocol::runs::{RunView, RunsPage};
+use serde::Deserialize;
+use utoipa::IntoParams;
 
 use crate::auth::access::OwnerCache;
 use crate::auth::AuthUser;
@@ -95,64 +96,25 @@ impl RunsQuery {
     }
 }
 
-/// One call.
-#[derive(Debug, Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct RunView {
-    pub id: i64,
-    pub assistant_id: i64,
-    pub ts: DateTime<Utc>,
-    pub model: Option<String>,
-    #[schema(value_type = Option<CallStatus>)]
-    pub status: Option<String>,
-    pub status_code: Option<i16>,
-    pub latency_ms: Option<i32>,
-    pub duration_ms: i64,
-    pub tokens_in: i64,
-    pub tokens_out: i64,
-    /// US dollars.
-    pub cost: f64,
-    pub country: Option<String>,
-    pub domain: Option<String>,
-    /// The event's `metadata` object, as sent (absent when none was).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<Object>)]
-    pub metadata: Option<serde_json::Value>,
-    /// The session the call named (absent when none was).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub session_id: Option<String>,
-}
-
-impl From<Run> for RunView {
-    fn from(r: Run) -> Self {
-        Self {
-            id: r.id,
-            assistant_id: r.assistant_id,
-            ts: r.ts,
-            model: r.model,
-            status: r.status,
-            status_code: r.status_code,
-            latency_ms: r.latency_ms,
-            duration_ms: r.duration_ms,
-            tokens_in: r.tokens_in,
-            tokens_out: r.tokens_out,
-            cost: nanos_to_usd(r.cost_nanos),
-            country: r.country,
-            domain: r.domain,
-            metadata: r.metadata,
-            session_id: r.session_id,
-        }
+/// A stored call as the API shows it (US dollars).
+pub(super) fn run_view(r: Run) -> RunView {
+    RunView {
+        id: r.id,
+        assistant_id: r.assistant_id,
+        ts: r.ts,
+        model: r.model,
+        status: r.status,
+        status_code: r.status_code,
+        latency_ms: r.latency_ms,
+        duration_ms: r.duration_ms,
+        tokens_in: r.tokens_in,
+        tokens_out: r.tokens_out,
+        cost: nanos_to_usd(r.cost_nanos),
+        country: r.country,
+        domain: r.domain,
+        metadata: r.metadata,
+        session_id: r.session_id,
     }
-}
-
-/// A page of runs.
-#[derive(Debug, Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct RunsPage {
-    /// Newest first.
-    pub runs: Vec<RunView>,
-    /// Pass as `cursor` for the next page; absent on the last page.
-    pub next_cursor: Option<String>,
 }
 
 fn encode_cursor(run: &Run) -> String {
@@ -214,7 +176,7 @@ pub async fn list_runs(
         None
     };
     Ok(HttpResponse::Ok().json(RunsPage {
-        runs: page.into_iter().map(Into::into).collect(),
+        runs: page.into_iter().map(run_view).collect(),
         next_cursor,
     }))
 }

@@ -16,7 +16,11 @@ use super::types::{
 use crate::filters::encode;
 use protocol::analytics::{Dashboard, ModelCalls};
 use protocol::prices::PriceView;
+use protocol::runs::RunsPage;
 use protocol::sessions::{LiveSessions, SessionHistory};
+
+/// Calls per page of the runs list.
+pub const RUNS_PAGE: usize = 50;
 
 /// Where the API lives on the serving origin.
 pub const API_PREFIX: &str = "/api/v1";
@@ -165,6 +169,21 @@ impl Api {
             params.push(("assistant", a.to_string()));
         }
         self.get(&with_query("/sessions", &params)).await
+    }
+
+    /// `GET /runs`: a page of calls under `params` (`assistant`, `status`, `model`, `start`,
+    /// `end`), after `cursor` (the previous page's `nextCursor`).
+    pub async fn runs(
+        &self,
+        params: &[(&'static str, String)],
+        cursor: Option<&str>,
+    ) -> Result<RunsPage, ApiError> {
+        let mut params = params.to_vec();
+        params.push(("limit", RUNS_PAGE.to_string()));
+        if let Some(cursor) = cursor {
+            params.push(("cursor", cursor.to_owned()));
+        }
+        self.get(&with_query("/runs", &params)).await
     }
 
     /// `GET /prices`: every price version.

@@ -33,6 +33,7 @@ pub fn Nav() -> Html {
             <nav class="nav-links" aria-label="Main">
                 <Link<Route> to={Route::Overview}>{ "Assistants" }</Link<Route>>
                 <Link<Route> to={Route::Analytics}>{ "Analytics" }</Link<Route>>
+                <Link<Route> to={Route::Runs}>{ "Runs" }</Link<Route>>
                 <Link<Route> to={Route::Costs}>{ "Costs" }</Link<Route>>
                 <Link<Route> to={Route::Budgets}>{ "Budgets" }</Link<Route>>
                 <Link<Route> to={Route::Alerts}>{ "Alerts" }</Link<Route>>

@@ -13,6 +13,7 @@ mod login;
 mod not_found;
 mod overview;
 mod register;
+mod runs;
 mod wall;
 
 pub use alerts::AlertsPage;
@@ -26,4 +27,5 @@ pub use login::Login;
 pub use not_found::NotFound;
 pub use overview::Overview;
 pub use register::Register;
+pub use runs::Runs;
 pub use wall::Wall;

@@ -1,0 +1,52 @@
+//! What `GET /runs` answers: individual calls, newest first, a keyset page at a time (the
+//! exports write the same objects, one per line or in one array).
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// One call.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct RunView {
+    pub id: i64,
+    pub assistant_id: i64,
+    pub ts: DateTime<Utc>,
+    #[serde(default)]
+    pub model: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<crate::ingest::CallStatus>))]
+    #[serde(default)]
+    pub status: Option<String>,
+    #[serde(default)]
+    pub status_code: Option<i16>,
+    #[serde(default)]
+    pub latency_ms: Option<i32>,
+    pub duration_ms: i64,
+    pub tokens_in: i64,
+    pub tokens_out: i64,
+    /// US dollars.
+    pub cost: f64,
+    #[serde(default)]
+    pub country: Option<String>,
+    #[serde(default)]
+    pub domain: Option<String>,
+    /// The event's `metadata` object, as sent (absent when none was).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
+    pub metadata: Option<serde_json::Value>,
+    /// The session the call named (absent when none was).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub session_id: Option<String>,
+}
+
+/// A page of runs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct RunsPage {
+    /// Newest first.
+    pub runs: Vec<RunView>,
+    /// Pass as `cursor` for the next page; absent on the last page.
+    #[serde(default)]
+    pub next_cursor: Option<String>,
+}
