@@ -7,7 +7,10 @@
 //! is the hub's job (parse, don't validate: `hub::sample::validate_events` turns an
 //! [`ingest::Event`] into a `Sample`).
 //!
+//! - [`accounts`]: registering, logging in, the user.
+//! - [`assistants`]: assistants and their ingestion keys.
 //! - [`ingest`]: per-call events and daily records, as posted.
+//! - [`metrics`]: daily metrics read back: days, rolling averages, totals.
 //! - [`analytics`]: the dashboard payload, summaries and time series.
 //! - [`budgets`]: budgets and their alerts, as created, changed and listed.
 //! - [`compat`]: the seed documents' dashboard payloads (seed 002, seed 004).
@@ -17,12 +20,15 @@
 //! - [`sessions`]: active sessions and the session history.
 //! - [`json_int`]: integers as JSON Schema defines them (`284.0` is an integer).
 
+pub mod accounts;
 pub mod analytics;
+pub mod assistants;
 pub mod budgets;
 pub mod compat;
 pub mod ingest;
 pub mod json_int;
 pub mod live;
+pub mod metrics;
 pub mod prices;
 pub mod runs;
 pub mod sessions;

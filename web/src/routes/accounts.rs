@@ -1,12 +1,10 @@
 //! Accounts: register (`POST /users`) and log in (`POST /auth/login`).
 
 use actix_web::{post, web, HttpRequest, HttpResponse};
-use chrono::{DateTime, Utc};
 use hub::ValidationErrors;
 use persistence::postgres::models::{NewUser, Role, User};
 use persistence::postgres::queries::users;
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
+use protocol::accounts::{Credentials, Registration, TokenResponse, UserResponse};
 
 use crate::auth::password::{self, MAX_PASSWORD_BYTES, MIN_PASSWORD_CHARS};
 use crate::error::ApiError;
@@ -22,86 +20,15 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 /// The longest display name accepted.
 pub const MAX_USER_NAME_CHARS: usize = 100;
 
-/// Login credentials.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct Credentials {
-    /// Email address; compared case-insensitively, at most 254 bytes of UTF-8.
-    #[schema(example = "ada@example.com", format = Email, max_length = 254)]
-    pub email: String,
-    /// At least 8 characters and at most 1024 bytes of UTF-8 (`maxLength` counts characters:
-    /// it is exact for ASCII).
-    #[schema(
-        example = "correct horse battery staple",
-        min_length = 8,
-        max_length = 1024
-    )]
-    pub password: String,
-}
-
-/// A registration: credentials and, optionally, how the user wants to be addressed.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct Registration {
-    /// Optional display name, 1 to 100 characters after trimming, no control characters.
-    #[schema(
-        example = "Ada Lovelace",
-        min_length = 1,
-        max_length = 100,
-        pattern = "^[^\\u0000-\\u001f\\u007f-\\u009f]*[^\\s\\u0000-\\u001f\\u007f-\\u009f][^\\u0000-\\u001f\\u007f-\\u009f]*$"
-    )]
-    #[serde(default)]
-    pub name: Option<String>,
-    /// Email address; compared case-insensitively, at most 254 bytes of UTF-8.
-    #[schema(example = "ada@example.com", format = Email, max_length = 254)]
-    pub email: String,
-    /// At least 8 characters and at most 1024 bytes of UTF-8.
-    #[schema(
-        example = "correct horse battery staple",
-        min_length = 8,
-        max_length = 1024
-    )]
-    pub password: String,
-}
-
-/// A user as the API shows it (never the password hash).
-#[derive(Debug, Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct UserResponse {
-    pub id: i64,
-    /// The display name given at registration, if any.
-    pub name: Option<String>,
-    pub email: String,
-    #[schema(value_type = crate::routes::openapi::schemas::Role)]
-    pub role: String,
-    pub created_at: DateTime<Utc>,
-}
-
-impl From<User> for UserResponse {
-    fn from(user: User) -> Self {
-        Self {
-            id: user.id,
-            name: user.name,
-            email: user.email,
-            role: user.role,
-            created_at: user.created_at,
-        }
+/// A stored user as the API shows it.
+pub fn user_response(user: User) -> UserResponse {
+    UserResponse {
+        id: user.id,
+        name: user.name,
+        email: user.email,
+        role: user.role,
+        created_at: user.created_at,
     }
-}
-
-/// A successful login.
-#[derive(Debug, Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct TokenResponse {
-    /// Send as `Authorization: Bearer <accessToken>`.
-    pub access_token: String,
-    /// Always `Bearer`.
-    #[schema(pattern = "^Bearer$")]
-    pub token_type: &'static str,
-    /// Seconds until the token expires.
-    pub expires_in: u64,
-    pub expires_at: DateTime<Utc>,
-    pub user: UserResponse,
 }
 
 /// Register a new user.
@@ -149,7 +76,7 @@ pub async fn register(
             e.into()
         }
     })?;
-    Ok(HttpResponse::Created().json(UserResponse::from(user)))
+    Ok(HttpResponse::Created().json(user_response(user)))
 }
 
 /// Log in and receive an access token.
@@ -203,10 +130,10 @@ pub async fn login(
     let issued = keys.issue(user.id, user.role())?;
     Ok(HttpResponse::Ok().json(TokenResponse {
         access_token: issued.token,
-        token_type: "Bearer",
+        token_type: "Bearer".to_owned(),
         expires_in: keys.ttl().as_secs(),
         expires_at: issued.expires_at,
-        user: user.into(),
+        user: user_response(user),
     }))
 }
 

@@ -1,12 +1,10 @@
 //! Assistants: create and list a user's assistants, read one.
 
 use actix_web::{get, post, web, HttpResponse};
-use chrono::{DateTime, Utc};
 use hub::ValidationErrors;
 use persistence::postgres::models::{Assistant, NewAssistant};
 use persistence::postgres::queries::assistants;
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
+use protocol::assistants::{AssistantResponse, CreateAssistant};
 
 use crate::auth::access::{owned_assistant, require_user};
 use crate::auth::AuthUser;
@@ -25,51 +23,14 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(get_assistant);
 }
 
-/// A new assistant.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct CreateAssistant {
-    /// Unique among the owner's assistants, 1 to 100 characters (trimmed), no control
-    /// characters.
-    #[schema(
-        example = "Support bot",
-        min_length = 1,
-        max_length = 100,
-        pattern = "^[^\\u0000-\\u001f\\u007f-\\u009f]*[^\\s\\u0000-\\u001f\\u007f-\\u009f][^\\u0000-\\u001f\\u007f-\\u009f]*$"
-    )]
-    pub name: String,
-    /// The model family the assistant runs on, 1 to 100 characters (trimmed), no control
-    /// characters.
-    #[serde(alias = "model_type")]
-    #[schema(
-        example = "gpt-4o",
-        min_length = 1,
-        max_length = 100,
-        pattern = "^[^\\u0000-\\u001f\\u007f-\\u009f]*[^\\s\\u0000-\\u001f\\u007f-\\u009f][^\\u0000-\\u001f\\u007f-\\u009f]*$"
-    )]
-    pub model_type: String,
-}
-
-/// An assistant as the API shows it.
-#[derive(Debug, Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct AssistantResponse {
-    pub id: i64,
-    pub owner_id: i64,
-    pub name: String,
-    pub model_type: String,
-    pub created_at: DateTime<Utc>,
-}
-
-impl From<Assistant> for AssistantResponse {
-    fn from(a: Assistant) -> Self {
-        Self {
-            id: a.id,
-            owner_id: a.owner_id,
-            name: a.name,
-            model_type: a.model_type,
-            created_at: a.created_at,
-        }
+/// A stored assistant as the API shows it.
+pub fn assistant_response(a: Assistant) -> AssistantResponse {
+    AssistantResponse {
+        id: a.id,
+        owner_id: a.owner_id,
+        name: a.name,
+        model_type: a.model_type,
+        created_at: a.created_at,
     }
 }
 
@@ -125,7 +86,7 @@ pub async fn create_assistant(
             e.into()
         }
     })?;
-    Ok(HttpResponse::Created().json(AssistantResponse::from(assistant)))
+    Ok(HttpResponse::Created().json(assistant_response(assistant)))
 }
 
 /// List the assistants of user `id` (yourself), oldest first.
@@ -152,7 +113,7 @@ pub async fn list_assistants(
     require_user(&user, owner_id)?;
     let mut conn = pool.get().await?;
     let list = assistants::list_for_owner(&mut conn, owner_id).await?;
-    let body: Vec<AssistantResponse> = list.into_iter().map(Into::into).collect();
+    let body: Vec<AssistantResponse> = list.into_iter().map(assistant_response).collect();
     Ok(HttpResponse::Ok().json(body))
 }
 
@@ -178,5 +139,5 @@ pub async fn get_assistant(
     let AppState { pool, .. } = state.get_ref();
     let mut conn = pool.get().await?;
     let assistant = owned_assistant(&mut conn, &user, path.into_inner()).await?;
-    Ok(HttpResponse::Ok().json(AssistantResponse::from(assistant)))
+    Ok(HttpResponse::Ok().json(assistant_response(assistant)))
 }

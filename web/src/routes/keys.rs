@@ -1,12 +1,10 @@
 //! Ingestion key management (needs a user's access token; keys cannot manage keys).
 
 use actix_web::{delete, get, post, web, HttpResponse};
-use chrono::{DateTime, Utc};
 use hub::ValidationErrors;
 use persistence::postgres::models::{IngestKey, NewIngestKey};
 use persistence::postgres::queries::ingest_keys;
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
+use protocol::assistants::{CreateKey, CreatedKey, KeyResponse};
 
 use crate::auth::access::owned_assistant;
 use crate::auth::ingest_key::{digest, generate, shown_part};
@@ -21,54 +19,16 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(revoke_key);
 }
 
-/// A key to create.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct CreateKey {
-    /// What the key is for, 1 to 100 characters (trimmed), no control characters.
-    #[schema(
-        example = "production agents",
-        min_length = 1,
-        max_length = 100,
-        pattern = "^[^\\u0000-\\u001f\\u007f-\\u009f]*[^\\s\\u0000-\\u001f\\u007f-\\u009f][^\\u0000-\\u001f\\u007f-\\u009f]*$"
-    )]
-    pub name: String,
-}
-
-/// A key as listed (the secret itself is never shown again).
-#[derive(Debug, Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct KeyResponse {
-    pub id: i64,
-    pub assistant_id: i64,
-    pub name: String,
-    /// The first characters of the key, to recognise it.
-    pub prefix: String,
-    pub created_at: DateTime<Utc>,
-    pub last_used_at: Option<DateTime<Utc>>,
-}
-
-impl From<IngestKey> for KeyResponse {
-    fn from(k: IngestKey) -> Self {
-        Self {
-            id: k.id,
-            assistant_id: k.assistant_id,
-            name: k.name,
-            prefix: k.prefix,
-            created_at: k.created_at,
-            last_used_at: k.last_used_at,
-        }
+/// A stored key as the API lists it.
+fn key_response(k: IngestKey) -> KeyResponse {
+    KeyResponse {
+        id: k.id,
+        assistant_id: k.assistant_id,
+        name: k.name,
+        prefix: k.prefix,
+        created_at: k.created_at,
+        last_used_at: k.last_used_at,
     }
-}
-
-/// A newly created key, with the secret: shown this once.
-#[derive(Debug, Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct CreatedKey {
-    #[serde(flatten)]
-    pub listed: KeyResponse,
-    /// Send as `X-Api-Key` (or `?apiKey=` on WebSockets). Store it now: it cannot be shown again.
-    pub key: String,
 }
 
 /// Create an ingestion key for an assistant.
@@ -112,7 +72,7 @@ pub async fn create_key(
     )
     .await?;
     Ok(HttpResponse::Created().json(CreatedKey {
-        listed: stored.into(),
+        listed: key_response(stored),
         key,
     }))
 }
@@ -140,7 +100,7 @@ pub async fn list_keys(
     let mut conn = pool.get().await?;
     let assistant = owned_assistant(&mut conn, &user, path.into_inner()).await?;
     let keys = ingest_keys::list_for_assistant(&mut conn, assistant.id).await?;
-    let body: Vec<KeyResponse> = keys.into_iter().map(Into::into).collect();
+    let body: Vec<KeyResponse> = keys.into_iter().map(key_response).collect();
     Ok(HttpResponse::Ok().json(body))
 }
 

@@ -116,9 +116,9 @@ impl Api {
         self.post(
             "/users",
             &Registration {
-                name,
-                email,
-                password,
+                name: name.map(str::to_owned),
+                email: email.to_owned(),
+                password: password.to_owned(),
             },
         )
         .await
@@ -126,8 +126,14 @@ impl Api {
 
     /// `POST /auth/login`.
     pub async fn login(&self, email: &str, password: &str) -> Result<LoginResponse, ApiError> {
-        self.post("/auth/login", &Credentials { email, password })
-            .await
+        self.post(
+            "/auth/login",
+            &Credentials {
+                email: email.to_owned(),
+                password: password.to_owned(),
+            },
+        )
+        .await
     }
 
     /// `GET /users/{id}/assistants`.
@@ -205,7 +211,10 @@ impl Api {
     ) -> Result<Assistant, ApiError> {
         self.post(
             &format!("/users/{user_id}/assistants"),
-            &NewAssistant { name, model_type },
+            &NewAssistant {
+                name: name.to_owned(),
+                model_type: model_type.to_owned(),
+            },
         )
         .await
     }
@@ -284,7 +293,9 @@ impl Api {
     ) -> Result<CreatedApiKey, ApiError> {
         self.post(
             &format!("/assistants/{assistant_id}/keys"),
-            &NewApiKey { name },
+            &NewApiKey {
+                name: name.to_owned(),
+            },
         )
         .await
     }

@@ -111,7 +111,7 @@ mod tests {
             owner_id: 1,
             name: name.to_owned(),
             model_type: "gpt-4o".to_owned(),
-            created_at: "2026-11-01T00:00:00Z".to_owned(),
+            created_at: chrono::DateTime::default(),
         }
     }
 

@@ -26,7 +26,7 @@ fn login_error(error: &ApiError) -> String {
 /// Logs in, giving the new session or the message to show.
 async fn log_in(email: String, password: String) -> Result<Session, String> {
     match Api::anonymous().login(email.trim(), &password).await {
-        Ok(login) => Session::from_login(&login).ok_or_else(|| UNREADABLE.to_owned()),
+        Ok(login) => Ok(Session::from_login(&login)),
         Err(error) => Err(login_error(&error)),
     }
 }

@@ -6,9 +6,8 @@ use hub::daily::avg_call_cost;
 use hub::units::{ms_to_minutes, nanos_to_usd};
 use persistence::postgres::queries::reports::{self, DayTotals};
 use protocol::ingest::DailyMetricsRequest;
-use serde::Serialize;
+use protocol::metrics::{DailyMetrics, DailyMetricsRange, RecordedDailyMetrics};
 use tracing_actix_web::RequestId;
-use utoipa::ToSchema;
 
 use crate::auth::access::owned_assistant;
 use crate::auth::ingest_key::Ingestor;
@@ -21,33 +20,6 @@ use crate::routes::openapi::responses::{
 use crate::state::AppState;
 
 use super::MetricsQuery;
-
-/// One day of usage as stored.
-#[derive(Debug, Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct DailyMetrics {
-    #[schema(value_type = String, format = Date)]
-    pub date: NaiveDate,
-    pub call_count: i64,
-    pub error_count: i64,
-    pub total_minutes: f64,
-    pub total_cost: f64,
-    /// `totalCost / callCount`, 0 when there were no calls.
-    pub avg_call_cost: f64,
-}
-
-/// The answer to a daily-metrics post.
-#[derive(Debug, Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct RecordedDailyMetrics {
-    pub assistant_id: i64,
-    /// What this post added (not the day's new total).
-    pub recorded: DailyMetrics,
-    /// `true` when the `clientId` was seen before and nothing was added.
-    pub duplicate: bool,
-    /// A budget covering the assistant is spent for its current period.
-    pub over_budget: bool,
-}
 
 /// Log one day of usage.
 #[utoipa::path(
@@ -90,7 +62,7 @@ pub async fn post_daily_metrics(
         request_id.to_string(),
     )
     .await?;
-    let recorded = DailyMetrics::new(
+    let recorded = day_view(
         record.date,
         record.calls,
         0,
@@ -108,19 +80,6 @@ pub async fn post_daily_metrics(
     } else {
         HttpResponse::Created().json(answer)
     })
-}
-
-/// Daily metrics over a range.
-#[derive(Debug, Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct DailyMetricsRange {
-    pub assistant_id: i64,
-    #[schema(value_type = String, format = Date)]
-    pub start: NaiveDate,
-    #[schema(value_type = String, format = Date)]
-    pub end: NaiveDate,
-    /// Days with data, oldest first; days without data are absent.
-    pub metrics: Vec<DailyMetrics>,
 }
 
 /// Daily metrics of one assistant over a date range.
@@ -157,20 +116,25 @@ pub async fn daily_metrics(
         end: range.end(),
         metrics: rows
             .into_iter()
-            .map(|r| DailyMetrics::new(r.day, r.calls, r.errors, r.duration_ms, r.cost_nanos))
+            .map(|r| day_view(r.day, r.calls, r.errors, r.duration_ms, r.cost_nanos))
             .collect(),
     }))
 }
 
-impl DailyMetrics {
-    fn new(date: NaiveDate, calls: i64, errors: i64, duration_ms: i64, cost_nanos: i64) -> Self {
-        Self {
-            date,
-            call_count: calls,
-            error_count: errors,
-            total_minutes: ms_to_minutes(duration_ms),
-            total_cost: nanos_to_usd(cost_nanos),
-            avg_call_cost: avg_call_cost(cost_nanos, calls),
-        }
+/// One day in client units.
+fn day_view(
+    date: NaiveDate,
+    calls: i64,
+    errors: i64,
+    duration_ms: i64,
+    cost_nanos: i64,
+) -> DailyMetrics {
+    DailyMetrics {
+        date,
+        call_count: calls,
+        error_count: errors,
+        total_minutes: ms_to_minutes(duration_ms),
+        total_cost: nanos_to_usd(cost_nanos),
+        avg_call_cost: avg_call_cost(cost_nanos, calls),
     }
 }

@@ -6,8 +6,9 @@ use hub::daily::avg_call_cost;
 use hub::units::{ms_to_minutes, nanos_to_usd};
 use hub::RollingWindow;
 use persistence::postgres::queries::reports::{self, SampleFilter};
-use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use protocol::metrics::{RollingAverage, RollingPoint};
+use serde::Deserialize;
+use utoipa::IntoParams;
 
 use crate::auth::access::owned_assistant;
 use crate::auth::AuthUser;
@@ -43,38 +44,6 @@ pub struct RollingQuery {
         pattern = "^[^\\u0000-\\u001f\\u007f-\\u009f]*$"
     )]
     pub model: Option<String>,
-}
-
-/// One day of a rolling average.
-#[derive(Debug, Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct RollingPoint {
-    #[schema(value_type = String, format = Date)]
-    pub date: NaiveDate,
-    /// The day's own calls.
-    pub call_count: i64,
-    /// Mean calls per day over the window ending on `date` (days without data count as 0).
-    pub avg_call_count: f64,
-    /// Mean minutes per day over the window.
-    pub avg_total_minutes: f64,
-    /// Mean cost per day over the window, dollars.
-    pub avg_total_cost: f64,
-    /// Window cost divided by window calls (0 without calls).
-    pub avg_call_cost: f64,
-}
-
-/// A rolling-average series.
-#[derive(Debug, Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct RollingAverage {
-    pub assistant_id: i64,
-    pub window_days: u32,
-    #[schema(value_type = String, format = Date)]
-    pub start: NaiveDate,
-    #[schema(value_type = String, format = Date)]
-    pub end: NaiveDate,
-    /// One point per day of the range, oldest first.
-    pub points: Vec<RollingPoint>,
 }
 
 /// Rolling N-day averages for every day of a range (SQL window functions over a gap-filled

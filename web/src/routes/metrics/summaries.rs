@@ -2,13 +2,11 @@
 //! (`/metrics/totals`).
 
 use actix_web::{get, web, HttpResponse};
-use chrono::NaiveDate;
 use hub::daily::avg_call_cost;
 use hub::units::{ms_to_minutes, nanos_to_usd};
 use hub::DateRange;
 use persistence::postgres::queries::reports::{self, AssistantTotals};
-use serde::Serialize;
-use utoipa::ToSchema;
+use protocol::metrics::{DailyAverage, Summary, Totals, TotalsPerAssistant};
 
 use crate::auth::access::owned_assistant;
 use crate::auth::AuthUser;
@@ -17,46 +15,6 @@ use crate::routes::openapi::responses::{BadRequest, NotFound, Refused, Unauthori
 use crate::state::AppState;
 
 use super::{MetricsQuery, RangeQuery};
-
-/// Totals and per-day averages of one assistant over a range.
-#[derive(Debug, Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-#[schema(as = AssistantSummary)]
-pub struct Summary {
-    pub assistant_id: i64,
-    pub name: String,
-    #[schema(value_type = String, format = Date)]
-    pub start: NaiveDate,
-    #[schema(value_type = String, format = Date)]
-    pub end: NaiveDate,
-    /// Days in the range.
-    pub days: i64,
-    /// Days of the range with any data.
-    pub days_with_data: i64,
-    pub totals: Totals,
-    /// Totals divided by `days` (days without data count as 0).
-    pub daily_average: DailyAverage,
-}
-
-/// Sums over a range.
-#[derive(Debug, Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct Totals {
-    pub call_count: i64,
-    pub error_count: i64,
-    pub total_minutes: f64,
-    pub total_cost: f64,
-    pub avg_call_cost: f64,
-}
-
-/// Means per day over a range.
-#[derive(Debug, Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct DailyAverage {
-    pub call_count: f64,
-    pub total_minutes: f64,
-    pub total_cost: f64,
-}
 
 /// Totals and daily averages of one assistant.
 #[utoipa::path(
@@ -102,19 +60,7 @@ pub async fn summary(
         row.cost_nanos = add(row.cost_nanos, day.cost_nanos)?;
         row.days_with_data += 1;
     }
-    Ok(HttpResponse::Ok().json(Summary::new(row, range)))
-}
-
-/// Totals of all the caller's assistants over one range.
-#[derive(Debug, Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct TotalsPerAssistant {
-    #[schema(value_type = String, format = Date)]
-    pub start: NaiveDate,
-    #[schema(value_type = String, format = Date)]
-    pub end: NaiveDate,
-    /// One summary per assistant, by id.
-    pub assistants: Vec<Summary>,
+    Ok(HttpResponse::Ok().json(summary_of(row, range)))
 }
 
 /// Totals and daily averages for each of your assistants.
@@ -144,36 +90,32 @@ pub async fn totals(
     Ok(HttpResponse::Ok().json(TotalsPerAssistant {
         start: range.start(),
         end: range.end(),
-        assistants: rows
-            .into_iter()
-            .map(|row| Summary::new(row, range))
-            .collect(),
+        assistants: rows.into_iter().map(|row| summary_of(row, range)).collect(),
     }))
 }
 
-impl Summary {
-    fn new(row: AssistantTotals, range: DateRange) -> Self {
-        let days = range.days();
-        let per_day = days as f64;
-        Self {
-            assistant_id: row.assistant_id,
-            name: row.name,
-            start: range.start(),
-            end: range.end(),
-            days,
-            days_with_data: row.days_with_data,
-            totals: Totals {
-                call_count: row.calls,
-                error_count: row.errors,
-                total_minutes: ms_to_minutes(row.duration_ms),
-                total_cost: nanos_to_usd(row.cost_nanos),
-                avg_call_cost: avg_call_cost(row.cost_nanos, row.calls),
-            },
-            daily_average: DailyAverage {
-                call_count: row.calls as f64 / per_day,
-                total_minutes: ms_to_minutes(row.duration_ms) / per_day,
-                total_cost: nanos_to_usd(row.cost_nanos) / per_day,
-            },
-        }
+/// The summary of one assistant's totals over `range`.
+fn summary_of(row: AssistantTotals, range: DateRange) -> Summary {
+    let days = range.days();
+    let per_day = days as f64;
+    Summary {
+        assistant_id: row.assistant_id,
+        name: row.name,
+        start: range.start(),
+        end: range.end(),
+        days,
+        days_with_data: row.days_with_data,
+        totals: Totals {
+            call_count: row.calls,
+            error_count: row.errors,
+            total_minutes: ms_to_minutes(row.duration_ms),
+            total_cost: nanos_to_usd(row.cost_nanos),
+            avg_call_cost: avg_call_cost(row.cost_nanos, row.calls),
+        },
+        daily_average: DailyAverage {
+            call_count: row.calls as f64 / per_day,
+            total_minutes: ms_to_minutes(row.duration_ms) / per_day,
+            total_cost: nanos_to_usd(row.cost_nanos) / per_day,
+        },
     }
 }

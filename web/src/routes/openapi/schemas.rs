@@ -12,14 +12,6 @@ pub const NAME_PATTERN: &str = r"^[^\u0000-\u001f\u007f-\u009f]*[^\s\u0000-\u001
 /// Status of one call (declared with the event it belongs to).
 pub use protocol::ingest::CallStatus;
 
-/// Role of a user.
-#[derive(Debug, ToSchema)]
-#[schema(rename_all = "lowercase")]
-pub enum Role {
-    User,
-    Admin,
-}
-
 /// How long a budget's spend accumulates (declared with the budget types).
 pub use protocol::budgets::BudgetPeriod;
 

@@ -88,7 +88,7 @@ fn Keys(props: &PageProps) -> Html {
                 <p class="muted">{ "Machine clients send usage with the header " }<code>{ "X-Api-Key: <key>" }</code>{ " instead of logging in." }</p>
                 if let Some(key) = (*created).clone() {
                     <div class="card secret" role="status" data-testid="new-key">
-                        <p><strong>{ format!("Key {:?} created.", key.name) }</strong>{ " Copy it now: it is shown only once." }</p>
+                        <p><strong>{ format!("Key {:?} created.", key.listed.name) }</strong>{ " Copy it now: it is shown only once." }</p>
                         <code class="secret-value">{ key.key.clone() }</code>
                     </div>
                 }
