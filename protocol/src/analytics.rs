@@ -235,6 +235,10 @@ pub struct Dashboard {
     /// The model filter of the KPIs, trend, series and models, if any.
     #[serde(default)]
     pub model: Option<String>,
+    /// The domain everything counts, if any (computed from the stored calls, see
+    /// docs/analytics.md).
+    #[serde(default)]
+    pub domain: Option<String>,
     /// KPIs of the calls the filter selects (daily records carry no status or model, so a
     /// filter leaves them out).
     pub summary: Kpis,

@@ -145,6 +145,8 @@ pub struct DashboardInput {
     pub assistants: Vec<i64>,
     /// The status and model filter `cells` and `previous` were read with.
     pub filter: CallFilter,
+    /// The domain every input was read for, if any.
+    pub domain: Option<String>,
     pub cells: Vec<Cell>,
     pub labels: Vec<LabelCount>,
     /// Cells of the window just before the completed part of this one, of the same length
@@ -175,6 +177,7 @@ pub fn build(window: Window, input: DashboardInput, now: DateTime<Utc>) -> Dashb
         assistants: input.assistants,
         status: input.filter.status,
         model: input.filter.model,
+        domain: input.domain,
         summary: kpis::of(&all),
         trend: kpis::trend(&previous.totals, &completed.totals),
         comparison: Comparison {

@@ -260,3 +260,26 @@ test("dark mode follows the toggle and survives a reload; the page fits a phone"
   await page.setViewportSize({ width: 1366, height: 900 });
   assert.deepEqual(browser.errors, []);
 });
+
+test("the domain filter narrows every figure to that domain's calls, as the API does", { timeout: TEST_TIMEOUT }, async () => {
+  const { page } = browser;
+  const user = await newUser("analytics-domain");
+  const a = await newAssistant(user, "Domain bot");
+  await post(user, a.id, events(60, 3));
+  await logInUi(page, user.email);
+  await page.goto(`${BASE_URL}/analytics`);
+  await waitForData(page);
+  const options = await page.getByTestId("domain-filter").locator("option").allTextContents();
+  assert.deepEqual(options.slice(1).sort(), ["sales", "support"]);
+  await page.getByTestId("domain-filter").selectOption("sales");
+  await page.waitForURL((url) => url.searchParams.get("domain") === "sales");
+  const d = await dashboardApi(user, "range=7d&domain=sales");
+  assert.ok(d.summary.calls > 0 && d.summary.calls < 60, `${d.summary.calls} sales calls`);
+  await eventually(async () => assertKpis(await kpiValues(page), d.summary, "domain=sales"));
+  assert.deepEqual(await rows(page, "domains-row", "label"), [["sales", d.summary.calls]]);
+  await page.getByText("Domain: computed from the stored calls").waitFor();
+  await page.reload();
+  await waitForData(page);
+  assert.equal(await page.getByTestId("domain-filter").inputValue(), "sales");
+  assert.deepEqual(browser.errors, []);
+});

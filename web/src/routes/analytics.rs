@@ -74,6 +74,15 @@ pub struct DashboardQuery {
         pattern = "^[^\\u0000-\\u001f\\u007f-\\u009f]*$"
     )]
     pub model: Option<String>,
+    /// Only calls of this domain (1 to 100 characters, no control characters). The rollups
+    /// are not split by domain, so these numbers are computed from the stored calls (exact
+    /// while retention keeps them; see docs/analytics.md).
+    #[param(
+        min_length = 1,
+        max_length = 100,
+        pattern = "^[^\\u0000-\\u001f\\u007f-\\u009f]*$"
+    )]
+    pub domain: Option<String>,
 }
 
 /// The dashboard: KPIs, trend, projection, series (requests, costs, latency), breakdowns (status
@@ -110,16 +119,18 @@ pub async fn dashboard(
     let range = query.range.as_deref().unwrap_or("7d");
     let window = Window::dashboard(range, query.start, query.end, now)?;
     let filter = SampleFilter::parse(query.status.as_deref(), query.model.as_deref())?;
+    let domain = domain_filter(query.domain.as_deref())?;
     let assistants = scope(&user, query.assistant, pool, owners).await?;
-    // Debug formatting quotes and escapes the model, so no two filters share a key.
+    // Debug formatting quotes and escapes the model and domain, so no two filters share a key.
     let description = format!(
-        "dashboard|{}|{}|{}|{:?}|{:?}|{:?}",
+        "dashboard|{}|{}|{}|{:?}|{:?}|{:?}|{:?}",
         window.start.timestamp(),
         window.end.timestamp(),
         user.id,
         window.granularity,
         filter.status,
         filter.model,
+        domain,
     );
     let key = cache
         .key(&description, &assistants)
@@ -133,7 +144,8 @@ pub async fn dashboard(
             }
         }
     }
-    let input = analytics::dashboard_input(pool, &assistants, &window, &filter, now).await?;
+    let input =
+        analytics::dashboard_input(pool, &assistants, &window, &filter, domain, now).await?;
     if !hub::analytics::dashboard::fits(&input.cells)
         || !hub::analytics::dashboard::fits(&input.previous)
     {
@@ -147,6 +159,34 @@ pub async fn dashboard(
         }
     }
     Ok(json_response(body, "miss"))
+}
+
+/// A `domain` query parameter, checked like every label (1 to 100 characters, no control
+/// characters).
+fn domain_filter(domain: Option<&str>) -> Result<Option<&str>, ApiError> {
+    if let Some(d) = domain {
+        let mut errors = hub::ValidationErrors::default();
+        errors.check_text("domain", d, hub::sample::MAX_LABEL_CHARS);
+        errors.into_result(())?;
+    }
+    Ok(domain)
+}
+
+/// The cells of a window: from the rollups, or for one domain from its stored calls.
+async fn cells(
+    conn: &mut diesel_async::AsyncPgConnection,
+    assistants: &[i64],
+    window: &Window,
+    filter: &SampleFilter,
+    domain: Option<&str>,
+) -> Result<Vec<hub::analytics::Cell>, ApiError> {
+    Ok(match domain {
+        Some(d) => {
+            persistence::postgres::queries::domain::cells(conn, assistants, window, filter, d)
+                .await?
+        }
+        None => analytics::cells(conn, assistants, window, filter).await?,
+    })
 }
 
 /// Whether the client asked for a fresh answer (`Cache-Control: no-cache`).
@@ -189,6 +229,15 @@ pub struct SeriesQuery {
         pattern = "^[^\\u0000-\\u001f\\u007f-\\u009f]*$"
     )]
     pub model: Option<String>,
+    /// Only calls of this domain (1 to 100 characters, no control characters). The rollups
+    /// are not split by domain, so these numbers are computed from the stored calls (exact
+    /// while retention keeps them; see docs/analytics.md).
+    #[param(
+        min_length = 1,
+        max_length = 100,
+        pattern = "^[^\\u0000-\\u001f\\u007f-\\u009f]*$"
+    )]
+    pub domain: Option<String>,
 }
 
 impl SeriesQuery {
@@ -231,10 +280,11 @@ pub async fn summary(
         .transpose()?;
     let window = Window::series(DateRange::new(query.start, query.end)?, Granularity::Day)?;
     let filter = SampleFilter::parse(query.status.as_deref(), query.model.as_deref())?;
+    let domain = domain_filter(query.domain.as_deref())?;
     let assistants = scope(&user, query.assistant, pool, owners).await?;
     let mut conn = pool.get().await?;
-    let current = analytics::cells(&mut conn, &assistants, &window, &filter).await?;
-    let previous = analytics::cells(&mut conn, &assistants, &window.previous(), &filter).await?;
+    let current = cells(&mut conn, &assistants, &window, &filter, domain).await?;
+    let previous = cells(&mut conn, &assistants, &window.previous(), &filter, domain).await?;
     let current = hub::analytics::dashboard::overall(&current);
     let previous = hub::analytics::dashboard::overall(&previous);
     if current.is_saturated() || previous.is_saturated() {
@@ -272,9 +322,10 @@ pub async fn timeseries(
     let AppState { pool, owners, .. } = state.get_ref();
     let window = query.window()?;
     let filter = SampleFilter::parse(query.status.as_deref(), query.model.as_deref())?;
+    let domain = domain_filter(query.domain.as_deref())?;
     let assistants = scope(&user, query.assistant, pool, owners).await?;
     let mut conn = pool.get().await?;
-    let cells = analytics::cells(&mut conn, &assistants, &window, &filter).await?;
+    let cells = cells(&mut conn, &assistants, &window, &filter, domain).await?;
     if !hub::analytics::dashboard::fits(&cells) {
         return Err(ApiError::too_large());
     }

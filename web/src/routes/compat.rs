@@ -43,7 +43,7 @@ async fn native(
     now: DateTime<Utc>,
 ) -> Result<Dashboard, ApiError> {
     let filter = SampleFilter::default();
-    let input = analytics::dashboard_input(pool, assistants, &window, &filter, now).await?;
+    let input = analytics::dashboard_input(pool, assistants, &window, &filter, None, now).await?;
     if !hub::analytics::dashboard::fits(&input.cells)
         || !hub::analytics::dashboard::fits(&input.previous)
     {

@@ -6,7 +6,7 @@
 use chrono::{Duration, Utc};
 use reqwest::StatusCode;
 
-use crate::analytics::{as_f64, events, get_fresh, ingest, number, pairs};
+use crate::analytics::{as_f64, events, get_fresh, ingest, number, pairs, same_bin};
 use crate::helpers::{assert_problem, json_of, problem_fields, spawn_app};
 
 #[actix_web::test]
@@ -151,6 +151,125 @@ async fn bad_dashboard_filters_are_400() {
         let body = assert_problem(response, StatusCode::BAD_REQUEST).await;
         assert!(
             problem_fields(&body).iter().any(|f| f == field),
+            "{query}: {body}"
+        );
+    }
+}
+
+#[actix_web::test]
+async fn a_domain_narrows_every_number_to_its_calls() {
+    let app = spawn_app().await;
+    let user = app.new_user().await;
+    let a = app.new_assistant(&user, "A").await;
+    let now = Utc::now();
+    ingest(&app, &user, a, &events(400, 7, now)).await;
+    let mut conn = app.database.connect().await;
+    let start = (now.date_naive() - Duration::days(6)).to_string();
+    let scope = format!(
+        "FROM usage_samples WHERE assistant_id = {a} AND ts >= '{start}' AND domain = 'support'"
+    );
+
+    let path = format!("/api/v1/dashboard?range=7d&assistant={a}&domain=support");
+    let d = json_of(get_fresh(&app, &path, &user.token).await).await;
+    assert_eq!(d["domain"], "support");
+    let calls = number(&mut conn, &format!("SELECT count(*)::float8 AS x {scope}")).await;
+    assert!(calls > 0.0 && calls < 400.0, "{calls}");
+    assert_eq!(as_f64(&d["summary"]["calls"]), calls);
+    let cost = number(
+        &mut conn,
+        &format!("SELECT sum(cost_nanos)::float8 / 1e9 AS x {scope}"),
+    )
+    .await;
+    assert!((as_f64(&d["summary"]["totalCost"]) - cost).abs() < 1e-9);
+    let tokens = number(
+        &mut conn,
+        &format!("SELECT sum(tokens_in)::float8 AS x {scope}"),
+    )
+    .await;
+    assert_eq!(as_f64(&d["summary"]["tokensIn"]), tokens);
+    let p95 = number(
+        &mut conn,
+        &format!(
+            "SELECT percentile_disc(0.95) WITHIN GROUP (ORDER BY latency_ms)::float8 AS x {scope}"
+        ),
+    )
+    .await;
+    same_bin(&d["summary"]["latency"]["p95"], p95);
+    let per_bucket: i64 = d["requestsOverTime"]
+        .as_array()
+        .map(|p| {
+            p.iter()
+                .map(|p| p["success"].as_i64().unwrap_or(0) + p["error"].as_i64().unwrap_or(0))
+                .sum()
+        })
+        .unwrap_or(-1);
+    assert_eq!(per_bucket as f64, calls);
+    let countries = pairs(
+        &mut conn,
+        &format!("SELECT country AS k, count(*) AS v {scope} GROUP BY 1 ORDER BY 2 DESC, 1"),
+    )
+    .await;
+    let listed: Vec<(String, i64)> = d["topCountries"]
+        .as_array()
+        .map(|l| {
+            l.iter()
+                .map(|c| {
+                    (
+                        c["label"].as_str().unwrap_or_default().to_owned(),
+                        c["calls"].as_i64().unwrap_or(-1),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    assert_eq!(listed, countries);
+    let domains: Vec<&str> = d["topDomains"]
+        .as_array()
+        .map(|l| l.iter().filter_map(|c| c["label"].as_str()).collect())
+        .unwrap_or_default();
+    assert_eq!(domains, vec!["support"]);
+    assert!((as_f64(&d["projection"]["todayCost"])
+        - number(&mut conn, &format!("SELECT coalesce(sum(cost_nanos), 0)::float8 / 1e9 AS x {scope} AND ts >= date_trunc('day', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'")).await)
+        .abs()
+        < 1e-9);
+
+    // The summary and the time series take the domain too.
+    let end = now.date_naive();
+    let summary = json_of(
+        app.get(
+            &format!("/api/v1/summary?start={start}&end={end}&assistant={a}&domain=support"),
+            Some(&user.token),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(as_f64(&summary["kpis"]["calls"]), calls);
+    let series = json_of(
+        app.get(
+            &format!("/api/v1/timeseries?start={start}&end={end}&granularity=hour&assistant={a}&domain=support&status=error"),
+            Some(&user.token),
+        )
+        .await,
+    )
+    .await;
+    let failed: i64 = series["points"]
+        .as_array()
+        .map(|p| p.iter().map(|p| p["calls"].as_i64().unwrap_or(0)).sum())
+        .unwrap_or(-1);
+    let want = number(
+        &mut conn,
+        &format!("SELECT count(*)::float8 AS x {scope} AND status = 'error'"),
+    )
+    .await;
+    assert_eq!(failed as f64, want);
+
+    for query in ["domain=", "domain=%00x"] {
+        let response = app
+            .get(&format!("/api/v1/dashboard?{query}"), Some(&user.token))
+            .await;
+        let body = assert_problem(response, StatusCode::BAD_REQUEST).await;
+        assert!(
+            problem_fields(&body).iter().any(|f| f == "domain"),
             "{query}: {body}"
         );
     }

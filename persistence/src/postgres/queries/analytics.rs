@@ -14,12 +14,13 @@ use hub::analytics::{DashboardInput, GranularityExt, Window, WindowExt};
 use hub::latency::Histogram;
 use hub::Totals;
 
+use super::domain;
 use super::reports::SampleFilter;
 use crate::postgres::counters::{TotalsRow, SUM_TOTALS};
 use crate::{PersistenceError, PgPool};
 
 #[derive(QueryableByName)]
-struct CellRow {
+pub(super) struct CellRow {
     #[diesel(sql_type = Timestamptz)]
     bucket: DateTime<Utc>,
     #[diesel(sql_type = Text)]
@@ -93,7 +94,7 @@ pub async fn cells(
 }
 
 #[derive(QueryableByName)]
-struct LabelRow {
+pub(super) struct LabelRow {
     #[diesel(sql_type = Text)]
     dimension: String,
     #[diesel(sql_type = Text)]
@@ -135,20 +136,23 @@ pub async fn labels(
     .bind::<BigInt, _>(TOP as i64)
     .load(conn)
     .await?;
-    Ok(rows
-        .into_iter()
-        .map(|r| LabelCount {
+    Ok(rows.into_iter().map(LabelCount::from).collect())
+}
+
+impl From<LabelRow> for LabelCount {
+    fn from(r: LabelRow) -> Self {
+        Self {
             dimension: r.dimension,
             label: r.label,
             calls: r.calls,
             errors: r.errors,
             cost_nanos: r.cost_nanos,
-        })
-        .collect())
+        }
+    }
 }
 
 #[derive(QueryableByName)]
-struct DayRow {
+pub(super) struct DayRow {
     #[diesel(sql_type = Date)]
     day: NaiveDate,
     #[diesel(embed)]
@@ -172,17 +176,20 @@ pub async fn days(
     .bind::<Date, _>(last)
     .load(conn)
     .await?;
-    Ok(rows
-        .into_iter()
-        .map(|r| DayPoint {
+    Ok(rows.into_iter().map(DayPoint::from).collect())
+}
+
+impl From<DayRow> for DayPoint {
+    fn from(r: DayRow) -> Self {
+        Self {
             day: r.day,
             totals: r.totals.into(),
-        })
-        .collect())
+        }
+    }
 }
 
 #[derive(QueryableByName)]
-struct SpendRow {
+pub(super) struct SpendRow {
     #[diesel(sql_type = BigInt)]
     recent_nanos: i64,
     #[diesel(sql_type = BigInt)]
@@ -212,45 +219,69 @@ pub async fn spend(
     .bind::<Date, _>(today)
     .get_result(conn)
     .await?;
-    Ok(SpendInput {
-        recent_nanos: row.recent_nanos,
-        today_nanos: row.today_nanos,
-        month_to_date_nanos: row.month_to_date_nanos,
-    })
+    Ok(row.into())
+}
+
+impl From<SpendRow> for SpendInput {
+    fn from(row: SpendRow) -> Self {
+        Self {
+            recent_nanos: row.recent_nanos,
+            today_nanos: row.today_nanos,
+            month_to_date_nanos: row.month_to_date_nanos,
+        }
+    }
 }
 
 /// Everything the dashboard of `assistants` in `window` needs, read at `now`; `filter` narrows
-/// the cells of the window and of the previous period (the label, daily and spend rollups are not split
-/// by status or model). The five queries run at once, each on a connection of its own.
+/// the cells of the window and of the previous period (the label, daily and spend rollups are
+/// not split by status or model); `domain` narrows everything to that domain's calls (see
+/// [`super::domain`]). The five queries run at once, each on a connection of its own.
 pub async fn dashboard_input(
     pool: &PgPool,
     assistants: &[i64],
     window: &Window,
     filter: &SampleFilter,
+    domain: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<DashboardInput, PersistenceError> {
     let previous = window.completed(now).previous();
+    let first_day = anomaly_days_start(window);
     let (cells, labels, previous, days, spend) = tokio::try_join!(
         async {
             let mut conn = pool.get().await?;
-            Ok::<_, PersistenceError>(cells(&mut conn, assistants, window, filter).await?)
+            Ok::<_, PersistenceError>(match domain {
+                Some(d) => domain::cells(&mut conn, assistants, window, filter, d).await?,
+                None => cells(&mut conn, assistants, window, filter).await?,
+            })
         },
         async {
             let mut conn = pool.get().await?;
-            Ok(labels(&mut conn, assistants, window).await?)
+            Ok(match domain {
+                Some(d) => domain::labels(&mut conn, assistants, window, d).await?,
+                None => labels(&mut conn, assistants, window).await?,
+            })
         },
         async {
             let mut conn = pool.get().await?;
-            Ok(cells(&mut conn, assistants, &previous, filter).await?)
+            Ok(match domain {
+                Some(d) => domain::cells(&mut conn, assistants, &previous, filter, d).await?,
+                None => cells(&mut conn, assistants, &previous, filter).await?,
+            })
         },
         async {
             let mut conn = pool.get().await?;
-            let first = anomaly_days_start(window);
-            Ok(days(&mut conn, assistants, first, window.last_day()).await?)
+            let last = window.last_day();
+            Ok(match domain {
+                Some(d) => domain::days(&mut conn, assistants, first_day, last, d).await?,
+                None => days(&mut conn, assistants, first_day, last).await?,
+            })
         },
         async {
             let mut conn = pool.get().await?;
-            Ok(spend(&mut conn, assistants, now).await?)
+            Ok(match domain {
+                Some(d) => domain::spend(&mut conn, assistants, now, d).await?,
+                None => spend(&mut conn, assistants, now).await?,
+            })
         },
     )?;
     Ok(DashboardInput {
@@ -259,6 +290,7 @@ pub async fn dashboard_input(
             status: filter.status.clone(),
             model: filter.model.clone(),
         },
+        domain: domain.map(str::to_owned),
         cells,
         labels,
         previous,

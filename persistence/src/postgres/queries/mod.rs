@@ -5,6 +5,7 @@ pub mod analytics;
 pub mod assistants;
 pub mod budgets;
 pub mod compat;
+pub mod domain;
 pub mod health;
 pub mod ingest_keys;
 pub mod prices;

@@ -63,6 +63,7 @@ fn WallPage(props: &PageProps) -> Html {
                     ..Filters::default()
                 },
                 assistant: None,
+                domain: None,
             };
             session.api().dashboard(&q.dashboard_params()).await
         },

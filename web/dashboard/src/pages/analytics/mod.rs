@@ -8,6 +8,7 @@
 //! [`notes`] turn the payload into what is shown.
 
 mod body;
+mod domains;
 pub(crate) mod kpis;
 mod notes;
 pub(crate) mod query;
@@ -27,7 +28,54 @@ use crate::hooks::{use_api, use_live, use_refresh_on, use_require_session};
 use crate::route::{push_with_query, Route};
 use crate::session::Session;
 use body::AnalyticsBody;
+use domains::{use_known_domains, DomainSelect};
 pub use query::AnalyticsQuery;
+
+/// What the page's controls do; each puts the new view in the URL.
+struct ViewChanges {
+    filters: Callback<Filters>,
+    assistant: Callback<Option<i64>>,
+    domain: Callback<Option<String>>,
+}
+
+#[hook]
+fn use_view_changes(q: &AnalyticsQuery) -> ViewChanges {
+    let navigator = use_navigator();
+    let go = Callback::from(move |q: AnalyticsQuery| {
+        if let Some(navigator) = &navigator {
+            push_with_query(navigator, &Route::Analytics, &q.to_pairs());
+        }
+    });
+    ViewChanges {
+        filters: {
+            let (go, q) = (go.clone(), q.clone());
+            Callback::from(move |filters| {
+                go.emit(AnalyticsQuery {
+                    filters,
+                    ..q.clone()
+                })
+            })
+        },
+        assistant: {
+            let (go, q) = (go.clone(), q.clone());
+            Callback::from(move |assistant| {
+                go.emit(AnalyticsQuery {
+                    assistant,
+                    ..q.clone()
+                })
+            })
+        },
+        domain: {
+            let q = q.clone();
+            Callback::from(move |domain| {
+                go.emit(AnalyticsQuery {
+                    domain,
+                    ..q.clone()
+                })
+            })
+        },
+    }
+}
 
 /// Refetch at most this often while live deltas arrive.
 const LIVE_REFRESH_MS: u32 = 2_000;
@@ -48,7 +96,6 @@ struct PageProps {
 
 #[component]
 fn AnalyticsPage(props: &PageProps) -> Html {
-    let navigator = use_navigator();
     let query_str = use_location()
         .map(|l| l.query_str().to_owned())
         .unwrap_or_default();
@@ -78,23 +125,7 @@ fn AnalyticsPage(props: &PageProps) -> Html {
         |(session, q, _)| async move { session.api().dashboard(&q.dashboard_params()).await },
     );
 
-    let go = {
-        let navigator = navigator.clone();
-        Callback::from(move |q: AnalyticsQuery| {
-            if let Some(navigator) = &navigator {
-                push_with_query(navigator, &Route::Analytics, &q.to_pairs());
-            }
-        })
-    };
-    let on_filters = {
-        let (go, q) = (go.clone(), q.clone());
-        Callback::from(move |filters: Filters| {
-            go.emit(AnalyticsQuery {
-                filters,
-                ..q.clone()
-            })
-        })
-    };
+    let on = use_view_changes(&q);
     let list: Vec<Assistant> = assistants
         .state
         .data
@@ -110,6 +141,7 @@ fn AnalyticsPage(props: &PageProps) -> Html {
         .data
         .as_ref()
         .map(|m| m.iter().map(|m| m.model.clone()).collect::<Vec<_>>());
+    let domains = use_known_domains(dashboard.state.data.clone(), q.domain.clone());
     html! {
         <>
             <Nav />
@@ -119,11 +151,9 @@ fn AnalyticsPage(props: &PageProps) -> Html {
                     <LiveIndicator connection={live.connection.clone()} last_update={live.last_update} />
                 </div>
                 <div class="filters-row">
-                    <AssistantSelect assistants={list} current={q.assistant} on_change={{
-                        let (go, q) = (go.clone(), q.clone());
-                        Callback::from(move |assistant| go.emit(AnalyticsQuery { assistant, ..q.clone() }))
-                    }} />
-                    <FilterBar filters={q.filters.clone()} {today} on_change={on_filters} models={model_names} />
+                    <AssistantSelect assistants={list} current={q.assistant} on_change={on.assistant} />
+                    <FilterBar filters={q.filters.clone()} {today} on_change={on.filters} models={model_names} />
+                    <DomainSelect domains={domains} current={q.domain.clone()} on_change={on.domain} />
                 </div>
                 <AnalyticsBody data={dashboard.state.clone()} reload={dashboard.reload.clone()}
                                query={q.clone()} assistant={name} />

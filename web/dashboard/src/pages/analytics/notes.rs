@@ -31,6 +31,9 @@ pub fn subtitle(q: &AnalyticsQuery, assistant: Option<&str>, d: &Dashboard) -> S
     if let Some(model) = &q.filters.model {
         parts.push(format!("model {model}"));
     }
+    if let Some(domain) = &q.domain {
+        parts.push(format!("domain {domain}"));
+    }
     parts.join(" · ")
 }
 
@@ -55,6 +58,12 @@ pub fn warnings(q: &AnalyticsQuery) -> Vec<String> {
         );
         out.push(
             "Status codes, countries, domains, anomalies and the projection count every call: the filter does not apply to them."
+                .to_owned(),
+        );
+    }
+    if q.domain.is_some() {
+        out.push(
+            "Domain: computed from the stored calls (the rollups are not split by domain); daily records have no domain, and periods older than the raw-data retention count only what is left."
                 .to_owned(),
         );
     }

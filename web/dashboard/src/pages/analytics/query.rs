@@ -1,6 +1,6 @@
 //! The analytics page's view in its URL: the detail page's [`Filters`] (range, status, model)
-//! plus the assistant (`?assistant=3`, absent for all of yours), so a link reproduces the
-//! view. Parsing never fails: broken parameters fall back to the defaults.
+//! plus the assistant (`?assistant=3`, absent for all of yours) and the domain, so a link
+//! reproduces the view. Parsing never fails: broken parameters fall back to the defaults.
 
 use crate::filters::{query_param, Filters, RangeChoice};
 
@@ -10,6 +10,9 @@ pub struct AnalyticsQuery {
     pub filters: Filters,
     /// One assistant, or all of the user's.
     pub assistant: Option<i64>,
+    /// Only the calls of this domain (the dashboard endpoints only: runs and daily metrics
+    /// are not filtered by domain).
+    pub domain: Option<String>,
 }
 
 impl AnalyticsQuery {
@@ -20,6 +23,9 @@ impl AnalyticsQuery {
             assistant: query_param(query, "assistant")
                 .and_then(|a| a.parse().ok())
                 .filter(|a| *a > 0),
+            domain: query_param(query, "domain")
+                .map(|d| d.trim().to_owned())
+                .filter(|d| !d.is_empty() && d.chars().count() <= 100),
         }
     }
 
@@ -28,6 +34,9 @@ impl AnalyticsQuery {
         let mut pairs = self.filters.to_pairs();
         if let Some(a) = self.assistant {
             pairs.push(("assistant", a.to_string()));
+        }
+        if let Some(d) = &self.domain {
+            pairs.push(("domain", d.clone()));
         }
         pairs
     }
@@ -44,6 +53,9 @@ impl AnalyticsQuery {
             params.push(("assistant", a.to_string()));
         }
         params.extend(self.filters.api_params());
+        if let Some(d) = &self.domain {
+            params.push(("domain", d.clone()));
+        }
         params
     }
 }
@@ -55,8 +67,10 @@ mod tests {
 
     #[test]
     fn round_trips_through_the_url() {
-        let q = AnalyticsQuery::parse("?range=1m&assistant=3&status=error&model=gpt-4o");
+        let q =
+            AnalyticsQuery::parse("?range=1m&assistant=3&status=error&model=gpt-4o&domain=sales");
         assert_eq!(q.assistant, Some(3));
+        assert_eq!(q.domain.as_deref(), Some("sales"));
         assert_eq!(q.filters.range, RangeChoice::Month);
         assert_eq!(q.filters.status, Some(StatusFilter::Error));
         let again = q.to_pairs();

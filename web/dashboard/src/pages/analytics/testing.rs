@@ -44,6 +44,7 @@ pub fn payload() -> Dashboard {
         assistants: vec![1],
         status: None,
         model: None,
+        domain: None,
         summary,
         trend: Default::default(),
         comparison: Comparison {

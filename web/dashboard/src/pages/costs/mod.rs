@@ -58,6 +58,7 @@ fn view(query: &str) -> AnalyticsQuery {
             ..Filters::default()
         },
         assistant: parsed.assistant,
+        domain: None,
     }
 }
 
@@ -75,6 +76,7 @@ fn use_cost_data(
             ..Filters::default()
         },
         assistant: q.assistant,
+        domain: None,
     };
     let fetch = |(session, q, _): (Session, AnalyticsQuery, u32)| async move {
         session.api().dashboard(&q.dashboard_params()).await

@@ -125,6 +125,7 @@ fn use_range_dashboard(
             let q = AnalyticsQuery {
                 filters,
                 assistant: Some(id),
+                domain: None,
             };
             session.api().dashboard(&q.dashboard_params()).await
         },
