@@ -119,5 +119,17 @@ test("live sessions: the panel lists the active sessions and follows new ones wi
   }, { timeout: 5000 });
   assert.equal(await page.evaluate(() => window.__noReload), true);
   await shot(page, "41-costs-sessions");
+
+  // A session's id leads to its calls.
+  await page.locator('[data-testid="session-row"][data-session="chat-1"] a').click();
+  await page.waitForURL((url) => url.pathname === "/runs" && url.searchParams.get("session") === "chat-1");
+  await page.getByTestId("runs-table").waitFor();
+  const calls = (await api("/runs?session=chat-1", { token: user.token })).body.runs.map((r) => r.id);
+  assert.equal(calls.length, 3);
+  await eventually(async () => assert.deepEqual(
+    await page.evaluate(() => [...document.querySelectorAll('[data-testid="run-row"]')].map((r) => Number(r.dataset.id))),
+    calls,
+  ));
+  await page.getByTestId("session-filter").waitFor();
   assert.deepEqual(browser.errors, []);
 });

@@ -42,6 +42,14 @@ pub struct RunsQuery {
         pattern = "^[^\\u0000-\\u001f\\u007f-\\u009f]*$"
     )]
     pub model: Option<String>,
+    /// Only the calls of this session (its `sessionId`, 1 to 128 characters, no control
+    /// characters).
+    #[param(
+        min_length = 1,
+        max_length = 128,
+        pattern = "^[^\\u0000-\\u001f\\u007f-\\u009f]*$"
+    )]
+    pub session: Option<String>,
     /// First UTC day, `YYYY-MM-DD`.
     #[param(value_type = Option<String>, format = Date, pattern = "^[2-9][0-9]{3}-[0-9]{2}-[0-9]{2}$")]
     pub start: Option<NaiveDate>,
@@ -71,6 +79,11 @@ impl RunsQuery {
             owners.check(pool, user, assistant).await?;
         }
         let calls = hub::sample::CallFilter::parse(self.status.as_deref(), self.model.as_deref())?;
+        if let Some(session) = &self.session {
+            let mut errors = hub::ValidationErrors::default();
+            errors.check_text("session", session, hub::sample::MAX_SESSION_ID_CHARS);
+            errors.into_result(())?;
+        }
         match (self.start, self.end) {
             (Some(start), Some(end)) => drop(hub::DateRange::new(start, end)?),
             (start, end) => {
@@ -87,6 +100,7 @@ impl RunsQuery {
             assistant_id: self.assistant,
             status: calls.status,
             model: calls.model,
+            session_id: self.session.clone(),
             from: self.start.map(midnight),
             until: self
                 .end

@@ -181,3 +181,49 @@ async fn export_streams_every_matching_run_as_csv_or_json() {
     )
     .await;
 }
+
+#[actix_web::test]
+async fn runs_of_one_session_and_a_bad_session_is_a_400() {
+    let app = spawn_app().await;
+    let user = app.new_user().await;
+    let a = app.new_assistant(&user, "A").await;
+    let events: Vec<Value> = (0..9)
+        .map(|i| json!({"sessionId": format!("s-{}", i % 3), "cost": 0.01 * f64::from(i)}))
+        .collect();
+    ingest(&app, &user, a, events).await;
+    let page = json_of(app.get("/api/v1/runs?session=s-1", Some(&user.token)).await).await;
+    let runs = page["runs"].as_array().cloned().unwrap_or_default();
+    assert_eq!(runs.len(), 3);
+    assert!(runs.iter().all(|r| r["sessionId"] == "s-1"));
+    let stored = app
+        .database
+        .count(&format!(
+            "SELECT count(*) AS n FROM usage_samples WHERE assistant_id = {a} AND session_id = 's-1'"
+        ))
+        .await;
+    assert_eq!(stored, 3);
+    // The export takes the same filter.
+    let export = app
+        .get(
+            "/api/v1/export?session=s-2&format=ndjson",
+            Some(&user.token),
+        )
+        .await
+        .text()
+        .await
+        .unwrap_or_default();
+    assert_eq!(
+        export
+            .lines()
+            .filter(|l| l.contains("\"sessionId\":\"s-2\""))
+            .count(),
+        3
+    );
+    assert_eq!(export.lines().count(), 3);
+    for query in ["session=", "session=%07"] {
+        let response = app
+            .get(&format!("/api/v1/runs?{query}"), Some(&user.token))
+            .await;
+        assert_problem(response, StatusCode::BAD_REQUEST).await;
+    }
+}

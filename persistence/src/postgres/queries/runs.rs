@@ -13,6 +13,8 @@ pub struct RunFilter {
     pub assistant_id: Option<i64>,
     pub status: Option<String>,
     pub model: Option<String>,
+    /// Only the calls of this session.
+    pub session_id: Option<String>,
     /// Inclusive lower bound of `ts`.
     pub from: Option<DateTime<Utc>>,
     /// Exclusive upper bound of `ts`.
@@ -84,6 +86,7 @@ pub async fn page(
            AND ($5::timestamptz IS NULL OR s.ts >= $5)
            AND ($6::timestamptz IS NULL OR s.ts < $6)
            AND ($7::timestamptz IS NULL OR (s.ts, s.id) < ($7, $8))
+           AND ($10::text IS NULL OR s.session_id = $10)
          ORDER BY s.ts DESC, s.id DESC
          LIMIT $9",
     )
@@ -96,6 +99,7 @@ pub async fn page(
     .bind::<Nullable<Timestamptz>, _>(cursor.map(|c| c.ts))
     .bind::<BigInt, _>(cursor.map_or(0, |c| c.id))
     .bind::<BigInt, _>(limit)
+    .bind::<Nullable<Text>, _>(filter.session_id.as_deref())
     .load(conn)
     .await
 }

@@ -2,15 +2,25 @@
 //! their uptime, model, calls and cost so far. The count comes from the live WebSocket's
 //! `sessions` messages; the list from `GET /sessions/live`, fetched again when such a message
 //! arrives (at most once a second) and every 10 seconds (uptimes, sessions that went idle).
+//! A session's id links to its calls on `/runs`.
 
 use std::collections::BTreeMap;
 
 use protocol::sessions::LiveSession;
+use serde::Serialize;
 use yew::prelude::*;
+use yew_router::prelude::*;
 
 use crate::format;
 use crate::hooks::{use_api, use_refresh_on, use_tick};
+use crate::route::Route;
 use crate::session::Session;
+
+/// The query of a session's calls on `/runs`.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+struct SessionQuery {
+    session: String,
+}
 
 /// Sessions listed at most.
 const SHOWN: usize = 12;
@@ -79,7 +89,11 @@ pub fn SessionsPanel(props: &SessionsPanelProps) -> Html {
                     </tr></thead>
                     <tbody>{ for rows.iter().map(|s| html! {
                         <tr data-testid="session-row" data-session={s.session_id.clone()} data-calls={s.calls.to_string()} data-cost={s.cost.to_string()}>
-                            <th scope="row" title={s.session_id.clone()}>{ short(&s.session_id) }</th>
+                            <th scope="row" title={s.session_id.clone()}>
+                                <Link<Route, SessionQuery> to={Route::Runs} query={Some(SessionQuery { session: s.session_id.clone() })}>
+                                    { short(&s.session_id) }
+                                </Link<Route, SessionQuery>>
+                            </th>
                             <td>{ props.names.get(&s.assistant_id).cloned().unwrap_or_else(|| format!("#{}", s.assistant_id)) }</td>
                             if !props.wall { <td>{ s.model.clone().unwrap_or_else(|| "–".to_owned()) }</td> }
                             <td>{ uptime(s.uptime_seconds) }</td>

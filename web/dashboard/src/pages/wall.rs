@@ -64,6 +64,7 @@ fn WallPage(props: &PageProps) -> Html {
                 },
                 assistant: None,
                 domain: None,
+                session: None,
             };
             session.api().dashboard(&q.dashboard_params()).await
         },

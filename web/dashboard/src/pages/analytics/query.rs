@@ -13,6 +13,8 @@ pub struct AnalyticsQuery {
     /// Only the calls of this domain (the dashboard endpoints only: runs and daily metrics
     /// are not filtered by domain).
     pub domain: Option<String>,
+    /// Only the calls of this session (the runs list only).
+    pub session: Option<String>,
 }
 
 impl AnalyticsQuery {
@@ -26,6 +28,8 @@ impl AnalyticsQuery {
             domain: query_param(query, "domain")
                 .map(|d| d.trim().to_owned())
                 .filter(|d| !d.is_empty() && d.chars().count() <= 100),
+            session: query_param(query, "session")
+                .filter(|s| !s.is_empty() && s.chars().count() <= 128),
         }
     }
 
@@ -37,6 +41,9 @@ impl AnalyticsQuery {
         }
         if let Some(d) = &self.domain {
             pairs.push(("domain", d.clone()));
+        }
+        if let Some(s) = &self.session {
+            pairs.push(("session", s.clone()));
         }
         pairs
     }

@@ -59,6 +59,7 @@ fn view(query: &str) -> AnalyticsQuery {
         },
         assistant: parsed.assistant,
         domain: None,
+        session: None,
     }
 }
 
@@ -77,6 +78,7 @@ fn use_cost_data(
         },
         assistant: q.assistant,
         domain: None,
+        session: None,
     };
     let fetch = |(session, q, _): (Session, AnalyticsQuery, u32)| async move {
         session.api().dashboard(&q.dashboard_params()).await

@@ -126,6 +126,7 @@ fn use_range_dashboard(
                 filters,
                 assistant: Some(id),
                 domain: None,
+                session: None,
             };
             session.api().dashboard(&q.dashboard_params()).await
         },

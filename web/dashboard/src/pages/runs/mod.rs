@@ -145,6 +145,12 @@ fn RunsList(props: &PageProps) -> Html {
                     <FilterBar filters={q.filters.clone()} {today} on_change={on_filters}
                                models={models.state.data.as_ref().map(|m| m.iter().map(|m| m.model.clone()).collect::<Vec<_>>())} />
                 </div>
+                if let Some(id) = &q.session {
+                    <p class="notice" data-testid="session-filter">
+                        { format!("The calls of session {id}. ") }
+                        <Link<Route> to={Route::Runs}>{ "Show all calls" }</Link<Route>>
+                    </p>
+                }
                 if let Some(n) = list_state.pending {
                     <button class="pill" data-testid="new-runs" onclick={list_state.show_new}>{ format!("{n} new — show") }</button>
                 }

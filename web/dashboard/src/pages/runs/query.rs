@@ -13,6 +13,9 @@ pub fn runs_params(q: &AnalyticsQuery, today: NaiveDate) -> Vec<(&'static str, S
         params.push(("assistant", a.to_string()));
     }
     params.extend(q.filters.api_params());
+    if let Some(s) = &q.session {
+        params.push(("session", s.clone()));
+    }
     params
 }
 
