@@ -283,3 +283,25 @@ test("the domain filter narrows every figure to that domain's calls, as the API 
   assert.equal(await page.getByTestId("domain-filter").inputValue(), "sales");
   assert.deepEqual(browser.errors, []);
 });
+
+test("while the analytics load, a skeleton of the page holds its place", { timeout: TEST_TIMEOUT }, async () => {
+  const { page } = browser;
+  const user = await newUser("analytics-skeleton");
+  await newAssistant(user, "Slow bot");
+  await logInUi(page, user.email);
+  let release;
+  const held = new Promise((resolve) => { release = resolve; });
+  await page.route("**/api/v1/dashboard**", async (route) => {
+    await held;
+    await route.continue();
+  });
+  await page.goto(`${BASE_URL}/analytics`);
+  await page.getByTestId("skeleton").waitFor();
+  assert.equal(await page.locator('[data-testid="skeleton"] .skeleton-card').count(), 17);
+  assert.equal(await page.getByTestId("kpis").count(), 0);
+  release();
+  await page.getByTestId("kpis").waitFor();
+  assert.equal(await page.getByTestId("skeleton").count(), 0);
+  await page.unroute("**/api/v1/dashboard**");
+  assert.deepEqual(browser.errors, []);
+});

@@ -109,7 +109,7 @@ pub(crate) fn same_bin(payload: &Value, exact: f64) {
 }
 
 /// `(label, value)` pairs of a payload list.
-fn listed(list: &Value, label: &str, value: &str) -> Vec<(String, i64)> {
+pub(crate) fn listed(list: &Value, label: &str, value: &str) -> Vec<(String, i64)> {
     list.as_array()
         .cloned()
         .unwrap_or_default()

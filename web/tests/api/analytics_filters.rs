@@ -6,7 +6,7 @@
 use chrono::{Duration, Utc};
 use reqwest::StatusCode;
 
-use crate::analytics::{as_f64, events, get_fresh, ingest, number, pairs, same_bin};
+use crate::analytics::{as_f64, events, get_fresh, ingest, listed, number, pairs, same_bin};
 use crate::helpers::{assert_problem, json_of, problem_fields, spawn_app};
 
 #[actix_web::test]
@@ -91,17 +91,7 @@ async fn filtered_dashboard_counts_only_the_selected_calls() {
         &format!("SELECT country AS k, count(*) AS v {scope} GROUP BY 1 ORDER BY 2 DESC, 1"),
     )
     .await;
-    let listed: Vec<(String, i64)> = d["topCountries"]
-        .as_array()
-        .map(|l| {
-            l.iter()
-                .map(|c| {
-                    let label = c["label"].as_str().unwrap_or_default().to_owned();
-                    (label, c["calls"].as_i64().unwrap_or(-1))
-                })
-                .collect()
-        })
-        .unwrap_or_default();
+    let listed = listed(&d["topCountries"], "label", "calls");
     assert_eq!(listed, countries);
 
     // The unfiltered dashboard (cached or not) is a different answer.
@@ -209,19 +199,7 @@ async fn a_domain_narrows_every_number_to_its_calls() {
         &format!("SELECT country AS k, count(*) AS v {scope} GROUP BY 1 ORDER BY 2 DESC, 1"),
     )
     .await;
-    let listed: Vec<(String, i64)> = d["topCountries"]
-        .as_array()
-        .map(|l| {
-            l.iter()
-                .map(|c| {
-                    (
-                        c["label"].as_str().unwrap_or_default().to_owned(),
-                        c["calls"].as_i64().unwrap_or(-1),
-                    )
-                })
-                .collect()
-        })
-        .unwrap_or_default();
+    let listed = listed(&d["topCountries"], "label", "calls");
     assert_eq!(listed, countries);
     let domains: Vec<&str> = d["topDomains"]
         .as_array()

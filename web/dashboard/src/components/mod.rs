@@ -18,6 +18,6 @@ pub use filter_bar::FilterBar;
 pub use live_indicator::LiveIndicator;
 pub use nav::Nav;
 pub use sessions::SessionsPanel;
-pub use states::{Empty, ErrorBox, Loading};
+pub use states::{Empty, ErrorBox, Loading, Skeleton};
 pub use tile::{AssistantTile, TileData};
 pub use toasts::ToastHost;

@@ -1,5 +1,5 @@
-//! Loading, empty and error states, so every page says what is going on instead of showing
-//! a blank area.
+//! Loading (a spinner, or a skeleton of the page's shape), empty and error states, so every
+//! page says what is going on instead of showing a blank area.
 
 use yew::prelude::*;
 
@@ -18,6 +18,35 @@ pub fn Loading(props: &LoadingProps) -> Html {
         <div class="state state-loading" role="status" aria-live="polite">
             <span class="spinner" aria-hidden="true"></span>
             <span>{ props.label.clone() }</span>
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct SkeletonProps {
+    /// What is loading, for screen readers.
+    pub label: AttrValue,
+    /// Placeholder KPI cards.
+    #[prop_or(6)]
+    pub cards: usize,
+    /// Placeholder charts.
+    #[prop_or(2)]
+    pub charts: usize,
+}
+
+/// The shape of a page of KPI cards and charts while its data loads, so the layout does not
+/// jump when it arrives.
+#[component]
+pub fn Skeleton(props: &SkeletonProps) -> Html {
+    html! {
+        <div class="skeleton" role="status" aria-live="polite" aria-label={props.label.clone()} data-testid="skeleton">
+            <div class="kpis kpis-grid">
+                { for (0..props.cards).map(|_| html! { <div class="kpi skeleton-block skeleton-card"></div> }) }
+            </div>
+            <div class="charts">
+                { for (0..props.charts).map(|_| html! { <div class="card skeleton-block skeleton-chart"></div> }) }
+            </div>
+            <span class="visually-hidden">{ props.label.clone() }</span>
         </div>
     }
 }

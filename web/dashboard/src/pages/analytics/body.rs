@@ -13,7 +13,7 @@ use super::query::AnalyticsQuery;
 use super::specs::{analytics_specs, AnalyticsSpecs};
 use super::tables::{Anomalies, LabelTable, ModelTable, StatusCodes};
 use crate::charts::ChartSpec;
-use crate::components::{EChart, Empty, ErrorBox, Loading};
+use crate::components::{EChart, Empty, ErrorBox, Skeleton};
 use crate::hooks::Loadable;
 use crate::theme::use_dark;
 
@@ -39,7 +39,7 @@ pub fn AnalyticsBody(props: &AnalyticsBodyProps) -> Html {
             return html! { <ErrorBox title="Could not load the analytics" error={error.clone()} retry={reload} /> }
         }
         (Some(d), _, Some(specs)) => (d.clone(), specs.clone()),
-        _ => return html! { <Loading label="Loading the analytics…" /> },
+        _ => return html! { <Skeleton label="Loading the analytics…" cards={17} charts={4} /> },
     };
     let against = AttrValue::from(format!(
         "Complete {} of this range against the same length just before it",

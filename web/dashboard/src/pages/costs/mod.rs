@@ -16,7 +16,7 @@ use yew_router::prelude::*;
 
 use crate::api::types::Assistant;
 use crate::components::{
-    AssistantSelect, EChart, ErrorBox, LiveIndicator, Loading, Nav, SessionsPanel,
+    AssistantSelect, EChart, ErrorBox, LiveIndicator, Loading, Nav, SessionsPanel, Skeleton,
 };
 use crate::filters::{Filters, RangeChoice};
 use crate::hooks::{use_api, use_live, use_refresh_on, use_require_session, ApiHandle, Loadable};
@@ -225,7 +225,7 @@ fn CostsBody(props: &CostsBodyProps) -> Html {
             Some(error) => {
                 html! { <ErrorBox title="Could not load the costs" {error} retry={props.reload.clone()} /> }
             }
-            None => html! { <Loading label="Loading the costs…" /> },
+            None => html! { <Skeleton label="Loading the costs…" cards={5} charts={2} /> },
         };
     };
     let daily_chart = analytics_specs(daily, dark).cost;

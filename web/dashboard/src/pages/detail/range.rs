@@ -6,7 +6,7 @@ use protocol::analytics::Dashboard;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
-use crate::components::{EChart, Loading};
+use crate::components::{EChart, Skeleton};
 use crate::hooks::Loadable;
 use crate::pages::analytics::kpis::{kpi_cards, KpiCards};
 use crate::pages::analytics::specs::analytics_specs;
@@ -29,7 +29,9 @@ pub fn RangeAnalytics(props: &RangeAnalyticsProps) -> Html {
     let (Some(d), Some(specs)) = (&props.data.data, &*specs) else {
         return match &props.data.error {
             Some(_) => Html::default(),
-            None => html! { <Loading label="Loading the range's analytics…" /> },
+            None => {
+                html! { <Skeleton label="Loading the range's analytics…" cards={17} charts={2} /> }
+            }
         };
     };
     html! {
