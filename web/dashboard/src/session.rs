@@ -19,6 +19,10 @@ pub struct Session {
     pub token: String,
     pub user_id: i64,
     pub email: String,
+    /// The display name given at registration (sessions stored before names were kept have
+    /// none).
+    #[serde(default)]
+    pub name: Option<String>,
     pub expires_at: DateTime<Utc>,
 }
 
@@ -29,6 +33,7 @@ impl Session {
             token: login.access_token.clone(),
             user_id: login.user.id,
             email: login.user.email.clone(),
+            name: login.user.name.clone(),
             expires_at: login.expires_at,
         }
     }
@@ -131,13 +136,14 @@ mod tests {
             expires_at: at(12, 0),
             user: User {
                 id: 3,
-                name: None,
+                name: Some("Ada Lovelace".to_owned()),
                 email: "ada@example.com".to_owned(),
                 role: "user".to_owned(),
                 created_at: at(9, 0),
             },
         };
         let session = Session::from_login(&login);
+        assert_eq!(session.name.as_deref(), Some("Ada Lovelace"));
         assert_eq!(session.user_id, 3);
         assert!(session.is_valid_at(at(11, 0)));
         assert!(!session.is_valid_at(at(11, 59)));
@@ -147,5 +153,10 @@ mod tests {
         assert_eq!(Session::parse_stored(&stored, at(10, 0)), Some(session));
         assert_eq!(Session::parse_stored(&stored, at(12, 30)), None);
         assert_eq!(Session::parse_stored("{garbage", at(10, 0)), None);
+        // Sessions stored before names were kept still load.
+        let older =
+            r#"{"token":"tok","userId":3,"email":"a@b.c","expiresAt":"2026-11-23T12:00:00Z"}"#;
+        let loaded = Session::parse_stored(older, at(10, 0));
+        assert_eq!(loaded.map(|s| (s.user_id, s.name)), Some((3, None)));
     }
 }

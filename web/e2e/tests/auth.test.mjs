@@ -42,6 +42,7 @@ test("register, then log in, then see the empty overview", { timeout: TEST_TIMEO
   await page.getByRole("heading", { name: "Assistants" }).waitFor();
   await page.getByText("No assistants yet").waitFor();
   assert.match(await page.locator(".nav-email").innerText(), new RegExp(email.replace(/[.+]/g, "\\$&")));
+  assert.equal(await page.getByTestId("nav-name").innerText(), "Ada Lovelace", "the nav names the user");
   await shot(page, "03-overview-empty");
 
   // The session survives a reload (localStorage).

@@ -1,4 +1,5 @@
-//! The top bar of the signed-in pages: where you are, where you can go, who you are.
+//! The top bar of the signed-in pages: where you are, where you can go, who you are (the name
+//! given at registration, and the email).
 
 use yew::prelude::*;
 use yew_router::prelude::*;
@@ -12,10 +13,10 @@ use crate::theme::{self, ThemeContext};
 pub fn Nav() -> Html {
     let ctx = use_context::<SessionContext>();
     let navigator = use_navigator();
-    let email = ctx
+    let user = ctx
         .as_ref()
         .and_then(|c| c.session.as_ref())
-        .map(|s| s.email.clone());
+        .map(|s| (s.name.clone(), s.email.clone()));
     let log_out = {
         let ctx = ctx.clone();
         Callback::from(move |_| {
@@ -42,7 +43,10 @@ pub fn Nav() -> Html {
             </nav>
             <div class="nav-user">
                 <ThemeToggle />
-                if let Some(email) = email {
+                if let Some((name, email)) = user {
+                    if let Some(name) = name {
+                        <span class="nav-name" title={email.clone()} data-testid="nav-name">{ name }</span>
+                    }
                     <span class="nav-email">{ email }</span>
                 }
                 <button class="button button-quiet" onclick={log_out}>{ "Log out" }</button>
