@@ -309,6 +309,14 @@ impl LiveState {
     pub fn stats(&self, assistant_id: i64) -> Option<&Stats> {
         self.assistants.get(&assistant_id).map(|a| &a.stats)
     }
+
+    /// Active sessions over `ids`, once a `sessions` message has counted each of them
+    /// (`None` before: the count would be short).
+    pub fn active_sessions_of(&self, ids: &[i64]) -> Option<usize> {
+        ids.iter()
+            .map(|id| self.active_sessions.get(id).copied())
+            .sum()
+    }
 }
 
 impl yew::Reducible for LiveState {

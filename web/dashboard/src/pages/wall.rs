@@ -148,10 +148,7 @@ fn wall_body(
     names: BTreeMap<i64, String>,
     session: &Session,
 ) -> Html {
-    let live_count = ids
-        .iter()
-        .map(|id| live.active_sessions.get(id).copied())
-        .sum::<Option<usize>>();
+    let live_count = live.active_sessions_of(ids);
     html! {
         <>
             <div class="wall-strip">

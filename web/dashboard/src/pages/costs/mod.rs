@@ -149,10 +149,7 @@ fn CostsPage(props: &PageProps) -> Html {
     let (on_assistant, on_range) = use_view_changes(&q);
     let names: std::collections::BTreeMap<i64, String> =
         list.iter().map(|a| (a.id, a.name.clone())).collect();
-    let live_count = ids
-        .iter()
-        .map(|id| live.active_sessions.get(id).copied())
-        .sum::<Option<usize>>();
+    let live_count = live.active_sessions_of(&ids);
     html! {
         <>
             <Nav />
@@ -215,7 +212,21 @@ struct CostsBodyProps {
 #[component]
 fn CostsBody(props: &CostsBodyProps) -> Html {
     let dark = use_dark();
-    let (Some(daily), Some(hourly)) = (&props.daily.data, &props.hourly.data) else {
+    // Built once per answer, not on every render: the page re-renders on each live delta (the
+    // ticker), and a new spec would make every chart redraw.
+    let charts = use_memo(
+        (props.daily.data.clone(), props.hourly.data.clone(), dark),
+        |(daily, hourly, dark)| {
+            daily.as_ref().zip(hourly.as_ref()).map(|(d, h)| {
+                (
+                    analytics_specs(d, *dark).cost,
+                    analytics_specs(h, *dark).cost,
+                )
+            })
+        },
+    );
+    let (Some(daily), Some((daily_chart, hourly_chart))) = (&props.daily.data, (*charts).clone())
+    else {
         return match props
             .daily
             .error
@@ -228,8 +239,6 @@ fn CostsBody(props: &CostsBodyProps) -> Html {
             None => html! { <Skeleton label="Loading the costs…" cards={5} charts={2} /> },
         };
     };
-    let daily_chart = analytics_specs(daily, dark).cost;
-    let hourly_chart = analytics_specs(hourly, dark).cost;
     let models: Vec<CostRow> = daily
         .top_models
         .iter()
