@@ -1,10 +1,11 @@
 //! The app root: the session and theme contexts every page reads, the router switch that maps
-//! each [`Route`] to its page, and the toasts of live budget alerts, shown above every page.
+//! each [`Route`] to its page, the tab's one live feed, and the toasts of live budget alerts,
+//! shown above every page.
 
 use yew::prelude::*;
 use yew_router::prelude::*;
 
-use crate::components::ToastHost;
+use crate::components::{LiveProvider, ToastHost};
 use crate::pages::{
     AlertsPage, Analytics, AssistantDetail, BudgetsPage, Costs, CreateAssistant, KeysPage, Login,
     NotFound, Overview, Register, Runs, Wall,
@@ -53,8 +54,10 @@ pub fn App() -> Html {
         <ContextProvider<SessionContext> {context}>
             <ContextProvider<ThemeContext> context={theme}>
                 <BrowserRouter>
-                    <Switch<Route> render={switch} />
-                    <ToastHost />
+                    <LiveProvider>
+                        <Switch<Route> render={switch} />
+                        <ToastHost />
+                    </LiveProvider>
                 </BrowserRouter>
             </ContextProvider<ThemeContext>>
         </ContextProvider<SessionContext>>

@@ -193,3 +193,34 @@ test("after the connection drops the page says so, reconnects and catches up", {
     await cut.close();
   }
 });
+
+test("a tab holds one live socket across pages, and its numbers survive navigation", { timeout: TEST_TIMEOUT }, async () => {
+  const tab = await openBrowser({ initScript: socketSwitch });
+  try {
+    const user = await newUser("one-socket");
+    const assistant = await newAssistant(user, "Roaming bot");
+    const { page } = tab;
+    await logInUi(page, user.email);
+    await page.locator('[data-testid="live-indicator"][data-state="live"]').waitFor();
+    await postEvents(user, assistant.id, [{ cost: 0.1 }, { cost: 0.1 }]);
+    // Client-side navigation through every page that follows the feed, and back.
+    // The wallboard has no navigation bar (a TV): back to the overview with the history.
+    const pages = ["Analytics", "Runs", "Costs", "Budgets", "Alerts", "Assistants", "Wallboard"];
+    for (const name of pages) {
+      await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name, exact: true }).click();
+      await page.waitForLoadState("networkidle");
+    }
+    await page.goBack();
+    await page.getByTestId(`tile-${assistant.id}`).getByRole("link").click();
+    await page.locator('[data-testid="live-indicator"][data-state="live"]').waitFor();
+    // An event posted now reaches the page on the socket opened at log-in.
+    await postEvents(user, assistant.id, [{ cost: 0.1 }]);
+    await eventually(async () => assert.equal(await testIdText(page, "kpi-today-calls"), "3"));
+    const sockets = await page.evaluate(() => window.__sockets.map((s) => ({ url: s.url, open: s.readyState === WebSocket.OPEN })));
+    assert.equal(sockets.length, 1, `sockets opened: ${JSON.stringify(sockets)}`);
+    assert.ok(sockets[0].open && sockets[0].url.includes("/api/v1/ws/live"));
+    assert.deepEqual(tab.errors, []);
+  } finally {
+    await tab.close();
+  }
+});

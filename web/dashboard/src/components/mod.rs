@@ -1,11 +1,12 @@
 //! Building blocks shared by the pages: the ECharts chart, assistant tiles, the live
-//! indicator, filter bar, navigation, the loading / empty / error states and the toasts of
-//! live budget alerts.
+//! indicator, filter bar, navigation, the loading / empty / error states, the tab's live feed
+//! and the toasts of live budget alerts.
 
 pub mod assistant_select;
 pub mod chart;
 pub mod filter_bar;
 pub mod live_indicator;
+pub mod live_provider;
 pub mod nav;
 pub mod sessions;
 pub mod states;
@@ -16,6 +17,7 @@ pub use assistant_select::AssistantSelect;
 pub use chart::EChart;
 pub use filter_bar::FilterBar;
 pub use live_indicator::LiveIndicator;
+pub use live_provider::LiveProvider;
 pub use nav::Nav;
 pub use sessions::SessionsPanel;
 pub use states::{Empty, ErrorBox, Loading, Skeleton};

@@ -1,48 +1,39 @@
 //! Toasts of live budget alerts, on every page while logged in. The hub pushes an alert on the
-//! live WebSocket in the delta of the assistant whose samples reached a budget threshold; pages
-//! only follow the assistants they show, so the host near the app root follows all of the
-//! user's assistants itself (list fetched again on every navigation, so new ones count) and
-//! turns every alert into a toast ([`Toasts`]): dismissable, gone after [`TOAST_MS`].
+//! live WebSocket in the delta of the assistant whose samples reached a budget threshold; the
+//! tab's one feed (`components::LiveProvider`) follows all of the user's assistants, and this
+//! host turns every alert it reports into a toast ([`Toasts`]): dismissable, gone after
+//! [`TOAST_MS`].
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::rc::Rc;
 
 use gloo_timers::future::TimeoutFuture;
 use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
-use yew_router::prelude::*;
 
 use crate::budgets::alert_text;
-use crate::hooks::{use_api, use_live, use_session};
+use crate::hooks::{use_session, LiveContext};
 use crate::live::{Toast, ToastAction, Toasts, TOAST_MS};
-use crate::session::Session;
 
-/// The toast host: nothing without a session.
+/// The toast host: nothing without a session (or outside the live provider).
 #[component]
 pub fn ToastHost() -> Html {
-    match use_session() {
-        Some(session) => html! { <Host {session} /> },
-        None => html! {},
+    let context = use_context::<LiveContext>();
+    match (use_session(), context) {
+        (Some(_), Some(context)) => html! { <Host {context} /> },
+        _ => html! {},
     }
 }
 
 #[derive(Properties, PartialEq)]
 struct HostProps {
-    session: Session,
+    context: LiveContext,
 }
 
 #[component]
 fn Host(props: &HostProps) -> Html {
-    let path = use_location().map(|l| l.path().to_owned());
-    let assistants = use_api((props.session.clone(), path), |(s, _)| async move {
-        s.api().assistants(s.user_id).await
-    });
-    let list = assistants.state.data.clone();
-    let ids: Vec<i64> = list.iter().flat_map(|l| l.iter().map(|a| a.id)).collect();
-    let names: BTreeMap<i64, String> = list
-        .iter()
-        .flat_map(|l| l.iter().map(|a| (a.id, a.name.clone())))
-        .collect();
-    let live = use_live(ids);
+    let live = &props.context.state;
+    let names = Rc::clone(&props.context.names);
     let toasts = use_reducer(Toasts::default);
     {
         let dispatcher = toasts.dispatcher();
@@ -86,7 +77,7 @@ fn Host(props: &HostProps) -> Html {
     html! {
         <div class="toasts" aria-live="polite" data-testid="toasts" data-state={state}>
             { for toasts.shown.iter().map(|toast| html! {
-                <ToastView key={toast.id} toast={toast.clone()} names={names.clone()} on_close={dismiss.clone()} />
+                <ToastView key={toast.id} toast={toast.clone()} names={Rc::clone(&names)} on_close={dismiss.clone()} />
             }) }
         </div>
     }
@@ -97,7 +88,7 @@ fn Host(props: &HostProps) -> Html {
 struct ToastProps {
     toast: Toast,
     /// Assistant names by id, for the alert's text.
-    names: BTreeMap<i64, String>,
+    names: Rc<BTreeMap<i64, String>>,
     on_close: Callback<u64>,
 }
 

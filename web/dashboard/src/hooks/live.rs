@@ -1,13 +1,24 @@
-//! `use_live`: the WebSocket to `/api/v1/ws/live`, kept open while the page shows. It
-//! subscribes to the given assistants, feeds applied messages into a `use_reducer`
+//! The live feed in the browser: one WebSocket to `/api/v1/ws/live` per tab, shared by every
+//! page and the toasts.
+//!
+//! [`use_live_feed`] owns the socket (used once, by `components::LiveProvider` at the app
+//! root): it subscribes to the given assistants, feeds applied messages into a `use_reducer`
 //! [`LiveState`], reconnects with exponential backoff when the connection drops, and resumes
 //! with `since` (the last `seq` per assistant) so no update is lost; a `seq` gap triggers a
 //! resubscribe from the last good `seq` (all of it decided by [`SeqTracker`]), and the budget
 //! alerts of the delta that revealed the gap are kept (an assistant's first delta always jumps).
+//!
+//! Pages call [`use_live`] with the assistants they show: it tells the provider to follow
+//! them (a page may show an assistant that is not the user's, e.g. an admin's view) and gives
+//! the page the shared state seen through [`LiveState::only`]. Moving between pages therefore
+//! opens no socket and loses no state.
+
+use std::collections::BTreeMap;
+use std::pin::Pin;
+use std::rc::Rc;
 
 use chrono::Utc;
 use futures::future::{AbortHandle, Abortable};
-use std::pin::Pin;
 
 use futures::{Sink, StreamExt};
 use gloo_net::websocket::futures::WebSocket;
@@ -34,9 +45,97 @@ pub fn ws_url(page_protocol: &str, host: &str, token: &str) -> String {
     format!("{scheme}://{host}{LIVE_PATH}?token={}", encode(token))
 }
 
-/// The live state of `assistants`, updated as the hub reports changes.
+/// What the tab's live feed offers the components below `components::LiveProvider`.
+#[derive(Clone, PartialEq)]
+pub struct LiveContext {
+    /// Everything the feed has told this tab.
+    pub state: UseReducerHandle<LiveState>,
+    /// The user's assistants' names by id (for alert texts).
+    pub names: Rc<BTreeMap<i64, String>>,
+    /// Where pages say which assistants they show.
+    pub wanted: UseReducerDispatcher<Wanted>,
+}
+
+/// The assistants the mounted pages show, by the page's key.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Wanted {
+    by_page: BTreeMap<u64, Vec<i64>>,
+}
+
+/// A page shows these assistants (again, with a new list), or no longer shows any.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Want {
+    Show { page: u64, assistants: Vec<i64> },
+    Hide { page: u64 },
+}
+
+impl Wanted {
+    /// Every assistant some page shows.
+    pub fn all(&self) -> impl Iterator<Item = i64> + '_ {
+        self.by_page.values().flatten().copied()
+    }
+}
+
+impl Reducible for Wanted {
+    type Action = Want;
+
+    fn reduce(self: Rc<Self>, action: Want) -> Rc<Self> {
+        let mut next = (*self).clone();
+        match action {
+            Want::Show { page, assistants } => next.by_page.insert(page, assistants),
+            Want::Hide { page } => next.by_page.remove(&page),
+        };
+        if next == *self {
+            self
+        } else {
+            Rc::new(next)
+        }
+    }
+}
+
+thread_local! {
+    static NEXT_PAGE: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+/// The live state of `assistants` (the tab's one feed, seen through [`LiveState::only`]);
+/// outside a `LiveProvider`, an idle state.
 #[hook]
-pub fn use_live(assistants: Vec<i64>) -> UseReducerHandle<LiveState> {
+pub fn use_live(assistants: Vec<i64>) -> Rc<LiveState> {
+    let context = use_context::<LiveContext>();
+    let page = *use_memo((), |()| {
+        NEXT_PAGE.with(|next| {
+            let page = next.get();
+            next.set(page.wrapping_add(1));
+            page
+        })
+    });
+    {
+        let wanted = context.as_ref().map(|c| c.wanted.clone());
+        use_effect_with(assistants.clone(), move |assistants| {
+            if let Some(wanted) = &wanted {
+                wanted.dispatch(Want::Show {
+                    page,
+                    assistants: assistants.clone(),
+                });
+            }
+            move || {
+                if let Some(wanted) = wanted {
+                    wanted.dispatch(Want::Hide { page });
+                }
+            }
+        });
+    }
+    let state = context.map(|c| c.state);
+    use_memo((state, assistants), |(state, assistants)| match state {
+        Some(state) => state.only(assistants),
+        None => LiveState::default(),
+    })
+}
+
+/// The socket itself: the live state of `assistants`, updated as the hub reports changes.
+/// One per tab (see the module doc); pages use [`use_live`].
+#[hook]
+pub fn use_live_feed(assistants: Vec<i64>) -> UseReducerHandle<LiveState> {
     let state = use_reducer(LiveState::default);
     let token = use_session().map(|s| s.token);
     {

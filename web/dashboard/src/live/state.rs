@@ -123,6 +123,9 @@ pub struct AssistantLive {
     /// A budget covering the assistant is spent for its current period (as of the latest
     /// delta; snapshots do not say, so they keep what was known).
     pub over_budget: bool,
+    /// When its latest snapshot or delta was applied (the delta's commit time when the clocks
+    /// agree): a view's `last_update` is the latest of its assistants'.
+    pub updated: DateTime<Utc>,
 }
 
 /// Inputs of the [`LiveState`] reducer.
@@ -243,6 +246,7 @@ impl LiveState {
                         last_added: Totals::default(),
                         updates,
                         over_budget,
+                        updated: received,
                     },
                 );
                 self.errors.remove(&assistant_id);
@@ -270,6 +274,11 @@ impl LiveState {
                     .get(&assistant_id)
                     .map_or(0, |a| a.updates)
                     .saturating_add(1);
+                // The server's commit time, unless the clocks disagree wildly.
+                let updated = match at {
+                    Some(t) if (t - received).num_seconds().abs() < 300 => t,
+                    _ => received,
+                };
                 self.assistants.insert(
                     assistant_id,
                     AssistantLive {
@@ -278,15 +287,12 @@ impl LiveState {
                         last_added: added,
                         updates,
                         over_budget,
+                        updated,
                     },
                 );
                 self.keep_alerts(alerts);
                 self.errors.remove(&assistant_id);
-                // The server's commit time, unless the clocks disagree wildly.
-                self.last_update = Some(match at {
-                    Some(t) if (t - received).num_seconds().abs() < 300 => t,
-                    _ => received,
-                });
+                self.last_update = Some(updated);
                 true
             }
             ServerMessage::Error {
@@ -308,6 +314,44 @@ impl LiveState {
     /// The stats of one assistant, if the feed has them.
     pub fn stats(&self, assistant_id: i64) -> Option<&Stats> {
         self.assistants.get(&assistant_id).map(|a| &a.stats)
+    }
+
+    /// What a page showing only `ids` sees of the tab's one feed: their stats, errors and
+    /// sessions, `last_update` as the latest of theirs (so a page is not refreshed by
+    /// another assistant's delta), the connection (idle for no assistants, as a page with
+    /// nothing to follow has no feed), and every alert (alerts are the user's, not a page's).
+    pub fn only(&self, ids: &[i64]) -> LiveState {
+        let assistants: BTreeMap<i64, AssistantLive> = self
+            .assistants
+            .iter()
+            .filter(|(id, _)| ids.contains(id))
+            .map(|(id, a)| (*id, *a))
+            .collect();
+        LiveState {
+            connection: if ids.is_empty() {
+                Connection::Idle
+            } else {
+                self.connection.clone()
+            },
+            last_update: assistants.values().map(|a| a.updated).max(),
+            assistants,
+            errors: self
+                .errors
+                .iter()
+                .filter(|(id, _)| ids.contains(id))
+                .map(|(id, e)| (*id, e.clone()))
+                .collect(),
+            active_sessions: self
+                .active_sessions
+                .iter()
+                .filter(|(id, _)| ids.contains(id))
+                .map(|(id, n)| (*id, *n))
+                .collect(),
+            alerts: self.alerts.clone(),
+            alerts_received: self.alerts_received,
+            alert_keys: self.alert_keys.clone(),
+            session_updates: self.session_updates,
+        }
     }
 
     /// Active sessions over `ids`, once a `sessions` message has counted each of them

@@ -297,3 +297,53 @@ fn sessions_messages_count_active_sessions_per_assistant() {
         vec![4]
     );
 }
+
+#[test]
+fn a_view_of_some_assistants_sees_only_their_updates() {
+    let mut s = LiveState::default();
+    received(&mut s, snapshot(1, 10, 5));
+    received(&mut s, snapshot(2, 20, 7));
+    s.apply(LiveAction::Connection(Connection::Live));
+    s.apply(LiveAction::Sessions {
+        assistant_id: 2,
+        active: 3,
+    });
+    // A delta of assistant 2 with a later commit time than the snapshots.
+    s.apply(LiveAction::Message {
+        message: Box::new(ServerMessage::Delta {
+            assistant_id: 2,
+            seq: 21,
+            at: Some(now() + chrono::Duration::seconds(30)),
+            added: Totals::default(),
+            stats: stats(8),
+            alerts: vec![alert(9)],
+            over_budget: false,
+        }),
+        received: now() + chrono::Duration::seconds(30),
+    });
+
+    let one = s.only(&[1]);
+    assert_eq!(one.assistants.keys().copied().collect::<Vec<_>>(), vec![1]);
+    assert_eq!(
+        one.last_update,
+        Some(now()),
+        "assistant 2's delta is not 1's update"
+    );
+    assert_eq!(one.active_sessions_of(&[1]), None);
+    assert_eq!(one.connection, Connection::Live);
+    assert_eq!(
+        one.alerts.len(),
+        1,
+        "alerts are the user's, every view has them"
+    );
+
+    let two = s.only(&[2]);
+    assert_eq!(two.stats(2).map(|st| st.today.calls), Some(8));
+    assert_eq!(two.last_update, Some(now() + chrono::Duration::seconds(30)));
+    assert_eq!(two.active_sessions_of(&[2]), Some(3));
+
+    assert_eq!(s.only(&[1, 2]).last_update, s.last_update);
+    let none = s.only(&[]);
+    assert_eq!(none.connection, Connection::Idle);
+    assert!(none.assistants.is_empty() && none.last_update.is_none());
+}
