@@ -188,6 +188,14 @@ test("after the connection drops the page says so, reconnects and catches up", {
     await eventually(async () => assert.equal((await chartData(page, "chart-calls")).series[0].data.at(-1), 4));
     assert.equal(await testIdText(page, "kpi-today-calls"), "4");
     assert.ok((await page.evaluate(() => window.__sockets.length)) >= 3, "reconnect attempts were made");
+
+    // A quiet drop: nothing was missed, so the resume brings no message at all; the page is
+    // live again all the same (it used to say "Reconnecting" until the next delta).
+    const opened = await page.evaluate(() => window.__sockets.length);
+    await page.evaluate(() => window.__sockets.forEach((s) => s.close()));
+    await eventually(async () => assert.ok((await page.evaluate(() => window.__sockets.length)) > opened));
+    await page.locator('[data-testid="live-indicator"][data-state="live"]').waitFor({ timeout: 35_000 });
+    assert.equal(await testIdText(page, "kpi-today-calls"), "4");
     assert.deepEqual(cut.errors, []);
   } finally {
     await cut.close();

@@ -186,6 +186,9 @@ async fn run(url: String, assistants: Vec<i64>, dispatch: UseReducerDispatcher<L
         if let Ok(mut ws) = WebSocket::open(&url) {
             let subscribe = protocol::to_json(&protocol::subscribe(&assistants, tracker.since()));
             if send_when_open(&mut ws, subscribe).await {
+                // Open and subscribed: live, even if nothing is replayed or happens for a
+                // while (a resume with nothing missed gets no message at all).
+                dispatch.dispatch(LiveAction::Connection(Connection::Live));
                 while let Some(frame) = ws.next().await {
                     let text = match frame {
                         Ok(Message::Text(text)) => text,

@@ -191,8 +191,10 @@ impl LiveState {
                 before != (self.assistants.len(), self.errors.len())
             }
             LiveAction::Message { message, received } => {
+                // A message proves the connection works even when it changes nothing else.
+                let reconnected = self.connection != Connection::Live;
                 self.connection = Connection::Live;
-                self.apply_message(*message, received)
+                self.apply_message(*message, received) || reconnected
             }
             LiveAction::Alerts(alerts) => self.keep_alerts(alerts),
             LiveAction::Sessions {

@@ -347,3 +347,21 @@ fn a_view_of_some_assistants_sees_only_their_updates() {
     assert_eq!(none.connection, Connection::Idle);
     assert!(none.assistants.is_empty() && none.last_update.is_none());
 }
+
+#[test]
+fn a_stale_message_after_a_reconnect_still_says_the_feed_is_live() {
+    let mut s = LiveState::default();
+    received(&mut s, snapshot(1, 10, 5));
+    s.apply(LiveAction::Connection(Connection::Reconnecting {
+        attempt: 1,
+        retry_in_ms: 500,
+    }));
+    // A replayed delta changes no number, but it came over a working connection.
+    assert!(received(&mut s, delta(1, 10, 99)));
+    assert_eq!(s.connection, Connection::Live);
+    assert_eq!(s.stats(1).map(|x| x.today.calls), Some(5));
+    assert!(
+        !received(&mut s, delta(1, 10, 99)),
+        "and once live, nothing changes"
+    );
+}
