@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # test.sh: every check of the project, as CI runs it (.ci/run calls this). Starts the local
-# PostgreSQL + Redis (installing them if needed), then: formatting, clippy, all tests, the
+# PostgreSQL + Redis (installing them if needed), then: formatting, clippy, all tests (the OTLP
+# ones export with the real OpenTelemetry Python SDK, installed into .venv-otlp first), the
 # property-based fuzzing of the API from its OpenAPI document (scripts/fuzz-api.sh), the
 # schema.rs-matches-migrations check, the docker-compose.yml validation, and the dashboard's
 # lints, unit tests and end-to-end tests in headless Chromium (building it for wasm first).
@@ -18,6 +19,10 @@ cargo fmt --all --check
 
 step "cargo clippy"
 cargo clippy --workspace --all-targets -- -D warnings
+
+step "OpenTelemetry clients for the OTLP tests (scripts/otlp-clients.sh)"
+METRICS_HUB_OTLP_PYTHON="$(scripts/otlp-clients.sh)"
+export METRICS_HUB_OTLP_PYTHON
 
 step "cargo test"
 cargo test --workspace

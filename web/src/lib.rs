@@ -5,11 +5,13 @@
 //! - [`routes`]: one module per resource; [`auth`]: tokens, passwords, ownership.
 //! - [`error`]: the API error type, rendered as `application/problem+json`.
 //! - [`seed`]: demo data for `metrics-hub seed`.
+//! - [`otlp`]: the OpenTelemetry (OTLP/HTTP) receiver at `/v1/traces`.
 
 pub mod admin;
 pub mod auth;
 pub mod error;
 pub mod ingest;
+pub mod otlp;
 pub mod retention;
 pub mod routes;
 pub mod seed;

@@ -1,6 +1,6 @@
 //! Ingestion API keys and the [`Ingestor`] extractor: who may write usage for an assistant,
 //! either a logged-in user (bearer token) or a machine client holding that assistant's key
-//! (`X-Api-Key`).
+//! (`X-Api-Key`, or `Authorization: Bearer mh_...`).
 
 use actix_web::dev::Payload;
 use actix_web::{web, FromRequest, HttpRequest};
@@ -82,6 +82,15 @@ impl Ingestor {
     }
 }
 
+/// An ingestion key sent as `Authorization: Bearer mh_...` (OpenTelemetry exporters are
+/// configured with headers, and many tools only offer the bearer one). Access tokens are JWTs,
+/// which never start with the key prefix.
+fn bearer_key(req: &HttpRequest) -> Option<String> {
+    let value = req.headers().get(actix_web::http::header::AUTHORIZATION)?;
+    let token = value.to_str().ok()?.strip_prefix("Bearer ")?.trim();
+    token.starts_with(KEY_PREFIX).then(|| token.to_owned())
+}
+
 impl FromRequest for Ingestor {
     type Error = ApiError;
     type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
@@ -90,7 +99,8 @@ impl FromRequest for Ingestor {
         let key = req
             .headers()
             .get(API_KEY_HEADER)
-            .map(|v| v.to_str().map(str::to_owned));
+            .map(|v| v.to_str().map(str::to_owned))
+            .or_else(|| bearer_key(req).map(Ok));
         let state = req.app_data::<web::Data<AppState>>().cloned();
         let user = key.is_none().then(|| super::extractor::authenticate(req));
         Box::pin(async move {

@@ -2,9 +2,10 @@
 //! HTTP, an array inside a WebSocket frame. Errors name the malformed event by index or line,
 //! so a client can fix one event in ten thousand.
 
+use actix_web::error::PayloadError;
 use actix_web::http::header;
 use actix_web::{web, HttpRequest};
-use futures_util::StreamExt;
+use futures_util::{Stream, StreamExt};
 use protocol::ingest::Event;
 use serde_json::Value;
 
@@ -36,11 +37,12 @@ impl BodyFormat {
     }
 }
 
-/// Reads the whole body, refusing it with a 413 as soon as it grows past `limit` bytes.
-pub async fn read_limited(
-    mut payload: web::Payload,
-    limit: usize,
-) -> Result<web::BytesMut, ApiError> {
+/// Reads the whole body (the request's payload, or a decompressing stream over it), refusing
+/// it with a 413 as soon as it grows past `limit` bytes.
+pub async fn read_limited<S>(mut payload: S, limit: usize) -> Result<web::BytesMut, ApiError>
+where
+    S: Stream<Item = Result<web::Bytes, PayloadError>> + Unpin,
+{
     let mut body = web::BytesMut::new();
     while let Some(chunk) = payload.next().await {
         let chunk = chunk.map_err(|e| ApiError::BadRequest(format!("unreadable body: {e}")))?;

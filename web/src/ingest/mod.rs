@@ -1,5 +1,5 @@
 //! The one way usage enters the hub from the web layer. The HTTP routes, the ingestion
-//! WebSocket and (next) the OTLP receiver all do the same three steps through this module:
+//! WebSocket and the OTLP receiver (`crate::otlp`) all do the same three steps through this module:
 //! decode the body into wire types ([`decode`]), validate them into samples (the hub's rules),
 //! and hand the samples to the registry, answering only once they are durable.
 //!
@@ -46,7 +46,7 @@ pub async fn accept_daily(
 
 /// Hands checked samples to the registry and waits for the acknowledgement, which comes only
 /// once they are durable.
-async fn submit(
+pub async fn submit(
     registry: &Addr<Registry>,
     assistant_id: i64,
     samples: Vec<Sample>,

@@ -42,6 +42,7 @@ pub fn configure(
             .app_data(web::QueryConfig::default().error_handler(query_error))
             .app_data(web::PathConfig::default().error_handler(path_error))
             .configure(health::configure)
+            .configure(crate::otlp::configure)
             .service(
                 web::scope(API_PREFIX)
                     .configure(accounts::configure)

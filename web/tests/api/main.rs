@@ -22,6 +22,7 @@ mod metrics;
 mod migrations;
 mod openapi;
 mod openapi_routing;
+mod otlp;
 mod proxy;
 mod redis_fixtures;
 mod runs;
