@@ -11,6 +11,7 @@ pub mod actors;
 pub mod analytics;
 pub mod budget;
 pub mod daily;
+pub mod instruments;
 pub mod latency;
 pub mod live;
 pub mod pricing;

@@ -264,9 +264,18 @@ impl ResponseError for ApiError {
             }
             _ => {}
         }
-        response.json(problem)
+        let mut response = response.json(problem);
+        // For the refusal counters of `/metrics` (crate::prometheus).
+        response
+            .extensions_mut()
+            .insert(ProblemType(self.problem_type()));
+        response
     }
 }
+
+/// The problem type of an error response, kept in the response's extensions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ProblemType(pub &'static str);
 
 #[cfg(test)]
 mod tests {

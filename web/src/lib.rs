@@ -6,12 +6,14 @@
 //! - [`error`]: the API error type, rendered as `application/problem+json`.
 //! - [`seed`]: demo data for `metrics-hub seed`.
 //! - [`otlp`]: the OpenTelemetry (OTLP/HTTP) receiver at `/v1/traces`.
+//! - [`prometheus`]: the hub's own metrics at `/metrics`.
 
 pub mod admin;
 pub mod auth;
 pub mod error;
 pub mod ingest;
 pub mod otlp;
+pub mod prometheus;
 pub mod retention;
 pub mod routes;
 pub mod seed;

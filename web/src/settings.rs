@@ -31,6 +31,7 @@
 //! | `APP_SESSIONS__MAX_PER_ASSISTANT` | `10000` | most active sessions tracked per assistant (the least recently active are dropped) |
 //! | `APP_RETENTION__RAW_SAMPLE_DAYS` | `0` | drop raw samples older than this many days (rollups stay); `0` keeps them forever |
 //! | `APP_RETENTION__INTERVAL_SECONDS` | `3600` | how often the retention job runs |
+//! | `APP_METRICS__TOKEN` | none | bearer token that `GET /metrics` (Prometheus) requires; unset: `/metrics` is off (404) |
 //! | `APP_AUTH__JWT_SECRET` | dev secret | HMAC secret of access tokens, at least 32 bytes |
 //! | `APP_AUTH__TOKEN_TTL_SECONDS` | `86400` | lifetime of an access token |
 //! | `APP_AUTH__ATTEMPTS_BURST` | `10` | password attempts (register, login) one client address may make at once |
@@ -78,6 +79,15 @@ pub struct Settings {
     pub hub: HubSettings,
     pub sessions: SessionsSettings,
     pub retention: RetentionSettings,
+    #[serde(default)]
+    pub metrics: MetricsSettings,
+}
+
+/// The hub's own Prometheus endpoint.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct MetricsSettings {
+    /// Scrapers send it as `Authorization: Bearer <token>`; without one, `/metrics` is off.
+    pub token: Option<SecretString>,
 }
 
 /// Live sessions (calls that carry a `sessionId`).

@@ -18,12 +18,14 @@ use std::sync::Arc;
 use actix::{Actor, Addr};
 use hub::actors::messages::{Publish, Shutdown};
 use hub::actors::{LiveHub, Registry};
+use hub::instruments::metered::{MeteredBus, MeteredStore};
 use hub::store::{LiveBus, SampleStore};
 use secrecy::ExposeSecret;
 use tracing_actix_web::TracingLogger;
 
 use crate::auth::access::OwnerCache;
 use crate::auth::{JwtKeys, PasswordAttempts};
+use crate::prometheus::Telemetry;
 use crate::routes;
 use crate::settings::Settings;
 use crate::state::AppState;
@@ -80,17 +82,24 @@ impl Application {
             sessions: settings.sessions.config(),
             ..settings.hub.config()
         };
-        let store: Arc<dyn SampleStore> = Arc::new(PgStore::new(
-            pool.clone(),
-            Duration::from_millis(settings.database.write_timeout_ms),
+        let telemetry = Arc::new(Telemetry::new(settings.metrics.token.clone()));
+        let instruments = telemetry.instruments.clone();
+        let store: Arc<dyn SampleStore> = Arc::new(MeteredStore::new(
+            Arc::new(PgStore::new(
+                pool.clone(),
+                Duration::from_millis(settings.database.write_timeout_ms),
+            )),
+            instruments.clone(),
         ));
         let bus = RedisLiveBus::new(cache.clone());
-        let shared_bus: Arc<dyn LiveBus> = Arc::new(bus.clone());
+        let shared_bus: Arc<dyn LiveBus> =
+            Arc::new(MeteredBus::new(Arc::new(bus.clone()), instruments.clone()));
         let live = LiveHub::new(
             Arc::clone(&store),
             Some(Arc::clone(&shared_bus)),
             config.history,
         )
+        .with_instruments(instruments)
         .start();
         let registry = Registry::new(
             config,
@@ -135,6 +144,7 @@ impl Application {
                 interval: Duration::from_millis(settings.hub.ws_heartbeat_ms),
                 timeout: Duration::from_millis(settings.hub.ws_timeout_ms),
             },
+            telemetry,
         });
         let server = HttpServer::new(move || {
             App::new()
@@ -143,6 +153,9 @@ impl Application {
                 .wrap(actix_web::middleware::Compress::default())
                 .wrap(actix_web::middleware::from_fn(
                     routes::fallback::reject_undocumented_methods,
+                ))
+                .wrap(actix_web::middleware::from_fn(
+                    crate::prometheus::count_refusals,
                 ))
                 .wrap(TracingLogger::default())
                 .app_data(state.clone())

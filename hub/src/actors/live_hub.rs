@@ -16,6 +16,7 @@ use chrono::Utc;
 
 use super::messages::{Disconnect, Live, Publish, SeqFloor, Subscribe, Subscriber, Unsubscribe};
 use super::sequence::{replay, Numbering};
+use crate::instruments::Instruments;
 use crate::live::{Delta, LiveEvent};
 use crate::store::{current_stats, LiveBus, SampleStore};
 
@@ -27,6 +28,7 @@ pub struct LiveHub {
     subscribers: HashMap<i64, HashMap<u64, Subscriber>>,
     history: HashMap<i64, VecDeque<Delta>>,
     numbering: HashMap<i64, Numbering>,
+    instruments: Instruments,
 }
 
 impl LiveHub {
@@ -44,7 +46,22 @@ impl LiveHub {
             subscribers: HashMap::new(),
             history: HashMap::new(),
             numbering: HashMap::new(),
+            instruments: Instruments::default(),
         }
+    }
+
+    /// Records subscriptions and fan-out times in `instruments` (the hub's `/metrics`).
+    pub fn with_instruments(mut self, instruments: Instruments) -> Self {
+        self.instruments = instruments;
+        self
+    }
+
+    /// Updates the subscriptions gauge after a change.
+    fn count_subscriptions(&self) {
+        let count: usize = self.subscribers.values().map(HashMap::len).sum();
+        self.instruments
+            .live_subscriptions
+            .set(i64::try_from(count).unwrap_or(i64::MAX));
     }
 
     fn numbering(&self, assistant_id: i64) -> Numbering {
@@ -114,6 +131,7 @@ impl Handler<Subscribe> for LiveHub {
             .entry(msg.assistant_id)
             .or_default()
             .insert(msg.session_id, msg.subscriber.clone());
+        self.count_subscriptions();
         match msg
             .since
             .and_then(|since| self.replay(msg.assistant_id, since))
@@ -137,6 +155,7 @@ impl Handler<Unsubscribe> for LiveHub {
         if let Some(followers) = self.subscribers.get_mut(&msg.assistant_id) {
             followers.remove(&msg.session_id);
         }
+        self.count_subscriptions();
     }
 }
 
@@ -149,6 +168,7 @@ impl Handler<Disconnect> for LiveHub {
         }
         self.subscribers
             .retain(|_, followers| !followers.is_empty());
+        self.count_subscriptions();
     }
 }
 
@@ -194,6 +214,11 @@ impl Handler<Publish> for LiveHub {
             history.pop_front();
         }
         if let Some(followers) = self.subscribers.get(&delta.assistant_id) {
+            if let Ok(waited) = (Utc::now() - delta.at).to_std() {
+                self.instruments
+                    .fanout_seconds
+                    .observe(waited.as_secs_f64());
+            }
             let message = Live::single(LiveEvent::Delta(delta));
             for subscriber in followers.values() {
                 // A subscriber whose mailbox is full misses this delta; the jump in `seq`

@@ -43,6 +43,7 @@ pub fn configure(
             .app_data(web::PathConfig::default().error_handler(path_error))
             .configure(health::configure)
             .configure(crate::otlp::configure)
+            .configure(crate::prometheus::configure)
             .service(
                 web::scope(API_PREFIX)
                     .configure(accounts::configure)

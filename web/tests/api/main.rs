@@ -23,6 +23,7 @@ mod migrations;
 mod openapi;
 mod openapi_routing;
 mod otlp;
+mod prometheus;
 mod proxy;
 mod redis_fixtures;
 mod runs;
