@@ -37,7 +37,7 @@ enum Command {
 
 #[actix_rt::main]
 async fn main() -> ExitCode {
-    web::telemetry::init();
+    let _telemetry = web::telemetry::init();
     let cli = Cli::parse();
     match run(cli).await {
         Ok(()) => ExitCode::SUCCESS,

@@ -45,7 +45,8 @@ enum Command {
 
 #[actix_web::main]
 async fn main() -> ExitCode {
-    web::telemetry::init();
+    // Kept to the end of main: dropping it flushes the exported traces.
+    let _telemetry = web::telemetry::init();
     let cli = Cli::parse();
     match run(cli.command).await {
         Ok(()) => ExitCode::SUCCESS,

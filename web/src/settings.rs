@@ -31,6 +31,8 @@
 //! | `APP_SESSIONS__MAX_PER_ASSISTANT` | `10000` | most active sessions tracked per assistant (the least recently active are dropped) |
 //! | `APP_RETENTION__RAW_SAMPLE_DAYS` | `0` | drop raw samples older than this many days (rollups stay); `0` keeps them forever |
 //! | `APP_RETENTION__INTERVAL_SECONDS` | `3600` | how often the retention job runs |
+//! | `APP_LOG_FORMAT` | text | `json`: one JSON object per log line (read before the settings, see `telemetry`) |
+//! | `OTEL_EXPORTER_OTLP_ENDPOINT` | none | export the hub's own traces over OTLP/HTTP to this collector (and the other standard `OTEL_*` variables; see `telemetry`) |
 //! | `APP_METRICS__TOKEN` | none | bearer token that `GET /metrics` (Prometheus) requires; unset: `/metrics` is off (404) |
 //! | `APP_AUTH__JWT_SECRET` | dev secret | HMAC secret of access tokens, at least 32 bytes |
 //! | `APP_AUTH__TOKEN_TTL_SECONDS` | `86400` | lifetime of an access token |

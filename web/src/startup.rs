@@ -29,6 +29,7 @@ use crate::prometheus::Telemetry;
 use crate::routes;
 use crate::settings::Settings;
 use crate::state::AppState;
+use crate::telemetry::propagation::TraceParent;
 use crate::ws::Heartbeat;
 
 /// Why the hub could not start.
@@ -157,7 +158,7 @@ impl Application {
                 .wrap(actix_web::middleware::from_fn(
                     crate::prometheus::count_refusals,
                 ))
-                .wrap(TracingLogger::default())
+                .wrap(TracingLogger::<TraceParent>::new())
                 .app_data(state.clone())
                 .configure(routes::configure(max_json_bytes, dashboard_dir.clone()))
         })

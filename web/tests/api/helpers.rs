@@ -238,7 +238,7 @@ pub async fn spawn_app() -> TestApp {
 /// A hub with the given database and settings.
 pub async fn spawn_with(database: TestDatabase, settings: Settings) -> TestApp {
     if std::env::var_os("TEST_LOG").is_some() {
-        web::telemetry::init();
+        let _ = web::telemetry::init();
     }
     let app = Application::build(&settings).unwrap_or_else(|e| panic!("build: {e:?}"));
     let address = format!("http://127.0.0.1:{}", app.port());

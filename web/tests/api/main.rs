@@ -14,6 +14,7 @@ mod events;
 mod health;
 mod helpers;
 mod hostile;
+mod hub_traces;
 mod keys;
 mod live;
 mod live_bus;
