@@ -62,7 +62,8 @@ impl StoreError {
     }
 }
 
-/// Durable storage of samples.
+/// Durable storage of samples. `instruments::metered::MeteredStore` wraps the real one and
+/// forwards every method: a method added here must be forwarded there too.
 #[async_trait]
 pub trait SampleStore: Send + Sync + 'static {
     /// Stores a batch of one assistant's samples in one transaction, with their rollups.
@@ -102,6 +103,7 @@ pub trait SampleStore: Send + Sync + 'static {
 }
 
 /// Carries live deltas between hub nodes and assigns them their per-assistant sequence numbers.
+/// `instruments::metered::MeteredBus` wraps the real one and forwards every method.
 #[async_trait]
 pub trait LiveBus: Send + Sync + 'static {
     /// Publishes a delta to every node (including this one); returns the sequence number it got,

@@ -3,16 +3,19 @@
 //! alone) against a fresh database on the configured PostgreSQL and Redis, then runs, in one go:
 //!
 //! 1. durable ingestion over HTTP (batches of events, acknowledged after commit);
-//! 2. durable ingestion over the ingestion WebSocket;
-//! 3. baselines on the same PostgreSQL: `COPY` of the same rows, and one `INSERT` per row
+//! 2. the same calls over OTLP/HTTP protobuf (`/v1/traces`, one GenAI span per call), and its
+//!    ratio to HTTP (the target is at least 0.8);
+//! 3. durable ingestion over the ingestion WebSocket;
+//! 4. baselines on the same PostgreSQL: `COPY` of the same rows, and one `INSERT` per row
 //!    (what a naive one-insert-per-request service does, minus its HTTP cost);
-//! 4. ingest-to-subscriber latency with many live WebSocket subscribers at a fixed rate;
-//! 5. the hub's resident memory, and its growth per WebSocket client.
+//! 5. ingest-to-subscriber latency with many live WebSocket subscribers at a fixed rate;
+//! 6. the hub's resident memory, and its growth per WebSocket client.
 //!
 //! The database is dropped afterwards, whatever the outcome.
 
 mod baselines;
 mod latency;
+mod otlp;
 mod report;
 mod target;
 mod throughput;
@@ -71,6 +74,7 @@ pub async fn run(
 
 async fn phases(args: &IngestArgs, target: &Target) -> Result<Report, BenchError> {
     let http = throughput::over_http(args, target).await?;
+    let otlp = otlp::over_otlp(args, target).await?;
     let ws = throughput::over_websocket(args, target).await?;
     let copy = baselines::copy(args, target).await?;
     let naive = baselines::one_insert_per_row(args, target).await?;
@@ -79,6 +83,7 @@ async fn phases(args: &IngestArgs, target: &Target) -> Result<Report, BenchError
     let rss_idle = target.rss_kib();
     Ok(Report {
         http,
+        otlp,
         ws,
         copy,
         naive,

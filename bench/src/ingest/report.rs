@@ -8,6 +8,8 @@ use super::IngestArgs;
 pub(super) struct Report {
     /// Durable ingestion over HTTP, samples/s.
     pub http: f64,
+    /// The same calls over OTLP/HTTP protobuf, samples/s.
+    pub otlp: f64,
     /// Durable ingestion over the ingestion WebSocket, samples/s.
     pub ws: f64,
     /// `COPY` of the same rows, rows/s.
@@ -37,6 +39,12 @@ impl Report {
         println!(
             "  durable ingest, HTTP batches of {:>5}     {:>10.0} samples/s",
             args.batch, self.http
+        );
+        println!(
+            "  durable ingest, OTLP/HTTP protobuf, {:>5} spans {:>8.0} samples/s ({:.2}x HTTP)",
+            args.batch,
+            self.otlp,
+            self.otlp / self.http
         );
         println!(
             "  durable ingest, WebSocket batches of {:>5} {:>9.0} samples/s",

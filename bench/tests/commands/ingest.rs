@@ -29,6 +29,7 @@ fn the_ingest_bench_runs_every_phase_and_reports() {
     for line in [
         "metrics-hub-bench ingest",
         "durable ingest, HTTP",
+        "durable ingest, OTLP/HTTP protobuf",
         "durable ingest, WebSocket",
         "PostgreSQL COPY",
         "one INSERT per row",
