@@ -1,5 +1,7 @@
 //! The price table as `GET /prices` lists it: what each model costs per million tokens from a
-//! moment on. The hub prices token-only events with it; the dashboard shows the prices in force.
+//! moment on, and a user's overrides (`GET /prices/overrides`: custom contracts, which price
+//! that user's assistants' calls ahead of the table). The hub prices token-only events with
+//! them; the `/prices` page shows them and adds versions.
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -16,4 +18,11 @@ pub struct PriceView {
     pub input_per_mtok: f64,
     /// US dollars per million output tokens.
     pub output_per_mtok: f64,
+    /// US dollars per million input tokens read from the prompt cache (`null`: billed at the
+    /// input price).
+    #[serde(default)]
+    pub cache_read_per_mtok: Option<f64>,
+    /// Set on a user's override: whose it is (absent on the shared table).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner_id: Option<i64>,
 }
