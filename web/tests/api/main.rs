@@ -3,6 +3,7 @@
 
 mod accounts;
 mod admin;
+mod agent_metrics;
 mod analytics;
 mod analytics_filters;
 mod assistants;
@@ -22,6 +23,7 @@ mod metrics;
 mod migrations;
 mod openapi;
 mod openapi_routing;
+mod prices;
 mod proxy;
 mod redis_fixtures;
 mod runs;
