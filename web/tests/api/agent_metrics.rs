@@ -87,7 +87,10 @@ async fn bad_agent_metrics_are_refused_with_their_fields_and_store_nothing() {
         .to_string(),
     )
     .await;
-    assert_eq!((nack["type"].clone(), nack["status"].clone()), (json!("nack"), json!(400)));
+    assert_eq!(
+        (nack["type"].clone(), nack["status"].clone()),
+        (json!("nack"), json!(400))
+    );
     assert!(nack["detail"]
         .as_str()
         .unwrap_or_default()
@@ -167,7 +170,10 @@ async fn every_rollup_sums_the_agent_metrics_of_the_raw_samples() {
         StatusCode::CREATED
     );
     let raw = sums(&app, RAW_SUMS).await;
-    assert!(raw.llm_call_runs > 0 && raw.cache_read_tokens > 0, "{raw:?}");
+    assert!(
+        raw.llm_call_runs > 0 && raw.cache_read_tokens > 0,
+        "{raw:?}"
+    );
     assert!(raw.llm_call_runs < 120, "some runs reported nothing");
     for (table, filter) in [
         ("day_rollups", "true"),
@@ -215,11 +221,17 @@ async fn dashboard_kpis_average_agent_metrics_over_the_runs_that_reported_them()
             "sum(cache_read_tokens)::float8
              / sum(tokens_in) FILTER (WHERE cache_read_tokens IS NOT NULL)",
         ),
-        ("cacheReadTokens", "coalesce(sum(cache_read_tokens), 0)::float8"),
+        (
+            "cacheReadTokens",
+            "coalesce(sum(cache_read_tokens), 0)::float8",
+        ),
     ] {
         let want = number(&mut conn, &format!("SELECT {sql} AS x {scope}")).await;
         let got = as_f64(&s[field]);
-        assert!((got - want).abs() <= 1e-9 * want.abs().max(1.0), "{field}: {got} vs {want}");
+        assert!(
+            (got - want).abs() <= 1e-9 * want.abs().max(1.0),
+            "{field}: {got} vs {want}"
+        );
     }
     // The comparison carries them too (the same KPIs, like for like).
     assert!(d["comparison"]["current"]

@@ -34,7 +34,10 @@ async fn only_admins_add_table_versions_and_bad_ones_store_nothing() {
                        "cacheReadPerMtok": 0.5, "effectiveFrom": hours_ago(10)});
     let response = app.post("/api/v1/prices", Some(&user.token), &price).await;
     assert_problem(response, StatusCode::FORBIDDEN).await;
-    assert_eq!(count(&app, "SELECT count(*) AS n FROM model_prices").await, 0);
+    assert_eq!(
+        count(&app, "SELECT count(*) AS n FROM model_prices").await,
+        0
+    );
 
     let admin = app.make_admin(&app.new_user().await).await;
     let bad = json!({"model": " ", "inputPerMtok": 1.0, "outputPerMtok": 1.0,
@@ -45,7 +48,10 @@ async fn only_admins_add_table_versions_and_bad_ones_store_nothing() {
     )
     .await;
     assert_eq!(problem_fields(&problem), vec!["model", "cacheReadPerMtok"]);
-    assert_eq!(count(&app, "SELECT count(*) AS n FROM model_prices").await, 0);
+    assert_eq!(
+        count(&app, "SELECT count(*) AS n FROM model_prices").await,
+        0
+    );
 
     let stored = created(app.post("/api/v1/prices", Some(&admin.token), &price).await).await;
     assert_eq!(stored["cacheReadPerMtok"], 0.5);
@@ -74,7 +80,11 @@ async fn overrides_are_each_users_own_and_admins_manage_anyones() {
     assert_eq!(adas, json!([mine.clone()]));
     // The same version twice conflicts; an invalid one names its field.
     let response = app
-        .post("/api/v1/prices/overrides", Some(&ada.token), &mine_again(&mine))
+        .post(
+            "/api/v1/prices/overrides",
+            Some(&ada.token),
+            &mine_again(&mine),
+        )
         .await;
     assert_problem(response, StatusCode::CONFLICT).await;
     let bad = json!({"model": "gpt-x", "inputPerMtok": 1e9, "outputPerMtok": 2.0});
@@ -88,7 +98,11 @@ async fn overrides_are_each_users_own_and_admins_manage_anyones() {
 
     // Bob can neither see, add to nor remove Ada's.
     let of_ada = format!("/api/v1/prices/overrides?user={}", ada.id);
-    assert_problem(app.get(&of_ada, Some(&bob.token)).await, StatusCode::FORBIDDEN).await;
+    assert_problem(
+        app.get(&of_ada, Some(&bob.token)).await,
+        StatusCode::FORBIDDEN,
+    )
+    .await;
     assert_problem(
         app.post(&of_ada, Some(&bob.token), &version).await,
         StatusCode::FORBIDDEN,
@@ -103,7 +117,10 @@ async fn overrides_are_each_users_own_and_admins_manage_anyones() {
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     assert_problem(response, StatusCode::NOT_FOUND).await;
-    assert_eq!(count(&app, "SELECT count(*) AS n FROM model_prices").await, 1);
+    assert_eq!(
+        count(&app, "SELECT count(*) AS n FROM model_prices").await,
+        1
+    );
 
     // An admin lists and adds Ada's, and an unknown user is a 404.
     let admin = app.make_admin(&app.new_user().await).await;
@@ -196,17 +213,28 @@ async fn calls_are_priced_by_the_owners_override_then_the_table_in_force_at_thei
         format!("SELECT cost_nanos AS n FROM usage_samples WHERE client_id = '{client}'")
     };
     let price_id = |client: &str| {
-        format!("SELECT coalesce(price_id, -1) AS n FROM usage_samples WHERE client_id = '{client}'")
+        format!(
+            "SELECT coalesce(price_id, -1) AS n FROM usage_samples WHERE client_id = '{client}'"
+        )
     };
     // Table with cache reads: 600 × $2 + 400 × $0.50 + 100 × $8 per million = $0.0022.
     assert_eq!(count(&app, &cost("ada-old")).await, 2_200_000);
-    assert_eq!(count(&app, &price_id("ada-old")).await, table["id"].as_i64().unwrap_or(0));
+    assert_eq!(
+        count(&app, &price_id("ada-old")).await,
+        table["id"].as_i64().unwrap_or(0)
+    );
     // Ada's override in force: 1000 × $1 + 100 × $4 per million = $0.0014 (no cache price).
     assert_eq!(count(&app, &cost("ada-new")).await, 1_400_000);
-    assert_eq!(count(&app, &price_id("ada-new")).await, contract["id"].as_i64().unwrap_or(0));
+    assert_eq!(
+        count(&app, &price_id("ada-new")).await,
+        contract["id"].as_i64().unwrap_or(0)
+    );
     // Bob, at the same time, is priced by the table: Ada's contract is hers alone.
     assert_eq!(count(&app, &cost("bob-new")).await, 2_200_000);
-    assert_eq!(count(&app, &price_id("bob-new")).await, table["id"].as_i64().unwrap_or(0));
+    assert_eq!(
+        count(&app, &price_id("bob-new")).await,
+        table["id"].as_i64().unwrap_or(0)
+    );
     // A cost the client sent is kept and names no version.
     assert_eq!(count(&app, &cost("ada-sent")).await, 250_000_000);
     assert_eq!(count(&app, &price_id("ada-sent")).await, -1);

@@ -5,13 +5,11 @@
 pub mod overrides;
 
 use actix_web::{get, post, web, HttpResponse};
-use chrono::{DateTime, Utc};
+use chrono::Utc;
 use hub::units::{nanos_to_usd, usd_to_nanos};
 use persistence::postgres::models::{ModelPrice, NewModelPrice, Role};
 use persistence::postgres::queries::prices;
-use protocol::prices::PriceView;
-use serde::Deserialize;
-use utoipa::ToSchema;
+use protocol::prices::{AddPrice, PriceView};
 
 use crate::auth::AuthUser;
 use crate::error::ApiError;
@@ -31,65 +29,35 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(overrides::delete_override);
 }
 
-/// A price version to add (to the table, or as an override).
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields, rename_all = "camelCase")]
-pub struct AddPrice {
-    /// 1 to 100 characters (trimmed), no control characters.
-    #[schema(
-        example = "gpt-4o",
-        min_length = 1,
-        max_length = 100,
-        pattern = "^[^\\u0000-\\u001f\\u007f-\\u009f]*[^\\s\\u0000-\\u001f\\u007f-\\u009f][^\\u0000-\\u001f\\u007f-\\u009f]*$"
-    )]
-    pub model: String,
-    /// When this version takes effect (default: now), from 2000-01-01 to 9999-12-31. Earlier
-    /// calls keep earlier prices.
-    #[schema(pattern = "^[2-9][0-9]{3}-")]
-    pub effective_from: Option<DateTime<Utc>>,
-    /// US dollars per million input tokens, `0..=10000`.
-    #[schema(example = 2.5, minimum = 0, maximum = 10_000)]
-    pub input_per_mtok: f64,
-    /// US dollars per million output tokens, `0..=10000`.
-    #[schema(example = 10.0, minimum = 0, maximum = 10_000)]
-    pub output_per_mtok: f64,
-    /// US dollars per million input tokens read from the prompt cache, `0..=10000`. Absent:
-    /// cache reads are billed at the input price (they are part of `tokensIn`).
-    #[schema(example = 1.25, minimum = 0, maximum = 10_000)]
-    pub cache_read_per_mtok: Option<f64>,
-}
-
-impl AddPrice {
-    /// The row this version is, for `owner_id` (`None`: the table), or every invalid field.
-    pub fn checked(&self, owner_id: Option<i64>) -> Result<NewModelPrice<'_>, ApiError> {
-        let mut errors = hub::ValidationErrors::default();
-        let model = self.model.trim();
-        errors.check_text("model", model, hub::sample::MAX_LABEL_CHARS);
-        for (field, value) in [
-            ("inputPerMtok", Some(self.input_per_mtok)),
-            ("outputPerMtok", Some(self.output_per_mtok)),
-            ("cacheReadPerMtok", self.cache_read_per_mtok),
-        ] {
-            if let Some(value) = value {
-                if !value.is_finite() || !(0.0..=MAX_PRICE_PER_MTOK).contains(&value) {
-                    errors.add(field, format!("must be between 0 and {MAX_PRICE_PER_MTOK}"));
-                }
+/// The row `body` adds, for `owner_id` (`None`: the table), or every invalid field.
+pub fn checked(body: &AddPrice, owner_id: Option<i64>) -> Result<NewModelPrice<'_>, ApiError> {
+    let mut errors = hub::ValidationErrors::default();
+    let model = body.model.trim();
+    errors.check_text("model", model, hub::sample::MAX_LABEL_CHARS);
+    for (field, value) in [
+        ("inputPerMtok", Some(body.input_per_mtok)),
+        ("outputPerMtok", Some(body.output_per_mtok)),
+        ("cacheReadPerMtok", body.cache_read_per_mtok),
+    ] {
+        if let Some(value) = value {
+            if !value.is_finite() || !(0.0..=MAX_PRICE_PER_MTOK).contains(&value) {
+                errors.add(field, format!("must be between 0 and {MAX_PRICE_PER_MTOK}"));
             }
         }
-        let effective_from = self.effective_from.unwrap_or_else(Utc::now);
-        if let Err(bad) = hub::range::check_instant("effectiveFrom", effective_from) {
-            errors.extend(bad);
-        }
-        errors.into_result(())?;
-        Ok(NewModelPrice {
-            model,
-            effective_from,
-            input_nanos_per_mtok: usd_to_nanos(self.input_per_mtok),
-            output_nanos_per_mtok: usd_to_nanos(self.output_per_mtok),
-            cache_read_nanos_per_mtok: self.cache_read_per_mtok.map(usd_to_nanos),
-            owner_id,
-        })
     }
+    let effective_from = body.effective_from.unwrap_or_else(Utc::now);
+    if let Err(bad) = hub::range::check_instant("effectiveFrom", effective_from) {
+        errors.extend(bad);
+    }
+    errors.into_result(())?;
+    Ok(NewModelPrice {
+        model,
+        effective_from,
+        input_nanos_per_mtok: usd_to_nanos(body.input_per_mtok),
+        output_nanos_per_mtok: usd_to_nanos(body.output_per_mtok),
+        cache_read_nanos_per_mtok: body.cache_read_per_mtok.map(usd_to_nanos),
+        owner_id,
+    })
 }
 
 /// A stored price as the API shows it (US dollars per million tokens).
@@ -174,7 +142,7 @@ pub async fn add_price(
     if user.role != Role::Admin {
         return Err(ApiError::Forbidden("only admins may change prices"));
     }
-    let new = body.checked(None)?;
+    let new = checked(&body, None)?;
     let mut conn = pool.get().await?;
     let price = insert_version(&mut conn, &new).await?;
     Ok(HttpResponse::Created().json(price_view(price)))

@@ -10,7 +10,9 @@ use protocol::prices::PriceView;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use super::{insert_version, price_view, AddPrice};
+use protocol::prices::AddPrice;
+
+use super::{checked, insert_version, price_view};
 use crate::auth::AuthUser;
 use crate::error::ApiError;
 use crate::routes::openapi::responses::{
@@ -109,7 +111,7 @@ pub async fn add_override(
     let AppState { pool, .. } = state.get_ref();
     let mut conn = pool.get().await?;
     let owner = query.resolve(&user, &mut conn).await?;
-    let new = body.checked(Some(owner))?;
+    let new = checked(&body, Some(owner))?;
     let price = insert_version(&mut conn, &new).await?;
     Ok(HttpResponse::Created().json(price_view(price)))
 }
