@@ -10,7 +10,7 @@ use yew::prelude::*;
 
 use crate::api::error::FieldError;
 use crate::api::ApiError;
-use crate::hooks::{field_error, form_error, text_field, use_text_input};
+use crate::hooks::{field_error, form_error, text_field, use_text_input, TextInput};
 use crate::session::Session;
 
 /// Where a version goes.
@@ -93,10 +93,57 @@ pub struct PriceFormProps {
     pub on_saved: Callback<()>,
 }
 
+/// The form's five fields: model, effective from, input, output, cache read.
+type Fields = [TextInput; 5];
+
+/// Sends the fields as a new version to `target`; clears them and calls `on_saved` once
+/// stored, or leaves the refusal in `error`.
+fn submit(
+    fields: &Fields,
+    target: Target,
+    session: Session,
+    error: UseStateHandle<Option<ApiError>>,
+    busy: UseStateHandle<bool>,
+    on_saved: Callback<()>,
+) {
+    let [model, effective, input, output, cache] = fields;
+    let body = match new_price(
+        &model.value(),
+        &effective.value(),
+        &input.value(),
+        &output.value(),
+        &cache.value(),
+    ) {
+        Ok(body) => body,
+        Err(refused) => return error.set(Some(refused)),
+    };
+    if *busy {
+        return;
+    }
+    busy.set(true);
+    error.set(None);
+    let fields = fields.clone();
+    spawn_local(async move {
+        let api = session.api();
+        let stored = match target {
+            Target::Table => api.add_price(&body).await,
+            Target::Override => api.add_override(&body).await,
+        };
+        match stored {
+            Ok(_) => {
+                fields.iter().for_each(TextInput::clear);
+                on_saved.emit(());
+            }
+            Err(e) => error.set(Some(e)),
+        }
+        busy.set(false);
+    });
+}
+
 /// The form; its fields keep what was typed until the version is stored.
 #[component]
 pub fn PriceForm(props: &PriceFormProps) -> Html {
-    let fields = [
+    let fields: Fields = [
         use_text_input(String::new),
         use_text_input(String::new),
         use_text_input(String::new),
@@ -111,44 +158,14 @@ pub fn PriceForm(props: &PriceFormProps) -> Html {
             (props.session.clone(), props.target, props.on_saved.clone());
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            let [model, effective, input, output, cache] = &fields;
-            let body = match new_price(
-                &model.value(),
-                &effective.value(),
-                &input.value(),
-                &output.value(),
-                &cache.value(),
-            ) {
-                Ok(body) => body,
-                Err(refused) => return error.set(Some(refused)),
-            };
-            if *busy {
-                return;
-            }
-            busy.set(true);
-            error.set(None);
-            let (error, busy, session, on_saved, fields) = (
+            submit(
+                &fields,
+                target,
+                session.clone(),
                 error.clone(),
                 busy.clone(),
-                session.clone(),
                 on_saved.clone(),
-                fields.clone(),
             );
-            spawn_local(async move {
-                let api = session.api();
-                let stored = match target {
-                    Target::Table => api.add_price(&body).await,
-                    Target::Override => api.add_override(&body).await,
-                };
-                match stored {
-                    Ok(_) => {
-                        fields.iter().for_each(|f| f.clear());
-                        on_saved.emit(());
-                    }
-                    Err(e) => error.set(Some(e)),
-                }
-                busy.set(false);
-            });
         })
     };
     let err = (*error).clone();
