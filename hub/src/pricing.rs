@@ -154,7 +154,10 @@ mod tests {
         // 1000 × 2500 + 500 × 10000 nanos = $0.0075.
         assert_eq!(samples[0].cost_nanos, 7_500_000);
         assert_eq!(samples[1].cost_nanos, 3_000_000);
-        assert_eq!((samples[0].price_id, samples[1].price_id), (Some(1), Some(10)));
+        assert_eq!(
+            (samples[0].price_id, samples[1].price_id),
+            (Some(1), Some(10))
+        );
         // A cost the client sent is kept, and no version is recorded for it.
         assert_eq!(samples[2].cost_nanos, 500_000_000);
         assert_eq!(samples[2].price_id, None);

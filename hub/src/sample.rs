@@ -220,7 +220,9 @@ fn validate_event(
         // `prompt_tokens`), and pricing bills `tokensIn - cacheReadTokens` at the input price.
         fail(
             "cacheReadTokens",
-            format!("must be at most tokensIn ({tokens_in}): cache reads are part of the input tokens"),
+            format!(
+                "must be at most tokensIn ({tokens_in}): cache reads are part of the input tokens"
+            ),
         );
     }
     let cost = input.cost.unwrap_or(0.0);

@@ -13,8 +13,8 @@ use hub::analytics::projection::{run_rate_start, SpendInput};
 use hub::analytics::{GranularityExt, Window};
 
 use super::analytics::{CellRow, DayRow, LabelRow, SpendRow};
-use crate::postgres::counters::ZERO_AGENT_COUNTERS;
 use super::reports::SampleFilter;
+use crate::postgres::counters::ZERO_AGENT_COUNTERS;
 use diesel::QueryResult;
 
 /// The cells of `assistants` in `window` for the calls of `domain`, honouring `filter`.
