@@ -117,10 +117,11 @@ mod tests {
     use super::*;
 
     /// Nodes of different versions share the bus during a rolling upgrade: totals travel as
-    /// the array of their seven counters, statistics as three of them.
+    /// the array of their seven counters (when they carry no agent metrics), statistics as three
+    /// of them.
     #[test]
     fn a_delta_keeps_its_bus_format() {
-        let totals = Totals::from_array([1, 2, 3, 4, 5, 6, 7]);
+        let totals = Totals::from_array([1, 2, 3, 4, 5, 6, 7, 0, 0, 0, 0, 0, 0]);
         let delta = Delta {
             assistant_id: 9,
             seq: 3,

@@ -37,6 +37,11 @@ pub struct Sample {
     pub cost_nanos: i64,
     pub tokens_in: i64,
     pub tokens_out: i64,
+    /// Agent metrics, when the call reported them (see [`crate::Totals`] for how they add up).
+    pub llm_calls: Option<i64>,
+    pub tool_calls: Option<i64>,
+    /// Part of `tokens_in` (at most it).
+    pub cache_read_tokens: Option<i64>,
     pub model: Option<String>,
     pub status: Option<String>,
     pub status_code: Option<i16>,
@@ -50,6 +55,8 @@ pub struct Sample {
     /// The client sent tokens and a model but no cost: price it from the model price table
     /// before storing (see [`crate::pricing`]).
     pub needs_price: bool,
+    /// The price version (`model_prices` id) that priced the call, once priced.
+    pub price_id: Option<i64>,
 }
 
 impl Sample {
@@ -68,6 +75,9 @@ impl Sample {
             cost_nanos: record.cost_nanos,
             tokens_in: 0,
             tokens_out: 0,
+            llm_calls: None,
+            tool_calls: None,
+            cache_read_tokens: None,
             model: None,
             status: None,
             status_code: None,
@@ -78,6 +88,7 @@ impl Sample {
             client_id: record.client_id,
             session_id: None,
             needs_price: false,
+            price_id: None,
         }
     }
 }
@@ -94,6 +105,8 @@ pub const MAX_LATENCY_MS: i64 = 3_600_000;
 pub const MAX_CALL_DURATION_MS: i64 = 86_400_000;
 /// Most tokens one call may report in each direction.
 pub const MAX_TOKENS: i64 = 1_000_000_000;
+/// Most LLM calls or tool calls one run may report.
+pub const MAX_AGENT_CALLS: i64 = 1_000_000;
 /// Longest model or domain name.
 pub const MAX_LABEL_CHARS: usize = 100;
 /// Longest session id.
@@ -193,6 +206,25 @@ fn validate_event(
     let duration_ms = bounded("durationMs", input.duration_ms, MAX_CALL_DURATION_MS);
     let tokens_in = bounded("tokensIn", input.tokens_in, MAX_TOKENS);
     let tokens_out = bounded("tokensOut", input.tokens_out, MAX_TOKENS);
+    let llm_calls = input
+        .llm_calls
+        .map(|v| bounded("llmCalls", Some(v), MAX_AGENT_CALLS));
+    let tool_calls = input
+        .tool_calls
+        .map(|v| bounded("toolCalls", Some(v), MAX_AGENT_CALLS));
+    let cache_read_tokens = input
+        .cache_read_tokens
+        .map(|v| bounded("cacheReadTokens", Some(v), MAX_TOKENS));
+    if cache_read_tokens.is_some_and(|cached| cached > tokens_in) {
+        // Cached prompt tokens are part of the prompt (OpenAI's `cached_tokens` is a subset of
+        // `prompt_tokens`), and pricing bills `tokensIn - cacheReadTokens` at the input price.
+        fail(
+            "cacheReadTokens",
+            format!(
+                "must be at most tokensIn ({tokens_in}): cache reads are part of the input tokens"
+            ),
+        );
+    }
     let cost = input.cost.unwrap_or(0.0);
     if !cost.is_finite() || !(0.0..=MAX_SAMPLE_COST_USD).contains(&cost) {
         fail(
@@ -240,6 +272,9 @@ fn validate_event(
         cost_nanos: units::usd_to_nanos(cost),
         tokens_in,
         tokens_out,
+        llm_calls,
+        tool_calls,
+        cache_read_tokens,
         model: input.model,
         status: Some(status),
         status_code,
@@ -250,6 +285,7 @@ fn validate_event(
         client_id: input.client_id,
         session_id: input.session_id,
         needs_price,
+        price_id: None,
     })
 }
 
@@ -359,6 +395,41 @@ mod tests {
                 "events[1].metadata",
                 "events[1].clientId",
                 "events[1].sessionId",
+            ]
+        );
+    }
+
+    #[test]
+    fn agent_metrics_are_bounded_and_cache_reads_are_part_of_the_input() {
+        let event = |llm, tool, tokens_in, cached| Event {
+            llm_calls: llm,
+            tool_calls: tool,
+            tokens_in,
+            cache_read_tokens: cached,
+            ..Event::default()
+        };
+        let good = validate_events(vec![event(Some(3), Some(0), Some(100), Some(100))], now())
+            .unwrap_or_default();
+        assert_eq!(
+            good.iter()
+                .map(|s| (s.llm_calls, s.tool_calls, s.cache_read_tokens))
+                .collect::<Vec<_>>(),
+            vec![(Some(3), Some(0), Some(100))]
+        );
+        let none = validate_events(vec![Event::default()], now()).unwrap_or_default();
+        assert_eq!(none[0].llm_calls, None);
+        let bad = vec![
+            event(Some(-1), Some(MAX_AGENT_CALLS + 1), None, None),
+            event(None, None, Some(10), Some(11)),
+            event(None, None, None, Some(-3)),
+        ];
+        assert_eq!(
+            fields(validate_events(bad, now())),
+            vec![
+                "events[0].llmCalls",
+                "events[0].toolCalls",
+                "events[1].cacheReadTokens",
+                "events[2].cacheReadTokens",
             ]
         );
     }

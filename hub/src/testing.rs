@@ -117,6 +117,9 @@ pub fn call(client_id: Option<&str>) -> Sample {
         cost_nanos: 5,
         tokens_in: 1,
         tokens_out: 1,
+        llm_calls: None,
+        tool_calls: None,
+        cache_read_tokens: None,
         model: None,
         status: None,
         status_code: None,
@@ -127,6 +130,7 @@ pub fn call(client_id: Option<&str>) -> Sample {
         client_id: client_id.map(str::to_owned),
         session_id: None,
         needs_price: false,
+        price_id: None,
     }
 }
 

@@ -61,6 +61,19 @@ pub struct Kpis {
     /// Average latency of the calls that reported one.
     pub avg_latency_ms: Option<f64>,
     pub latency: Percentiles,
+    /// Agent runs: LLM calls per run, over the runs that reported `llmCalls` (`null`: none did).
+    #[serde(default)]
+    pub avg_llm_calls: Option<f64>,
+    /// Tool calls per run, over the runs that reported `toolCalls` (`null`: none did).
+    #[serde(default)]
+    pub avg_tool_calls: Option<f64>,
+    /// Input tokens read from the prompt cache (part of `tokensIn`).
+    #[serde(default)]
+    pub cache_read_tokens: i64,
+    /// `cacheReadTokens / tokensIn` over the runs that reported cache reads, 0..1 (`null`: none
+    /// did, or they had no input tokens).
+    #[serde(default)]
+    pub cache_hit_rate: Option<f64>,
 }
 
 /// How the current period compares with the one before it (same length, just before).

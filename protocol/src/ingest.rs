@@ -66,6 +66,29 @@ pub struct Event {
     )]
     #[serde(default, deserialize_with = "crate::json_int::optional_integer")]
     pub tokens_out: Option<i64>,
+    /// Agent runs: how many LLM calls this run made, `0..=1e6`. Optional (averages count only
+    /// the runs that report it).
+    #[cfg_attr(
+        feature = "openapi",
+        schema(example = 3, minimum = 0, maximum = 1_000_000)
+    )]
+    #[serde(default, deserialize_with = "crate::json_int::optional_integer")]
+    pub llm_calls: Option<i64>,
+    /// Agent runs: how many tool calls this run made, `0..=1e6`. Optional.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(example = 2, minimum = 0, maximum = 1_000_000)
+    )]
+    #[serde(default, deserialize_with = "crate::json_int::optional_integer")]
+    pub tool_calls: Option<i64>,
+    /// Input tokens read from the provider's prompt cache: part of `tokensIn` (as OpenAI
+    /// reports cached prompt tokens), so `0..=tokensIn`. Optional.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(example = 800, minimum = 0, maximum = 1_000_000_000)
+    )]
+    #[serde(default, deserialize_with = "crate::json_int::optional_integer")]
+    pub cache_read_tokens: Option<i64>,
     /// US dollars, `0..=1e6`; absent: priced from the model price table when tokens are sent.
     #[cfg_attr(
         feature = "openapi",

@@ -37,6 +37,35 @@ pub struct RunView {
     /// The session the call named (absent when none was).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub session_id: Option<String>,
+    /// Agent metrics the call reported (absent: not reported).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub llm_calls: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tool_calls: Option<i64>,
+    /// Input tokens read from the prompt cache (part of `tokensIn`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cache_read_tokens: Option<i64>,
+    /// The price version that priced the call from its tokens; absent when the client reported
+    /// the cost (or no price applied, leaving it at 0).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub price: Option<PriceUsed>,
+}
+
+/// The price version a call's cost was computed with.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct PriceUsed {
+    /// The version's id (`GET /prices` or `GET /prices/overrides`).
+    pub id: i64,
+    /// Absent when the version has since been removed (a user's override can be).
+    #[serde(default)]
+    pub model: Option<String>,
+    #[serde(default)]
+    pub effective_from: Option<DateTime<Utc>>,
+    /// Whether it was the owner's override rather than the shared table.
+    #[serde(default)]
+    pub is_override: bool,
 }
 
 /// A page of runs.

@@ -31,6 +31,9 @@ struct DemoAssistant {
     models: &'static [(&'static str, u32)],
     /// Typical calls on a weekday.
     daily_calls: f64,
+    /// Whether its calls report agent metrics (LLM calls, tool calls, cache-read tokens); the
+    /// others report none, as older clients do.
+    agent: bool,
 }
 
 struct DemoUser {
@@ -49,18 +52,21 @@ const DEMO_USERS: &[DemoUser] = &[
                 model_type: "gpt-4o",
                 models: &[("gpt-4o", 7), ("gpt-4o-mini", 3)],
                 daily_calls: 220.0,
+                agent: false,
             },
             DemoAssistant {
                 name: "Sales agent",
                 model_type: "claude-3-5-sonnet",
                 models: &[("claude-3-5-sonnet", 8), ("claude-3-5-haiku", 2)],
                 daily_calls: 90.0,
+                agent: true,
             },
             DemoAssistant {
                 name: "Docs helper",
                 model_type: "llama-3.1-70b",
                 models: &[("llama-3.1-70b", 1)],
                 daily_calls: 45.0,
+                agent: false,
             },
         ],
     },
@@ -73,12 +79,14 @@ const DEMO_USERS: &[DemoUser] = &[
                 model_type: "gpt-4o-mini",
                 models: &[("gpt-4o-mini", 1)],
                 daily_calls: 160.0,
+                agent: true,
             },
             DemoAssistant {
                 name: "Code reviewer",
                 model_type: "claude-3-5-sonnet",
                 models: &[("claude-3-5-sonnet", 1)],
                 daily_calls: 30.0,
+                agent: true,
             },
         ],
     },
@@ -89,16 +97,15 @@ const DEMO_USERS: &[DemoUser] = &[
     },
 ];
 
-/// Dollars per million input and output tokens, for the demo cost of each call.
-/// The demo price table (US dollars per million input and output tokens), stored in
-/// `model_prices` from 2024 on: demo calls carry tokens but no cost and are priced from it, as
-/// calls of clients that send no cost are.
-const DEMO_PRICES: &[(&str, f64, f64)] = &[
-    ("gpt-4o", 2.5, 10.0),
-    ("gpt-4o-mini", 0.15, 0.6),
-    ("claude-3-5-sonnet", 3.0, 15.0),
-    ("claude-3-5-haiku", 0.8, 4.0),
-    ("llama-3.1-70b", 0.9, 0.9),
+/// The demo price table (US dollars per million input, output and cache-read tokens), stored
+/// in `model_prices` from 2024 on: demo calls carry tokens but no cost and are priced from it,
+/// as calls of clients that send no cost are. Llama has no cache-read price.
+const DEMO_PRICES: &[(&str, f64, f64, Option<f64>)] = &[
+    ("gpt-4o", 2.5, 10.0, Some(1.25)),
+    ("gpt-4o-mini", 0.15, 0.6, Some(0.075)),
+    ("claude-3-5-sonnet", 3.0, 15.0, Some(0.3)),
+    ("claude-3-5-haiku", 0.8, 4.0, Some(0.08)),
+    ("llama-3.1-70b", 0.9, 0.9, None),
 ];
 
 const COUNTRIES: &[&str] = &["US", "DE", "GB", "FR", "IN", "BR", "JP"];
@@ -130,12 +137,14 @@ pub async fn seed(pool: &PgPool, today: NaiveDate) -> Result<SeedReport, ApiErro
         .and_then(|d| d.and_hms_opt(0, 0, 0))
         .unwrap_or_default()
         .and_utc();
-    for (model, input, output) in DEMO_PRICES {
+    for (model, input, output, cache_read) in DEMO_PRICES {
         let new = NewModelPrice {
             model,
             effective_from: since,
             input_nanos_per_mtok: hub::units::usd_to_nanos(*input),
             output_nanos_per_mtok: hub::units::usd_to_nanos(*output),
+            cache_read_nanos_per_mtok: cache_read.map(hub::units::usd_to_nanos),
+            owner_id: None,
         };
         if let Err(error) = prices::insert(&mut conn, &new).await {
             // Already there (an admin may have added it): keep theirs.
@@ -236,6 +245,12 @@ fn generate(
             let tokens_out: i64 = if failed { 0 } else { rng.gen_range(50..1_200) };
             let latency_ms: i32 = rng.gen_range(250..2_500) + if failed { 3_000 } else { 0 };
             let duration_ms: i64 = rng.gen_range(20_000..480_000);
+            // Derived from the values drawn above, so the random sequence (and every other
+            // demo number) is the same whether or not an assistant reports agent metrics.
+            let agent = |value: i64| spec.agent.then_some(value);
+            let llm_calls = agent(1 + duration_ms % 6);
+            let tool_calls = agent(duration_ms / 1_000 % 5);
+            let cache_read_tokens = agent(tokens_in * i64::from(latency_ms % 70) / 100);
             out.push(Sample {
                 ts,
                 kind: SampleKind::Call,
@@ -250,6 +265,9 @@ fn generate(
                 cost_nanos: 0,
                 tokens_in,
                 tokens_out,
+                llm_calls,
+                tool_calls,
+                cache_read_tokens,
                 model: Some(model.to_owned()),
                 status: Some(if failed { "error" } else { "success" }.to_owned()),
                 status_code: Some(if failed {
@@ -264,6 +282,7 @@ fn generate(
                 client_id: None,
                 session_id: None,
                 needs_price: true,
+                price_id: None,
             });
         }
     }

@@ -144,6 +144,9 @@ fn call(rng: &mut StdRng, now: DateTime<Utc>, days: u32, i: usize, total: usize)
         cost_nanos: (tokens_in * 2_500 + tokens_out * 10_000) / 1_000 * 1_000,
         tokens_in,
         tokens_out,
+        llm_calls: None,
+        tool_calls: None,
+        cache_read_tokens: None,
         model: Some(MODELS[rng.gen_range(0..MODELS.len())].to_owned()),
         status: Some(if failed { "error" } else { "success" }.to_owned()),
         status_code: Some(if failed {
@@ -158,5 +161,6 @@ fn call(rng: &mut StdRng, now: DateTime<Utc>, days: u32, i: usize, total: usize)
         client_id: None,
         session_id: None,
         needs_price: false,
+        price_id: None,
     }
 }

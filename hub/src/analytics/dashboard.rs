@@ -293,6 +293,7 @@ mod tests {
                     cost_nanos: calls * 1_000_000,
                     tokens_in: calls,
                     tokens_out: calls,
+                    ..Totals::default()
                 },
                 error_cost_nanos: errors * 1_000_000,
                 latency_calls: calls,

@@ -70,6 +70,10 @@ pub fn of(input: &KpiInput) -> Kpis {
         tokens_out: t.tokens_out,
         avg_latency_ms: ratio(input.latency_sum_ms as f64, input.latency_calls),
         latency: input.latency.percentiles(),
+        avg_llm_calls: t.avg_llm_calls(),
+        avg_tool_calls: t.avg_tool_calls(),
+        cache_read_tokens: t.cache_read_tokens,
+        cache_hit_rate: t.cache_hit_rate(),
     }
 }
 
@@ -102,6 +106,7 @@ mod tests {
             cost_nanos,
             tokens_in: calls * 10,
             tokens_out: calls * 20,
+            ..Totals::default()
         }
     }
 
@@ -125,6 +130,27 @@ mod tests {
         assert_eq!(k.cost_per_failure, Some(0.5));
         assert_eq!(k.avg_duration_ms, Some(1_000.0));
         assert_eq!(k.avg_latency_ms, None);
+        // No run reported agent metrics: they are "not reported", not zero.
+        assert_eq!((k.avg_llm_calls, k.cache_hit_rate), (None, None));
+    }
+
+    #[test]
+    fn agent_kpis_average_over_the_reporting_runs() {
+        let k = of(&KpiInput {
+            totals: Totals {
+                llm_calls: 9,
+                llm_call_runs: 3,
+                tool_call_runs: 3,
+                cache_read_tokens: 250,
+                cache_read_tokens_in: 1_000,
+                ..totals(10, 0, 0)
+            },
+            ..KpiInput::default()
+        });
+        assert_eq!(k.avg_llm_calls, Some(3.0));
+        assert_eq!(k.avg_tool_calls, Some(0.0));
+        assert_eq!(k.cache_read_tokens, 250);
+        assert_eq!(k.cache_hit_rate, Some(0.25));
     }
 
     #[test]

@@ -56,15 +56,25 @@ async fn upsert_breakdowns(
              FROM unnest($2::integer[], $3::timestamptz[], $4::text[], $5::text[],
                          $6::bigint[], $7::bigint[], $8::bigint[], $9::bigint[], $10::bigint[],
                          $11::bigint[], $12::bigint[], $13::bigint[], $14::bigint[],
-                         $15::integer[], $16::integer[])
+                         $15::integer[], $16::integer[], $18::bigint[], $19::bigint[],
+                         $20::bigint[], $21::bigint[], $22::bigint[], $23::bigint[])
                   WITH ORDINALITY AS t (width, bucket, model, status, samples, calls, errors,
                                         duration_ms, cost_nanos, tokens_in, tokens_out,
-                                        latency_calls, latency_sum_ms, first_bin, len, n)
+                                        latency_calls, latency_sum_ms, first_bin, len,
+                                        llm_calls, llm_call_runs, tool_calls, tool_call_runs,
+                                        cache_read_tokens, cache_read_tokens_in, n)
          )
-         INSERT INTO breakdown_rollups
+         INSERT INTO breakdown_rollups (assistant_id, width_seconds, bucket, model, status,
+                                        samples, calls, errors, duration_ms, cost_nanos,
+                                        tokens_in, tokens_out, latency_calls, latency_sum_ms,
+                                        latency_first_bin, latency_bins, llm_calls,
+                                        llm_call_runs, tool_calls, tool_call_runs,
+                                        cache_read_tokens, cache_read_tokens_in)
          SELECT $1, width, bucket, model, status, samples, calls, errors, duration_ms,
                 cost_nanos, tokens_in, tokens_out, latency_calls, latency_sum_ms, first_bin,
-                coalesce(($17::bigint[])[offset_ + 1 : offset_ + len], '{}')
+                coalesce(($17::bigint[])[offset_ + 1 : offset_ + len], '{}'), llm_calls,
+                llm_call_runs, tool_calls, tool_call_runs, cache_read_tokens,
+                cache_read_tokens_in
          FROM input
          ORDER BY n
          ON CONFLICT (assistant_id, width_seconds, bucket, model, status) DO UPDATE SET
@@ -77,6 +87,13 @@ async fn upsert_breakdowns(
              tokens_out = breakdown_rollups.tokens_out + EXCLUDED.tokens_out,
              latency_calls = breakdown_rollups.latency_calls + EXCLUDED.latency_calls,
              latency_sum_ms = breakdown_rollups.latency_sum_ms + EXCLUDED.latency_sum_ms,
+             llm_calls = breakdown_rollups.llm_calls + EXCLUDED.llm_calls,
+             llm_call_runs = breakdown_rollups.llm_call_runs + EXCLUDED.llm_call_runs,
+             tool_calls = breakdown_rollups.tool_calls + EXCLUDED.tool_calls,
+             tool_call_runs = breakdown_rollups.tool_call_runs + EXCLUDED.tool_call_runs,
+             cache_read_tokens = breakdown_rollups.cache_read_tokens + EXCLUDED.cache_read_tokens,
+             cache_read_tokens_in =
+                 breakdown_rollups.cache_read_tokens_in + EXCLUDED.cache_read_tokens_in,
              latency_first_bin = hist_first(
                  breakdown_rollups.latency_first_bin, breakdown_rollups.latency_bins,
                  EXCLUDED.latency_first_bin, EXCLUDED.latency_bins),
@@ -101,6 +118,12 @@ async fn upsert_breakdowns(
     .bind::<Array<Integer>, _>(firsts)
     .bind::<Array<Integer>, _>(lengths)
     .bind::<Array<BigInt>, _>(flat)
+    .bind::<Array<BigInt>, _>(sum(|s| s.totals.llm_calls))
+    .bind::<Array<BigInt>, _>(sum(|s| s.totals.llm_call_runs))
+    .bind::<Array<BigInt>, _>(sum(|s| s.totals.tool_calls))
+    .bind::<Array<BigInt>, _>(sum(|s| s.totals.tool_call_runs))
+    .bind::<Array<BigInt>, _>(sum(|s| s.totals.cache_read_tokens))
+    .bind::<Array<BigInt>, _>(sum(|s| s.totals.cache_read_tokens_in))
     .execute(conn)
     .await
 }

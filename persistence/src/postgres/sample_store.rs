@@ -1,6 +1,6 @@
 //! [`PgStore`]: the hub's `SampleStore` on PostgreSQL. A batch is one transaction: claim the
 //! client ids (dropping retries), insert the samples with one `INSERT ... SELECT FROM unnest(...)`
-//! (one statement and 17 array parameters whatever the batch size, close to COPY speed), and
+//! (one statement and 21 array parameters whatever the batch size, close to COPY speed), and
 //! add the batch's minute, hour and day totals with additive upserts. Calls that reported tokens
 //! but no cost are priced from `model_prices` first, inside the same transaction.
 
@@ -91,10 +91,12 @@ impl SampleStore for PgStore {
     }
 }
 
-/// Fills in the cost of the samples that asked for a price, from the versions of their models'
-/// prices (one query, only when some sample needs it).
+/// Fills in the cost (and price version) of the samples that asked for a price, from the
+/// versions of their models' prices: the owner's overrides first, then the table (two small
+/// queries, only when some sample needs it).
 async fn price_samples(
     conn: &mut AsyncPgConnection,
+    assistant_id: i64,
     samples: &mut [Sample],
 ) -> diesel::QueryResult<()> {
     let models: BTreeSet<&str> = samples
@@ -106,8 +108,8 @@ async fn price_samples(
         return Ok(());
     }
     let models: Vec<String> = models.into_iter().map(str::to_owned).collect();
-    let prices = prices::for_models(conn, &models).await?;
-    apply_prices(samples, &prices);
+    let (owner, prices) = prices::for_assistant(conn, assistant_id, &models).await?;
+    apply_prices(samples, owner, &prices);
     Ok(())
 }
 
@@ -125,7 +127,7 @@ pub async fn write_batch(
     samples: &mut [Sample],
 ) -> diesel::QueryResult<Vec<bool>> {
     conn.transaction(async |conn| {
-        price_samples(conn, samples).await?;
+        price_samples(conn, assistant_id, samples).await?;
         let samples = &*samples;
         let stored = claim_client_ids(conn, assistant_id, samples).await?;
         let new: Vec<&Sample> = samples
@@ -192,6 +194,13 @@ async fn insert_samples(
     samples: &[&Sample],
 ) -> diesel::QueryResult<usize> {
     let column = |f: fn(&Sample) -> i64| samples.iter().map(|s| f(s)).collect::<Vec<i64>>();
+    // Agent call counts are validated to at most `MAX_AGENT_CALLS`, so they fit an INTEGER.
+    let optional = |f: fn(&Sample) -> Option<i64>| {
+        samples
+            .iter()
+            .map(|s| f(s).and_then(|v| i32::try_from(v).ok()))
+            .collect::<Vec<Option<i32>>>()
+    };
     let text = |f: fn(&Sample) -> Option<String>| {
         samples
             .iter()
@@ -201,12 +210,14 @@ async fn insert_samples(
     diesel::sql_query(
         "INSERT INTO usage_samples (assistant_id, ts, kind, calls, errors, duration_ms, cost_nanos,
                                     tokens_in, tokens_out, model, status, status_code, latency_ms,
-                                    country, domain, metadata, client_id, session_id)
+                                    country, domain, metadata, client_id, session_id,
+                                    llm_calls, tool_calls, cache_read_tokens, price_id)
          SELECT $1, * FROM unnest($2::timestamptz[], $3::text[], $4::bigint[], $5::bigint[],
                                   $6::bigint[], $7::bigint[], $8::bigint[], $9::bigint[],
                                   $10::text[], $11::text[], $12::smallint[], $13::integer[],
                                   $14::text[], $15::text[], $16::jsonb[], $17::text[],
-                                  $18::text[])",
+                                  $18::text[], $19::integer[], $20::integer[], $21::bigint[],
+                                  $22::bigint[])",
     )
     .bind::<BigInt, _>(assistant_id)
     .bind::<Array<Timestamptz>, _>(samples.iter().map(|s| s.ts).collect::<Vec<_>>())
@@ -231,6 +242,15 @@ async fn insert_samples(
     )
     .bind::<Array<Nullable<Text>>, _>(text(|s| s.client_id.clone()))
     .bind::<Array<Nullable<Text>>, _>(text(|s| s.session_id.clone()))
+    .bind::<Array<Nullable<Integer>>, _>(optional(|s| s.llm_calls))
+    .bind::<Array<Nullable<Integer>>, _>(optional(|s| s.tool_calls))
+    .bind::<Array<Nullable<BigInt>>, _>(
+        samples
+            .iter()
+            .map(|s| s.cache_read_tokens)
+            .collect::<Vec<_>>(),
+    )
+    .bind::<Array<Nullable<BigInt>>, _>(samples.iter().map(|s| s.price_id).collect::<Vec<_>>())
     .execute(conn)
     .await
 }
@@ -242,9 +262,8 @@ async fn add_rollups(
 ) -> diesel::QueryResult<()> {
     let UsageRollups { times, days } = rollups::usage(samples);
     if !times.is_empty() {
-        let Columns([samples, calls, errors, duration, cost, tokens_in, tokens_out]) =
-            Columns::of(times.values());
-        diesel::sql_query(format!(
+        let Columns(counters) = Columns::of(times.values());
+        let mut query = diesel::sql_query(format!(
             "INSERT INTO time_rollups (assistant_id, width_seconds, bucket, {})
              SELECT $1, * FROM unnest($2::integer[], $3::timestamptz[], {})
              ON CONFLICT (assistant_id, width_seconds, bucket) DO UPDATE SET {}",
@@ -255,19 +274,14 @@ async fn add_rollups(
         .bind::<BigInt, _>(assistant_id)
         .bind::<Array<Integer>, _>(times.keys().map(|(w, _)| *w).collect::<Vec<_>>())
         .bind::<Array<Timestamptz>, _>(times.keys().map(|(_, b)| *b).collect::<Vec<_>>())
-        .bind::<Array<BigInt>, _>(samples)
-        .bind::<Array<BigInt>, _>(calls)
-        .bind::<Array<BigInt>, _>(errors)
-        .bind::<Array<BigInt>, _>(duration)
-        .bind::<Array<BigInt>, _>(cost)
-        .bind::<Array<BigInt>, _>(tokens_in)
-        .bind::<Array<BigInt>, _>(tokens_out)
-        .execute(conn)
-        .await?;
+        .into_boxed::<diesel::pg::Pg>();
+        for column in counters {
+            query = query.bind::<Array<BigInt>, _>(column);
+        }
+        query.execute(conn).await?;
     }
-    let Columns([samples, calls, errors, duration, cost, tokens_in, tokens_out]) =
-        Columns::of(days.values());
-    diesel::sql_query(format!(
+    let Columns(counters) = Columns::of(days.values());
+    let mut query = diesel::sql_query(format!(
         "INSERT INTO day_rollups (assistant_id, day, {})
          SELECT $1, * FROM unnest($2::date[], {})
          ON CONFLICT (assistant_id, day) DO UPDATE SET {}, updated_at = now()",
@@ -277,14 +291,10 @@ async fn add_rollups(
     ))
     .bind::<BigInt, _>(assistant_id)
     .bind::<Array<Date>, _>(days.keys().copied().collect::<Vec<_>>())
-    .bind::<Array<BigInt>, _>(samples)
-    .bind::<Array<BigInt>, _>(calls)
-    .bind::<Array<BigInt>, _>(errors)
-    .bind::<Array<BigInt>, _>(duration)
-    .bind::<Array<BigInt>, _>(cost)
-    .bind::<Array<BigInt>, _>(tokens_in)
-    .bind::<Array<BigInt>, _>(tokens_out)
-    .execute(conn)
-    .await?;
+    .into_boxed::<diesel::pg::Pg>();
+    for column in counters {
+        query = query.bind::<Array<BigInt>, _>(column);
+    }
+    query.execute(conn).await?;
     Ok(())
 }

@@ -28,6 +28,12 @@ diesel::table! {
         latency_sum_ms -> Int8,
         latency_first_bin -> Int4,
         latency_bins -> Array<Nullable<Int8>>,
+        llm_calls -> Int8,
+        llm_call_runs -> Int8,
+        tool_calls -> Int8,
+        tool_call_runs -> Int8,
+        cache_read_tokens -> Int8,
+        cache_read_tokens_in -> Int8,
     }
 }
 
@@ -68,6 +74,12 @@ diesel::table! {
         tokens_in -> Int8,
         tokens_out -> Int8,
         updated_at -> Timestamptz,
+        llm_calls -> Int8,
+        llm_call_runs -> Int8,
+        tool_calls -> Int8,
+        tool_call_runs -> Int8,
+        cache_read_tokens -> Int8,
+        cache_read_tokens_in -> Int8,
     }
 }
 
@@ -105,6 +117,8 @@ diesel::table! {
         input_nanos_per_mtok -> Int8,
         output_nanos_per_mtok -> Int8,
         created_at -> Timestamptz,
+        cache_read_nanos_per_mtok -> Nullable<Int8>,
+        owner_id -> Nullable<Int8>,
     }
 }
 
@@ -128,6 +142,12 @@ diesel::table! {
         cost_nanos -> Int8,
         tokens_in -> Int8,
         tokens_out -> Int8,
+        llm_calls -> Int8,
+        llm_call_runs -> Int8,
+        tool_calls -> Int8,
+        tool_call_runs -> Int8,
+        cache_read_tokens -> Int8,
+        cache_read_tokens_in -> Int8,
     }
 }
 
@@ -153,6 +173,10 @@ diesel::table! {
         client_id -> Nullable<Text>,
         ingested_at -> Timestamptz,
         session_id -> Nullable<Text>,
+        llm_calls -> Nullable<Int4>,
+        tool_calls -> Nullable<Int4>,
+        cache_read_tokens -> Nullable<Int8>,
+        price_id -> Nullable<Int8>,
     }
 }
 
@@ -175,6 +199,7 @@ diesel::joinable!(budgets -> users (owner_id));
 diesel::joinable!(day_rollups -> assistants (assistant_id));
 diesel::joinable!(ingest_keys -> assistants (assistant_id));
 diesel::joinable!(label_rollups -> assistants (assistant_id));
+diesel::joinable!(model_prices -> users (owner_id));
 diesel::joinable!(sample_client_ids -> assistants (assistant_id));
 diesel::joinable!(time_rollups -> assistants (assistant_id));
 diesel::joinable!(usage_samples -> assistants (assistant_id));

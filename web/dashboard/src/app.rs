@@ -8,7 +8,7 @@ use yew_router::prelude::*;
 use crate::components::{LiveProvider, ToastHost};
 use crate::pages::{
     AlertsPage, Analytics, AssistantDetail, BudgetsPage, Costs, CreateAssistant, KeysPage, Login,
-    NotFound, Overview, Register, Runs, Wall,
+    NotFound, Overview, PricesPage, Register, Runs, Wall,
 };
 use crate::route::Route;
 use crate::session::{self, SessionContext, SessionState};
@@ -28,6 +28,7 @@ fn switch(route: Route) -> Html {
         Route::Wall => html! { <Wall /> },
         Route::Budgets => html! { <BudgetsPage /> },
         Route::Alerts => html! { <AlertsPage /> },
+        Route::Prices => html! { <PricesPage /> },
         Route::NotFound => html! { <NotFound /> },
     }
 }

@@ -23,6 +23,10 @@ pub struct Session {
     /// none).
     #[serde(default)]
     pub name: Option<String>,
+    /// `user` or `admin`, as at login (sessions stored before roles were kept have none and
+    /// count as a user's; the hub checks the role in the token either way).
+    #[serde(default)]
+    pub role: String,
     pub expires_at: DateTime<Utc>,
 }
 
@@ -34,8 +38,14 @@ impl Session {
             user_id: login.user.id,
             email: login.user.email.clone(),
             name: login.user.name.clone(),
+            role: login.user.role.clone(),
             expires_at: login.expires_at,
         }
+    }
+
+    /// Whether the user was an admin at login (admin-only controls are shown to them).
+    pub fn is_admin(&self) -> bool {
+        self.role == "admin"
     }
 
     /// Whether the token is still good at `now` (with a minute of slack for clock skew).

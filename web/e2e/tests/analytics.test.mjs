@@ -21,7 +21,10 @@ after(async () => {
 
 const MODELS = ["gpt-4o", "gpt-4o-mini", "claude-3-5-sonnet"];
 
-/** Calls over the last ~3 days, of three models, some failed, with countries and domains. */
+/**
+ * Calls over the last ~3 days, of three models, some failed, with countries and domains; most
+ * report agent metrics (LLM and tool calls, cache-read tokens), some report none.
+ */
 function events(count, seed) {
   const now = Date.now();
   return Array.from({ length: count }, (_, i) => {
@@ -39,6 +42,11 @@ function events(count, seed) {
       cost: (k % 7) * 0.003,
       country: ["US", "DE", "FR"][k % 3],
       domain: ["support", "sales"][k % 2],
+      ...(k % 4 === 0 ? {} : {
+        llmCalls: 1 + (k % 5),
+        toolCalls: k % 3,
+        cacheReadTokens: Math.floor(((k * 13) % 2000) * (k % 10) / 10),
+      }),
     };
   });
 }
@@ -88,6 +96,9 @@ function expectedKpis(s) {
     tokensTotal: tokens,
     tokensPerCall: s.calls > 0 ? tokens / s.calls : null,
     avgLatencyMs: s.avgLatencyMs,
+    avgLlmCalls: s.avgLlmCalls,
+    avgToolCalls: s.avgToolCalls,
+    cacheHitRate: s.cacheHitRate,
   };
 }
 
@@ -132,6 +143,7 @@ test("the analytics page shows exactly what the dashboard API answers, under eve
   // All assistants, 7 days: KPIs, charts and tables equal the API.
   let d = await dashboardApi(user, "range=7d");
   assert.equal(d.summary.calls, 90 + 40 + 12);
+  assert.ok(d.summary.avgLlmCalls > 0 && d.summary.cacheHitRate > 0, "the events report agent metrics");
   assertKpis(await kpiValues(page), d.summary, "7d");
   const requests = await chartData(page, "chart-requests");
   assert.equal(requests.categories.length, 7);

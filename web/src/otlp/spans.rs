@@ -83,6 +83,8 @@ pub fn event(span: &Span, service: Option<&str>) -> Event {
             .or_else(|| integer(attrs, "gen_ai.usage.prompt_tokens")),
         tokens_out: integer(attrs, "gen_ai.usage.output_tokens")
             .or_else(|| integer(attrs, "gen_ai.usage.completion_tokens")),
+        cache_read_tokens: integer(attrs, "gen_ai.usage.cache_read.input_tokens")
+            .or_else(|| integer(attrs, "gen_ai.usage.cache_read_input_tokens")),
         cost: number(attrs, "gen_ai.usage.cost"),
         session_id: text(attrs, "gen_ai.conversation.id"),
         client_id: Some(format!("{}:{}", hex(&span.trace_id), hex(&span.span_id))),

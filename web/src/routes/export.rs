@@ -270,6 +270,7 @@ mod tests {
             domain: Some("support".to_owned()),
             metadata: None,
             session_id: None,
+            ..Run::default()
         }
     }
 

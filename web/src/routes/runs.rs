@@ -7,7 +7,7 @@ use hub::units::nanos_to_usd;
 use persistence::postgres::queries::runs::{self, Run, RunCursor, RunFilter};
 use persistence::PgPool;
 use protocol::analytics::ModelCalls;
-use protocol::runs::{RunView, RunsPage};
+use protocol::runs::{PriceUsed, RunView, RunsPage};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
@@ -128,6 +128,15 @@ pub(super) fn run_view(r: Run) -> RunView {
         domain: r.domain,
         metadata: r.metadata,
         session_id: r.session_id,
+        llm_calls: r.llm_calls.map(i64::from),
+        tool_calls: r.tool_calls.map(i64::from),
+        cache_read_tokens: r.cache_read_tokens,
+        price: r.price_id.map(|id| PriceUsed {
+            id,
+            model: r.price_model,
+            effective_from: r.price_effective_from,
+            is_override: r.price_owner_id.is_some(),
+        }),
     }
 }
 

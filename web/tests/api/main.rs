@@ -3,6 +3,7 @@
 
 mod accounts;
 mod admin;
+mod agent_metrics;
 mod analytics;
 mod analytics_filters;
 mod assistants;
@@ -24,6 +25,7 @@ mod migrations;
 mod openapi;
 mod openapi_routing;
 mod otlp;
+mod prices;
 mod prometheus;
 mod proxy;
 mod redis_fixtures;

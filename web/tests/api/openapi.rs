@@ -38,6 +38,9 @@ const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/budgets/alerts"),
     ("get", "/api/v1/prices"),
     ("post", "/api/v1/prices"),
+    ("get", "/api/v1/prices/overrides"),
+    ("post", "/api/v1/prices/overrides"),
+    ("delete", "/api/v1/prices/overrides/{id}"),
     ("get", "/api/v1/ws/ingest"),
     ("post", "/api/v1/assistants/{id}/keys"),
     ("get", "/api/v1/assistants/{id}/keys"),
@@ -303,6 +306,17 @@ async fn limits_in_the_document_are_the_validators_limits() {
     );
     assert_eq!(number(event("tokensIn"), "maximum"), MAX_TOKENS as f64);
     assert_eq!(
+        number(event("cacheReadTokens"), "maximum"),
+        MAX_TOKENS as f64
+    );
+    for field in ["llmCalls", "toolCalls"] {
+        assert_eq!(
+            number(event(field), "maximum"),
+            hub::sample::MAX_AGENT_CALLS as f64,
+            "{field}"
+        );
+    }
+    assert_eq!(
         number(event("cost"), "maximum"),
         hub::units::MAX_SAMPLE_COST_USD
     );
@@ -337,10 +351,13 @@ async fn limits_in_the_document_are_the_validators_limits() {
     );
     assert_eq!(name["pattern"], NAME_PATTERN);
     assert_eq!(property(&doc, "CreateKey", "name")["pattern"], NAME_PATTERN);
-    assert_eq!(
-        number(property(&doc, "AddPrice", "inputPerMtok"), "maximum"),
-        web::routes::prices::MAX_PRICE_PER_MTOK
-    );
+    for field in ["inputPerMtok", "outputPerMtok", "cacheReadPerMtok"] {
+        assert_eq!(
+            number(property(&doc, "AddPrice", field), "maximum"),
+            web::routes::prices::MAX_PRICE_PER_MTOK,
+            "{field}"
+        );
+    }
     let budget = property(&doc, "CreateBudget", "limit");
     assert_eq!(number(budget, "exclusiveMinimum"), 0.0);
     assert_eq!(number(budget, "maximum"), hub::units::MAX_SAMPLE_COST_USD);

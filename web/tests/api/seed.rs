@@ -19,6 +19,16 @@ struct Sums {
     days: i64,
 }
 
+#[derive(diesel::QueryableByName, Debug, PartialEq, Eq)]
+struct AgentSums {
+    #[diesel(sql_type = BigInt)]
+    llm_calls: i64,
+    #[diesel(sql_type = BigInt)]
+    llm_call_runs: i64,
+    #[diesel(sql_type = BigInt)]
+    cache_read_tokens: i64,
+}
+
 #[actix_web::test]
 async fn the_seed_is_consistent_and_idempotent() {
     let app = spawn_app().await;
@@ -55,6 +65,37 @@ async fn the_seed_is_consistent_and_idempotent() {
     .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(from_samples, from_rollups);
     assert!(from_samples.errors > 0, "the demo has errors");
+
+    // The agent assistants' calls report agent metrics, rolled up like the other counters.
+    let agent_sums = |table: &str, runs: &str| {
+        format!(
+            "SELECT coalesce(sum(llm_calls), 0)::bigint AS llm_calls,
+                    {runs}::bigint AS llm_call_runs,
+                    coalesce(sum(cache_read_tokens), 0)::bigint AS cache_read_tokens
+             FROM {table}"
+        )
+    };
+    let raw: AgentSums = diesel::sql_query(agent_sums("usage_samples", "count(llm_calls)"))
+        .get_result(&mut conn)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let rolled: AgentSums = diesel::sql_query(agent_sums("day_rollups", "sum(llm_call_runs)"))
+        .get_result(&mut conn)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(raw, rolled);
+    assert!(
+        raw.llm_call_runs > 0 && raw.cache_read_tokens > 0,
+        "{raw:?}"
+    );
+    let unreported = app
+        .database
+        .count("SELECT count(*) AS n FROM usage_samples WHERE llm_calls IS NULL")
+        .await;
+    assert!(
+        unreported > 0,
+        "some demo assistants report no agent metrics"
+    );
 
     // The demo login works and shows 90 days of data.
     let token = app.login("ada@example.com", web::seed::DEMO_PASSWORD).await;

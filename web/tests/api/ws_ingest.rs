@@ -8,9 +8,9 @@ use serde_json::{json, Value};
 
 use crate::helpers::{json_of, spawn_app, TestApp};
 
-type Connection = actix_codec::Framed<awc::BoxedSocket, awc::ws::Codec>;
+pub(crate) type Connection = actix_codec::Framed<awc::BoxedSocket, awc::ws::Codec>;
 
-async fn connect(app: &TestApp, query: &str) -> Connection {
+pub(crate) async fn connect(app: &TestApp, query: &str) -> Connection {
     let url = format!(
         "{}/api/v1/ws/ingest?{query}",
         app.address.replace("http://", "ws://")
@@ -24,7 +24,7 @@ async fn connect(app: &TestApp, query: &str) -> Connection {
         .1
 }
 
-async fn exchange(ws: &mut Connection, message: &str) -> Value {
+pub(crate) async fn exchange(ws: &mut Connection, message: &str) -> Value {
     ws.send(Message::Text(message.to_owned().into()))
         .await
         .unwrap_or_else(|e| panic!("send: {e}"));

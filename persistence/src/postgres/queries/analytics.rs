@@ -76,8 +76,9 @@ pub async fn cells(
 ) -> QueryResult<Vec<Cell>> {
     let rows: Vec<CellRow> = diesel::sql_query(
         "SELECT bucket, model, status, samples, calls, errors, duration_ms, cost_nanos,
-                tokens_in, tokens_out, latency_calls, latency_sum_ms, latency_first_bin,
-                latency_bins
+                tokens_in, tokens_out, llm_calls, llm_call_runs, tool_calls, tool_call_runs,
+                cache_read_tokens, cache_read_tokens_in, latency_calls, latency_sum_ms,
+                latency_first_bin, latency_bins
          FROM breakdown_rollups
          WHERE assistant_id = ANY($1) AND width_seconds = $2 AND bucket >= $3 AND bucket < $4
            AND ($5::text IS NULL OR status = $5) AND ($6::text IS NULL OR model = $6)",

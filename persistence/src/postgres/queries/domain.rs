@@ -14,6 +14,7 @@ use hub::analytics::{GranularityExt, Window};
 
 use super::analytics::{CellRow, DayRow, LabelRow, SpendRow};
 use super::reports::SampleFilter;
+use crate::postgres::counters::ZERO_AGENT_COUNTERS;
 use diesel::QueryResult;
 
 /// The cells of `assistants` in `window` for the calls of `domain`, honouring `filter`.
@@ -28,7 +29,8 @@ pub async fn cells(
         "WITH s AS (
              SELECT to_timestamp(floor(extract(epoch FROM ts) / $2) * $2) AS bucket,
                     coalesce(model, '') AS model, coalesce(status, '') AS status,
-                    calls, errors, duration_ms, cost_nanos, tokens_in, tokens_out, latency_ms
+                    calls, errors, duration_ms, cost_nanos, tokens_in, tokens_out, latency_ms,
+                    llm_calls, tool_calls, cache_read_tokens
              FROM usage_samples
              WHERE assistant_id = ANY($1) AND ts >= $3 AND ts < $4 AND domain = $7
                AND ($5::text IS NULL OR status = $5) AND ($6::text IS NULL OR model = $6)
@@ -38,6 +40,13 @@ pub async fn cells(
                     sum(calls)::bigint AS calls, sum(errors)::bigint AS errors,
                     sum(duration_ms)::bigint AS duration_ms, sum(cost_nanos)::bigint AS cost_nanos,
                     sum(tokens_in)::bigint AS tokens_in, sum(tokens_out)::bigint AS tokens_out,
+                    coalesce(sum(llm_calls), 0)::bigint AS llm_calls,
+                    count(llm_calls)::bigint AS llm_call_runs,
+                    coalesce(sum(tool_calls), 0)::bigint AS tool_calls,
+                    count(tool_calls)::bigint AS tool_call_runs,
+                    coalesce(sum(cache_read_tokens), 0)::bigint AS cache_read_tokens,
+                    coalesce(sum(tokens_in) FILTER (WHERE cache_read_tokens IS NOT NULL), 0)::bigint
+                        AS cache_read_tokens_in,
                     count(latency_ms)::bigint AS latency_calls,
                     coalesce(sum(latency_ms), 0)::bigint AS latency_sum_ms
              FROM s GROUP BY 1, 2, 3
@@ -118,17 +127,18 @@ pub async fn days(
     last: NaiveDate,
     domain: &str,
 ) -> QueryResult<Vec<DayPoint>> {
-    let rows: Vec<DayRow> = diesel::sql_query(
+    let rows: Vec<DayRow> = diesel::sql_query(format!(
         "SELECT (bucket AT TIME ZONE 'UTC')::date AS day, sum(calls)::bigint AS samples,
                 sum(calls)::bigint AS calls, sum(errors)::bigint AS errors, 0::bigint AS duration_ms,
-                sum(cost_nanos)::bigint AS cost_nanos, 0::bigint AS tokens_in, 0::bigint AS tokens_out
+                sum(cost_nanos)::bigint AS cost_nanos, 0::bigint AS tokens_in, 0::bigint AS tokens_out,
+                {ZERO_AGENT_COUNTERS}
          FROM label_rollups
          WHERE assistant_id = ANY($1) AND width_seconds = 86400 AND dimension = 'domain'
            AND label = $4
            AND bucket >= $2::timestamp AT TIME ZONE 'UTC'
            AND bucket < ($3::date + 1)::timestamp AT TIME ZONE 'UTC'
-         GROUP BY 1 ORDER BY 1",
-    )
+         GROUP BY 1 ORDER BY 1"
+    ))
     .bind::<Array<BigInt>, _>(assistants)
     .bind::<Date, _>(first)
     .bind::<Date, _>(last)

@@ -29,7 +29,7 @@ pub struct RunCursor {
 }
 
 /// One call as stored.
-#[derive(Debug, Clone, PartialEq, QueryableByName)]
+#[derive(Debug, Clone, Default, PartialEq, QueryableByName)]
 pub struct Run {
     #[diesel(sql_type = BigInt)]
     pub id: i64,
@@ -63,6 +63,22 @@ pub struct Run {
     /// The session the call named, if any.
     #[diesel(sql_type = Nullable<Text>)]
     pub session_id: Option<String>,
+    /// Agent metrics, when reported.
+    #[diesel(sql_type = Nullable<Integer>)]
+    pub llm_calls: Option<i32>,
+    #[diesel(sql_type = Nullable<Integer>)]
+    pub tool_calls: Option<i32>,
+    #[diesel(sql_type = Nullable<BigInt>)]
+    pub cache_read_tokens: Option<i64>,
+    /// The price version that priced the call, and (while it exists) its model, date and owner.
+    #[diesel(sql_type = Nullable<BigInt>)]
+    pub price_id: Option<i64>,
+    #[diesel(sql_type = Nullable<Text>)]
+    pub price_model: Option<String>,
+    #[diesel(sql_type = Nullable<Timestamptz>)]
+    pub price_effective_from: Option<DateTime<Utc>>,
+    #[diesel(sql_type = Nullable<BigInt>)]
+    pub price_owner_id: Option<i64>,
 }
 
 /// Up to `limit` calls matching `filter`, newest first, strictly after `cursor`.
@@ -75,9 +91,12 @@ pub async fn page(
     diesel::sql_query(
         "SELECT s.id, s.assistant_id, s.ts, s.model, s.status, s.status_code, s.latency_ms,
                 s.duration_ms, s.tokens_in, s.tokens_out, s.cost_nanos, s.country, s.domain,
-                s.metadata, s.session_id
+                s.metadata, s.session_id, s.llm_calls, s.tool_calls, s.cache_read_tokens,
+                s.price_id, p.model AS price_model, p.effective_from AS price_effective_from,
+                p.owner_id AS price_owner_id
          FROM usage_samples s
          JOIN assistants a ON a.id = s.assistant_id
+         LEFT JOIN model_prices p ON p.id = s.price_id
          WHERE a.owner_id = $1
            AND s.kind = 'call'
            AND ($2::bigint IS NULL OR s.assistant_id = $2)

@@ -15,7 +15,7 @@ use super::types::{
 };
 use crate::filters::encode;
 use protocol::analytics::{Dashboard, ModelCalls};
-use protocol::prices::PriceView;
+use protocol::prices::{AddPrice, PriceView};
 use protocol::runs::RunsPage;
 use protocol::sessions::{LiveSessions, SessionHistory};
 
@@ -192,9 +192,31 @@ impl Api {
         self.get(&with_query("/runs", &params)).await
     }
 
-    /// `GET /prices`: every price version.
+    /// `GET /prices`: every version of the shared price table.
     pub async fn prices(&self) -> Result<Vec<PriceView>, ApiError> {
         self.get("/prices").await
+    }
+
+    /// `POST /prices` (admins): a version of the shared table.
+    pub async fn add_price(&self, price: &AddPrice) -> Result<PriceView, ApiError> {
+        self.post("/prices", price).await
+    }
+
+    /// `GET /prices/overrides`: your own price overrides.
+    pub async fn price_overrides(&self) -> Result<Vec<PriceView>, ApiError> {
+        self.get("/prices/overrides").await
+    }
+
+    /// `POST /prices/overrides`: a version of your override of a model's price.
+    pub async fn add_override(&self, price: &AddPrice) -> Result<PriceView, ApiError> {
+        self.post("/prices/overrides", price).await
+    }
+
+    /// `DELETE /prices/overrides/{id}` (204).
+    pub async fn delete_override(&self, id: i64) -> Result<(), ApiError> {
+        let path = format!("/prices/overrides/{id}");
+        let builder = self.authorised(Request::delete(&Self::url(&path)));
+        Self::send(builder.build()).await.map(|_| ())
     }
 
     /// `GET /assistants/{id}`.

@@ -1,7 +1,8 @@
 //! Form inputs, the same way in every form (log in, register, new assistant, new key):
 //! [`use_text_input`] keeps a text field's value in state with the `oninput` callback that
-//! updates it, and [`field_error`] / [`form_error`] split a refused submission into the
-//! messages shown under each field and the one shown for the whole form.
+//! updates it, [`text_field`] draws it with its label, hint and message, and [`field_error`] /
+//! [`form_error`] split a refused submission into the messages shown under each field and the
+//! one shown for the whole form.
 
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
@@ -59,6 +60,24 @@ where
         })
     };
     TextInput { state, oninput }
+}
+
+/// A labelled text field with the hub's message about it underneath.
+pub fn text_field(
+    id: String,
+    label: &'static str,
+    input: &TextInput,
+    error: Option<String>,
+    hint: &'static str,
+) -> Html {
+    html! {
+        <div class="field">
+            <label for={id.clone()}>{ label }</label>
+            <input {id} value={input.value()} oninput={input.oninput.clone()} />
+            if !hint.is_empty() { <p class="hint">{ hint }</p> }
+            if let Some(m) = error { <p class="field-error" role="alert">{ m }</p> }
+        </div>
+    }
 }
 
 /// The hub's message for one field of a refused form, if it named that field.

@@ -76,6 +76,7 @@ fn a_successful_chat_span_maps_every_field() {
             s("gen_ai.response.model", "gpt-4o-2024-08-06"),
             i("gen_ai.usage.input_tokens", 120),
             i("gen_ai.usage.output_tokens", 45),
+            i("gen_ai.usage.cache_read.input_tokens", 100),
             kv("gen_ai.usage.cost", AnyValue::DoubleValue(0.0125)),
             s("gen_ai.conversation.id", "conv-1"),
         ]),
@@ -88,6 +89,7 @@ fn a_successful_chat_span_maps_every_field() {
     );
     assert_eq!(e.status.as_deref(), Some("success"));
     assert_eq!((e.tokens_in, e.tokens_out), (Some(120), Some(45)));
+    assert_eq!(e.cache_read_tokens, Some(100));
     assert_eq!(e.latency_ms, Some(1250));
     assert_eq!(e.duration_ms, Some(1250));
     assert_eq!(e.cost, Some(0.0125));
@@ -115,11 +117,13 @@ fn older_attribute_names_and_loose_number_types_are_read() {
             s("gen_ai.request.model", "claude-3-5-sonnet"),
             kv("gen_ai.usage.prompt_tokens", AnyValue::DoubleValue(10.0)),
             s("gen_ai.usage.completion_tokens", "7"),
+            i("gen_ai.usage.cache_read_input_tokens", 4),
         ]),
         None,
     );
     assert_eq!(e.model.as_deref(), Some("claude-3-5-sonnet"));
     assert_eq!((e.tokens_in, e.tokens_out), (Some(10), Some(7)));
+    assert_eq!(e.cache_read_tokens, Some(4));
     assert_eq!(e.cost, None, "no cost sent: the price table prices it");
     assert_eq!(e.metadata.unwrap_or_default()["provider"], "anthropic");
 }

@@ -1,5 +1,6 @@
 //! The analytics KPI cards: calls, success and error rate, duration, latency percentiles, cost
-//! and its ratios, tokens; each with its change against the previous period (the payload's
+//! and its ratios, tokens, and the agent metrics (LLM and tool calls per run, cache hit rate:
+//! "not reported" when no run of the range reported them); each with its change against the previous period (the payload's
 //! `comparison`: the window's complete buckets against the same length just before, so a
 //! half-finished hour or day is not compared with a whole one). [`kpi_cards`] is pure and
 //! tested; [`KpiCards`] draws them, with each raw value in `data-value` for the tests.
@@ -115,7 +116,7 @@ type Row = (&'static str, &'static str, Pick, Show, bool, Better);
 /// The cards of a payload, in display order.
 pub fn kpi_cards(d: &Dashboard) -> Vec<KpiCard> {
     let (s, cur, prev) = (&d.summary, &d.comparison.current, &d.comparison.previous);
-    let rows: [Row; 17] = [
+    let rows: [Row; 20] = [
         (
             "calls",
             "Calls",
@@ -252,6 +253,30 @@ pub fn kpi_cards(d: &Dashboard) -> Vec<KpiCard> {
             false,
             Better::Lower,
         ),
+        (
+            "avgLlmCalls",
+            "LLM calls per run",
+            |k| k.avg_llm_calls,
+            per_run,
+            false,
+            Better::Neither,
+        ),
+        (
+            "avgToolCalls",
+            "Tool calls per run",
+            |k| k.avg_tool_calls,
+            per_run,
+            false,
+            Better::Neither,
+        ),
+        (
+            "cacheHitRate",
+            "Cache hit rate",
+            |k| k.cache_hit_rate,
+            |v| v.map_or_else(|| NOT_REPORTED.to_owned(), format::percent),
+            true,
+            Better::Higher,
+        ),
     ];
     rows.iter()
         .map(|(key, label, pick, show, points, better)| KpiCard {
@@ -262,6 +287,13 @@ pub fn kpi_cards(d: &Dashboard) -> Vec<KpiCard> {
             change: change(pick(cur), pick(prev), *points, *better),
         })
         .collect()
+}
+
+/// What an agent metric card says when no run of the range reported it.
+pub const NOT_REPORTED: &str = "not reported";
+
+fn per_run(v: Option<f64>) -> String {
+    v.map_or_else(|| NOT_REPORTED.to_owned(), |v| format!("{v:.2}"))
 }
 
 fn compact(v: Option<f64>) -> String {
@@ -326,7 +358,29 @@ mod tests {
             (p95.value, p95.text.as_str(), p95.change),
             (None, "–", None)
         );
-        assert_eq!(cards.len(), 17);
+        assert_eq!(cards.len(), 20);
+        // No run reported agent metrics: said so, not shown as zero.
+        let cache = card("cacheHitRate").unwrap_or_else(|| panic!("no cache card"));
+        assert_eq!((cache.value, cache.text.as_str()), (None, NOT_REPORTED));
+    }
+
+    #[test]
+    fn agent_cards_show_averages_and_the_cache_hit_rate() {
+        let mut d = payload();
+        d.summary.avg_llm_calls = Some(2.5);
+        d.summary.cache_hit_rate = Some(0.4);
+        d.comparison.current.cache_hit_rate = Some(0.4);
+        d.comparison.previous.cache_hit_rate = Some(0.3);
+        let cards = kpi_cards(&d);
+        let card = |key: &str| cards.iter().find(|c| c.key == key).cloned();
+        assert_eq!(card("avgLlmCalls").map(|c| c.text), Some("2.50".to_owned()));
+        let cache = card("cacheHitRate").unwrap_or_else(|| panic!("no cache card"));
+        assert_eq!(cache.value, Some(0.4));
+        // A higher hit rate is good news, in points.
+        assert_eq!(
+            cache.change.map(|c| (c.text, c.tone)),
+            Some(("▲ +10.0 pts".to_owned(), "good"))
+        );
     }
 
     #[test]

@@ -5,9 +5,9 @@ use protocol::budgets::BudgetView;
 use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
 
-use super::form::text_field;
 use crate::api::ApiError;
 use crate::budgets::{budget_change, field_messages, thresholds_text};
+use crate::hooks::text_field;
 use crate::hooks::{form_error, use_text_input};
 use crate::session::Session;
 

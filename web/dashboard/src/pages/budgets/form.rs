@@ -10,7 +10,7 @@ use yew::prelude::*;
 
 use crate::api::ApiError;
 use crate::budgets::{field_messages, new_budget, DEFAULT_THRESHOLDS};
-use crate::hooks::{form_error, use_text_input, TextInput};
+use crate::hooks::{form_error, text_field, use_text_input};
 use crate::session::Session;
 
 /// Who creates, for which assistants, and what to do once created.
@@ -21,24 +21,6 @@ pub struct NewBudgetFormProps {
     pub names: BTreeMap<i64, String>,
     /// A budget was created (the page reloads the list).
     pub on_created: Callback<()>,
-}
-
-/// A labelled text field with the hub's message about it underneath.
-pub fn text_field(
-    id: String,
-    label: &'static str,
-    input: &TextInput,
-    error: Option<String>,
-    hint: &'static str,
-) -> Html {
-    html! {
-        <div class="field">
-            <label for={id.clone()}>{ label }</label>
-            <input {id} value={input.value()} oninput={input.oninput.clone()} />
-            if !hint.is_empty() { <p class="hint">{ hint }</p> }
-            if let Some(m) = error { <p class="field-error" role="alert">{ m }</p> }
-        </div>
-    }
 }
 
 /// A `<select>`'s value kept in state.

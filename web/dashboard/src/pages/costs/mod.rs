@@ -4,7 +4,6 @@
 //! sessions with the range's session averages, and the price table in force. All assistants or one (`?assistant=`), the daily range in `?range=`.
 
 mod breakdown;
-mod prices;
 mod session_history;
 mod spend;
 pub(crate) mod ticker;
@@ -22,11 +21,11 @@ use crate::filters::{Filters, RangeChoice};
 use crate::hooks::{use_api, use_live, use_refresh_on, use_require_session, ApiHandle, Loadable};
 use crate::pages::analytics::query::AnalyticsQuery;
 use crate::pages::analytics::specs::{analytics_specs, model_name};
+use crate::pages::prices::PriceTable;
 use crate::route::{push_with_query, Route};
 use crate::session::Session;
 use crate::theme::use_dark;
 use breakdown::{CostRow, CostTable};
-use prices::PriceTable;
 use session_history::SessionAverages;
 use spend::SpendCards;
 use ticker::{ticker, CostTicker};

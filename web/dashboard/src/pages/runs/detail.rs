@@ -1,5 +1,6 @@
-//! One call in full: every field the hub returns, its metadata as sent, and what went wrong
-//! when it failed. Opened from the runs table; Escape or the close button closes it.
+//! One call in full: every field the hub returns (with its agent metrics and the price version
+//! its cost was computed with), its metadata as sent, and what went wrong when it failed.
+//! Opened from the runs table; Escape or the close button closes it.
 
 use protocol::runs::RunView;
 use yew::prelude::*;
@@ -11,6 +12,29 @@ pub struct RunDetailProps {
     pub run: RunView,
     pub assistant: String,
     pub on_close: Callback<()>,
+}
+
+/// Where a call's cost came from: "priced with gpt-4o version effective 2026-12-01 00:00 UTC
+/// (override)", or "cost reported by the client".
+pub fn pricing(r: &RunView) -> String {
+    match &r.price {
+        Some(p) => match (&p.model, p.effective_from) {
+            (Some(model), Some(at)) => format!(
+                "priced with {model} version effective {}{}",
+                at.format("%Y-%m-%d %H:%M UTC"),
+                if p.is_override {
+                    " (override)"
+                } else {
+                    " (table)"
+                }
+            ),
+            _ => format!("priced with price version #{} (since removed)", p.id),
+        },
+        None if r.cost == 0.0 && r.tokens_in + r.tokens_out > 0 && r.model.is_some() => {
+            "cost reported by the client, or no price for its model at the time".to_owned()
+        }
+        None => "cost reported by the client".to_owned(),
+    }
 }
 
 /// The fields of a call as (label, value) pairs, in reading order.
@@ -38,7 +62,23 @@ pub fn fields(r: &RunView, assistant: &str) -> Vec<(&'static str, String)> {
         ("Duration", format!("{} ms", r.duration_ms)),
         ("Tokens in", r.tokens_in.to_string()),
         ("Tokens out", r.tokens_out.to_string()),
+        (
+            "Cache-read tokens",
+            r.cache_read_tokens
+                .map_or_else(|| "not reported".to_owned(), |c| c.to_string()),
+        ),
+        (
+            "LLM calls",
+            r.llm_calls
+                .map_or_else(|| "not reported".to_owned(), |c| c.to_string()),
+        ),
+        (
+            "Tool calls",
+            r.tool_calls
+                .map_or_else(|| "not reported".to_owned(), |c| c.to_string()),
+        ),
         ("Cost", format::usd(r.cost)),
+        ("Pricing", pricing(r)),
         ("Country", opt(&r.country)),
         ("Domain", opt(&r.domain)),
         ("Session", opt(&r.session_id)),
@@ -106,10 +146,38 @@ mod tests {
         }))
         .unwrap_or_else(|e| panic!("{e}"));
         let f = fields(&run, "Bot");
-        assert_eq!(f.len(), 14);
+        assert_eq!(f.len(), 18);
+        assert!(f.contains(&("LLM calls", "not reported".to_owned())));
         assert!(f.contains(&("Status code", "503".to_owned())));
         assert!(f.contains(&("Session", "s-1".to_owned())));
         assert!(f.contains(&("Country", "–".to_owned())));
         assert!(f.contains(&("Assistant", "Bot (#2)".to_owned())));
+        assert!(f.contains(&("Pricing", "cost reported by the client".to_owned())));
+    }
+
+    #[test]
+    fn the_price_version_is_named() {
+        let run: RunView = serde_json::from_value(serde_json::json!({
+            "id": 7, "assistantId": 2, "ts": "2026-12-02T10:00:00Z", "model": "gpt-4o",
+            "durationMs": 0, "tokensIn": 10, "tokensOut": 20, "cost": 0.25,
+            "price": {"id": 4, "model": "gpt-4o", "effectiveFrom": "2026-12-01T00:00:00Z", "isOverride": true}
+        }))
+        .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            pricing(&run),
+            "priced with gpt-4o version effective 2026-12-01 00:00 UTC (override)"
+        );
+        let removed = RunView {
+            price: run.price.clone().map(|p| protocol::runs::PriceUsed {
+                model: None,
+                effective_from: None,
+                ..p
+            }),
+            ..run
+        };
+        assert_eq!(
+            pricing(&removed),
+            "priced with price version #4 (since removed)"
+        );
     }
 }

@@ -1,4 +1,6 @@
-//! The runs table: one row per call, newest first; a click (or Enter) opens the call.
+//! The runs table: one row per call, newest first; a click (or Enter) opens the call. The
+//! agent column shows the run's LLM and tool calls and its cache hit rate when it reported
+//! them ([`agent_summary`], pure and tested).
 
 use protocol::runs::RunView;
 use yew::prelude::*;
@@ -11,6 +13,30 @@ pub struct RunsTableProps {
     /// Assistant names by id.
     pub names: std::collections::BTreeMap<i64, String>,
     pub on_open: Callback<RunView>,
+}
+
+/// `3 LLM · 2 tools · 40% cached` from what a run reported; `–` when it reported none.
+pub fn agent_summary(r: &RunView) -> String {
+    let mut parts = Vec::new();
+    if let Some(n) = r.llm_calls {
+        parts.push(format!("{n} LLM"));
+    }
+    if let Some(n) = r.tool_calls {
+        parts.push(format!("{n} tools"));
+    }
+    if let Some(cached) = r.cache_read_tokens {
+        if r.tokens_in > 0 {
+            parts.push(format!(
+                "{} cached",
+                format::percent(cached as f64 / r.tokens_in as f64)
+            ));
+        }
+    }
+    if parts.is_empty() {
+        "–".to_owned()
+    } else {
+        parts.join(" · ")
+    }
 }
 
 /// The table.
@@ -44,6 +70,7 @@ pub fn RunsTable(props: &RunsTableProps) -> Html {
                 </td>
                 <td>{ r.latency_ms.map_or_else(|| "–".to_owned(), |l| format!("{} ms", format::count(l))) }</td>
                 <td>{ format::compact((r.tokens_in + r.tokens_out) as f64) }</td>
+                <td data-field="agent">{ agent_summary(r) }</td>
                 <td>{ format::usd(r.cost) }</td>
             </tr>
         }
@@ -54,10 +81,40 @@ pub fn RunsTable(props: &RunsTableProps) -> Html {
                 <thead><tr>
                     <th scope="col">{ "Time (UTC)" }</th><th scope="col">{ "Assistant" }</th><th scope="col">{ "Model" }</th>
                     <th scope="col">{ "Status" }</th><th scope="col">{ "Latency" }</th><th scope="col">{ "Tokens" }</th>
-                    <th scope="col">{ "Cost" }</th>
+                    <th scope="col">{ "Agent" }</th><th scope="col">{ "Cost" }</th>
                 </tr></thead>
                 <tbody>{ for rows }</tbody>
             </table>
         </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_agent_column_shows_what_a_run_reported() {
+        let run = |extra: serde_json::Value| -> RunView {
+            let mut base = serde_json::json!({
+                "id": 1, "assistantId": 2, "ts": "2026-12-02T10:00:00Z", "durationMs": 0,
+                "tokensIn": 1000, "tokensOut": 0, "cost": 0.0
+            });
+            if let (Some(b), Some(e)) = (base.as_object_mut(), extra.as_object()) {
+                b.extend(e.clone());
+            }
+            serde_json::from_value(base).unwrap_or_else(|e| panic!("{e}"))
+        };
+        assert_eq!(agent_summary(&run(serde_json::json!({}))), "–");
+        assert_eq!(
+            agent_summary(&run(
+                serde_json::json!({"llmCalls": 3, "toolCalls": 2, "cacheReadTokens": 400})
+            )),
+            "3 LLM · 2 tools · 40% cached"
+        );
+        assert_eq!(
+            agent_summary(&run(serde_json::json!({"cacheReadTokens": 0}))),
+            "0% cached"
+        );
     }
 }
