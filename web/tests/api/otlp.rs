@@ -377,3 +377,46 @@ async fn a_gzipped_protobuf_export_is_answered_in_protobuf() {
     assert_eq!(runs[0]["model"], "text-embedding-3-small");
     assert_eq!(runs[0]["metadata"]["operation"], "embeddings");
 }
+
+#[actix_web::test]
+async fn with_postgres_down_an_export_is_a_retryable_503_and_the_retry_stores_it_once() {
+    let (app, proxy) = crate::events::app_behind_proxy_with(1_000, 500).await;
+    let user = app.new_user().await;
+    let (assistant, key) = assistant_with_key(&app, &user).await;
+    let export = json_export(
+        "0123456789abcdef0123456789abcdef",
+        json!([{"name": "chat", "attributes": [
+            attr("gen_ai.request.model", json!({"stringValue": "gpt-4o"})),
+            attr("gen_ai.usage.input_tokens", json!({"intValue": "9"})),
+        ]}]),
+    );
+    let send = || {
+        app.client
+            .post(app.url("/v1/traces"))
+            .header("x-api-key", &key)
+            .json(&export)
+            .send()
+    };
+    proxy.cut();
+    let down = send().await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(down.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert!(down.headers().contains_key("retry-after"));
+    proxy.restore();
+    // The exporter retries (as OTLP clients do on 503) until the hub answers.
+    let mut answered = None;
+    for _ in 0..40 {
+        let response = send().await.unwrap_or_else(|e| panic!("{e}"));
+        if response.status() == StatusCode::OK {
+            answered = Some(response.status());
+            break;
+        }
+        assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+        tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+    }
+    assert_eq!(answered, Some(StatusCode::OK));
+    // And once more, as if that answer had been lost: still one call.
+    assert_eq!(send().await.map(|r| r.status()).ok(), Some(StatusCode::OK));
+    let runs = runs(&app, &user, assistant).await;
+    assert_eq!(runs.len(), 1, "{runs:?}");
+    assert_eq!(runs[0]["tokensIn"], 9);
+}
