@@ -5,9 +5,12 @@
 //! - [`routes`]: one module per resource; [`auth`]: tokens, passwords, ownership.
 //! - [`error`]: the API error type, rendered as `application/problem+json`.
 //! - [`seed`]: demo data for `metrics-hub seed`.
+//! - [`cli`]: the other subcommands (`admin`, `retention`); [`admin`] and [`retention`] do
+//!   their work.
 
 pub mod admin;
 pub mod auth;
+pub mod cli;
 pub mod error;
 pub mod ingest;
 pub mod retention;

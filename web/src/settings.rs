@@ -29,8 +29,9 @@
 //! | `APP_HUB__WS_TIMEOUT_MS` | `30000` | a WebSocket client silent this long is dropped |
 //! | `APP_SESSIONS__IDLE_TIMEOUT_SECS` | `300` | a session whose newest call is older than this has ended |
 //! | `APP_SESSIONS__MAX_PER_ASSISTANT` | `10000` | most active sessions tracked per assistant (the least recently active are dropped) |
-//! | `APP_RETENTION__RAW_SAMPLE_DAYS` | `0` | drop raw samples older than this many days (rollups stay); `0` keeps them forever |
-//! | `APP_RETENTION__INTERVAL_SECONDS` | `3600` | how often the retention job runs |
+//! | `APP_RETENTION__RAW_SAMPLE_DAYS` | `90` | drop raw samples (runs, exports) older than this many days (rollups stay); `0` keeps them forever |
+//! | `APP_RETENTION__MINUTE_ROLLUP_DAYS` | `14` | drop minute rollups older than this many days (hour and day rollups stay); `0` keeps them forever; else at least 2 (they feed the last 24 hours) |
+//! | `APP_RETENTION__INTERVAL_SECONDS` | `3600` | how often the retention job runs (first at start-up; see docs/admin.md) |
 //! | `APP_AUTH__JWT_SECRET` | dev secret | HMAC secret of access tokens, at least 32 bytes |
 //! | `APP_AUTH__TOKEN_TTL_SECONDS` | `86400` | lifetime of an access token |
 //! | `APP_AUTH__ATTEMPTS_BURST` | `10` | password attempts (register, login) one client address may make at once |
@@ -99,11 +100,14 @@ impl SessionsSettings {
     }
 }
 
-/// How long raw samples are kept.
+/// How long raw samples and minute rollups are kept (see `crate::retention`).
 #[derive(Debug, Clone, Deserialize)]
 pub struct RetentionSettings {
     /// Raw samples older than this many days are dropped; `0` keeps them forever.
     pub raw_sample_days: u32,
+    /// Minute rollups older than this many days are dropped; `0` keeps them forever.
+    pub minute_rollup_days: u32,
+    /// Seconds between two runs of the retention job.
     pub interval_seconds: u64,
 }
 
@@ -219,7 +223,8 @@ impl Settings {
             .set_default("hub.ws_timeout_ms", 30_000)?
             .set_default("sessions.idle_timeout_secs", 300)?
             .set_default("sessions.max_per_assistant", 10_000)?
-            .set_default("retention.raw_sample_days", 0)?
+            .set_default("retention.raw_sample_days", 90)?
+            .set_default("retention.minute_rollup_days", 14)?
             .set_default("retention.interval_seconds", 3_600)?;
         if let Ok(file) = std::env::var("APP_CONFIG_FILE") {
             builder = builder.add_source(config::File::with_name(&file).required(true));
@@ -264,6 +269,13 @@ impl Settings {
         if self.sessions.idle_timeout_secs == 0 || self.sessions.max_per_assistant == 0 {
             return Err(SettingsError::Invalid(
                 "APP_SESSIONS__IDLE_TIMEOUT_SECS and APP_SESSIONS__MAX_PER_ASSISTANT must be at least 1"
+                    .into(),
+            ));
+        }
+        if self.retention.minute_rollup_days == 1 {
+            return Err(SettingsError::Invalid(
+                "APP_RETENTION__MINUTE_ROLLUP_DAYS must be 0 (keep) or at least 2: minute \
+                 rollups feed the last 24 hours of the live statistics"
                     .into(),
             ));
         }

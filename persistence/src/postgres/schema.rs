@@ -164,6 +164,7 @@ diesel::table! {
         role -> Text,
         created_at -> Timestamptz,
         name -> Nullable<Text>,
+        disabled_at -> Nullable<Timestamptz>,
     }
 }
 

@@ -50,7 +50,7 @@ pub async fn live(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, actix_web::Error> {
     check_handshake(&req)?;
-    let user = authenticate(&req)?;
+    let user = authenticate(&req).await?;
     let session = LiveSession {
         id: NEXT_SESSION.fetch_add(1, Ordering::Relaxed),
         user,

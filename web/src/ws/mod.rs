@@ -121,17 +121,24 @@ pub async fn ingestor(req: &HttpRequest) -> Result<crate::auth::ingest_key::Inge
                 .ok_or(ApiError::Unauthorized("keys are not configured"))?;
             Ingestor::from_key(&state.pool, &key).await
         }
-        None => authenticate(req).map(Ingestor::User),
+        None => authenticate(req).await.map(Ingestor::User),
     }
 }
 
-/// The caller of a WebSocket handshake: `Authorization: Bearer` or `?token=`.
-pub fn authenticate(req: &HttpRequest) -> Result<AuthUser, ApiError> {
+/// The caller of a WebSocket handshake: `Authorization: Bearer` or `?token=`, still enabled.
+pub async fn authenticate(req: &HttpRequest) -> Result<AuthUser, ApiError> {
+    let claimed = claimed_user(req)?;
+    let state = req.app_data::<web::Data<AppState>>().map(|s| s.get_ref());
+    crate::auth::extractor::confirm(state, claimed).await
+}
+
+/// The user a WebSocket handshake's token names (not yet confirmed enabled).
+fn claimed_user(req: &HttpRequest) -> Result<AuthUser, ApiError> {
     if req
         .headers()
         .contains_key(actix_web::http::header::AUTHORIZATION)
     {
-        return crate::auth::extractor::authenticate(req);
+        return crate::auth::extractor::claimed_user(req);
     }
     let state = req
         .app_data::<web::Data<AppState>>()

@@ -224,6 +224,10 @@ pub fn test_settings(database: &TestDatabase) -> Settings {
     // Every test client is 127.0.0.1 and some register many users: the password-attempt limit
     // is tested on its own (accounts.rs) with the defaults.
     settings.auth.attempts_burst = 100_000;
+    // Retention is on by default and its job's first pass runs at start-up, racing tests that
+    // post old data: tests of retention turn it on themselves (admin_storage.rs).
+    settings.retention.raw_sample_days = 0;
+    settings.retention.minute_rollup_days = 0;
     settings.check().unwrap_or_else(|e| panic!("settings: {e}"));
     settings
 }

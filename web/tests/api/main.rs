@@ -3,8 +3,12 @@
 
 mod accounts;
 mod admin;
+mod admin_cli;
+mod admin_storage;
+mod admin_users;
 mod analytics;
 mod analytics_filters;
+mod assistant_edits;
 mod assistants;
 mod budget_nodes;
 mod budgets;
