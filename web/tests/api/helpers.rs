@@ -313,7 +313,9 @@ impl TestApp {
         }
     }
 
-    /// Makes `user` an admin and returns them logged in again (the role is in the token).
+    /// Makes `user` an admin and returns them logged in again. The change is made behind the
+    /// hub's back, so this waits out the hub's cache of users' status (`STATUS_TTL`), as an
+    /// operator's `metrics-hub admin promote` takes up to that long to be seen.
     pub async fn make_admin(&self, user: &TestUser) -> TestUser {
         let mut conn = self.database.connect().await;
         diesel::sql_query(format!(
@@ -323,6 +325,7 @@ impl TestApp {
         .execute(&mut conn)
         .await
         .unwrap_or_else(|e| panic!("make admin: {e}"));
+        tokio::time::sleep(web::auth::status::STATUS_TTL).await;
         TestUser {
             token: self.login(&user.email, &user.password).await,
             ..user.clone()
