@@ -6,8 +6,8 @@ use yew_router::prelude::*;
 
 use crate::components::ToastHost;
 use crate::pages::{
-    AlertsPage, Analytics, AssistantDetail, BudgetsPage, Costs, CreateAssistant, KeysPage, Login,
-    NotFound, Overview, Register, Runs, Wall,
+    AdminPage, AlertsPage, Analytics, AssistantDetail, BudgetsPage, Costs, CreateAssistant,
+    KeysPage, Login, NotFound, Overview, Register, Runs, Wall,
 };
 use crate::route::Route;
 use crate::session::{self, SessionContext, SessionState};
@@ -27,6 +27,7 @@ fn switch(route: Route) -> Html {
         Route::Wall => html! { <Wall /> },
         Route::Budgets => html! { <BudgetsPage /> },
         Route::Alerts => html! { <AlertsPage /> },
+        Route::Admin => html! { <AdminPage /> },
         Route::NotFound => html! { <NotFound /> },
     }
 }

@@ -35,6 +35,8 @@ pub enum Route {
     Budgets,
     #[at("/alerts")]
     Alerts,
+    #[at("/admin")]
+    Admin,
     #[not_found]
     #[at("/404")]
     NotFound,
@@ -78,5 +80,6 @@ mod tests {
         assert_eq!(Route::Assistant { id: 3 }.to_path(), "/assistants/3");
         assert_eq!(Route::recognize("/budgets"), Some(Route::Budgets));
         assert_eq!(Route::recognize("/alerts"), Some(Route::Alerts));
+        assert_eq!(Route::recognize("/admin"), Some(Route::Admin));
     }
 }
