@@ -310,3 +310,26 @@ impl DatabaseSettings {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retention_is_on_by_default_and_a_one_day_minute_period_is_refused() {
+        let Ok(mut settings) = Settings::read() else {
+            panic!("the built-in defaults must load");
+        };
+        if std::env::var_os("APP_RETENTION__RAW_SAMPLE_DAYS").is_none()
+            && std::env::var_os("APP_RETENTION__MINUTE_ROLLUP_DAYS").is_none()
+        {
+            let r = &settings.retention;
+            assert_eq!((r.raw_sample_days, r.minute_rollup_days), (90, 14));
+        }
+        settings.environment = Environment::Dev;
+        for (days, ok) in [(0, true), (1, false), (2, true), (14, true)] {
+            settings.retention.minute_rollup_days = days;
+            assert_eq!(settings.check().is_ok(), ok, "{days} days");
+        }
+    }
+}

@@ -20,7 +20,10 @@ fn login_error(error: &ApiError) -> String {
         ApiError::Unauthorized(_) => "Wrong email or password.".to_owned(),
         ApiError::Invalid { .. } => "Enter your email address and password.".to_owned(),
         // A disabled account: the hub says so, and that is the whole story.
-        ApiError::Status { status: 403, detail } => {
+        ApiError::Status {
+            status: 403,
+            detail,
+        } => {
             let mut chars = detail.chars();
             chars
                 .next()

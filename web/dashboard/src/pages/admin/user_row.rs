@@ -73,7 +73,7 @@ pub fn UserRow(props: &RowProps) -> Html {
                 <td>{ format::count(u.assistants) }</td>
                 <td>{ format::count(u.calls) }</td>
                 <td>{ format::usd(u.spend) }</td>
-                <td class="actions">
+                <td><div class="row-actions">
                     if !myself {
                         <button class="button button-quiet" type="button" onclick={role}>{ if is_admin { "Make user" } else { "Make admin" } }</button>
                         <button class={if u.disabled { "button" } else { "button button-danger" }} type="button" onclick={status}>
@@ -81,7 +81,8 @@ pub fn UserRow(props: &RowProps) -> Html {
                         </button>
                     }
                     <button class="button button-quiet" type="button" onclick={toggle} aria-expanded={open.to_string()}>{ "Assistants" }</button>
-                    if let Some(e) = &*error { <p class="form-error" role="alert">{ explain(e) }</p> }
+                </div>
+                if let Some(e) = &*error { <p class="form-error" role="alert">{ explain(e) }</p> }
                 </td>
             </tr>
             if *open {
