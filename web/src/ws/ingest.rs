@@ -11,7 +11,10 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use tracing_actix_web::RequestId;
 
-use super::{check_handshake, close_on_error, ingestor, keep_alive, Heartbeat, MAX_FRAME_BYTES};
+use super::{
+    check_handshake, close_on_error, ingestor, keep_alive, recheck_account, Heartbeat,
+    MAX_FRAME_BYTES,
+};
 use crate::auth::ingest_key::Ingestor;
 use crate::error::ApiError;
 use crate::ingest::accept_events;
@@ -188,6 +191,11 @@ impl Actor for IngestSession {
 
     fn started(&mut self, ctx: &mut Self::Context) {
         keep_alive(ctx, self.heartbeat, |act| act.last_heard);
+        // A user's socket closes once they are disabled; a key's is refused from the next
+        // handshake on (keys are looked up then).
+        if let Ingestor::User(user) = self.ingestor {
+            recheck_account(ctx, self.heartbeat.interval, self.state.clone(), user);
+        }
     }
 }
 

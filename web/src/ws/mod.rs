@@ -12,7 +12,7 @@ pub mod live;
 
 use std::time::{Duration, Instant};
 
-use actix::{Actor, ActorContext, AsyncContext};
+use actix::{Actor, ActorContext, ActorFutureExt, AsyncContext};
 use actix_web_actors::ws;
 
 use actix_web::{web, HttpRequest};
@@ -68,6 +68,37 @@ pub fn keep_alive<A>(
         } else {
             ctx.ping(b"");
         }
+    });
+}
+
+/// Every `interval`, confirms that the session's user is still enabled (`auth::status`): a
+/// socket opened before its user was disabled (or deleted) is closed with code 1008 (policy
+/// violation) saying why, within `interval` plus the status cache's second. A database that
+/// cannot answer keeps the socket open (retrying at the next interval).
+pub fn recheck_account<A>(
+    ctx: &mut ws::WebsocketContext<A>,
+    interval: Duration,
+    state: web::Data<AppState>,
+    user: AuthUser,
+) where
+    A: Actor<Context = ws::WebsocketContext<A>>,
+{
+    ctx.run_interval(interval, move |_, ctx| {
+        let state = state.clone();
+        let check = async move { state.accounts.confirm(&state.pool, user).await };
+        ctx.spawn(actix::fut::wrap_future::<_, A>(check).map(
+            |confirmed, _, ctx: &mut ws::WebsocketContext<A>| {
+                if let Err(error @ (ApiError::Forbidden(_) | ApiError::Unauthorized(_))) = confirmed
+                {
+                    tracing::info!(%error, "closing the WebSocket of a disabled user");
+                    ctx.close(Some(ws::CloseReason {
+                        code: ws::CloseCode::Policy,
+                        description: Some(error.to_string()),
+                    }));
+                    ctx.stop();
+                }
+            },
+        ));
     });
 }
 

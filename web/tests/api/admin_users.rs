@@ -293,3 +293,41 @@ async fn roles_change_at_once_and_bad_changes_are_refused_changing_nothing() {
     assert_eq!(app.database.count(disabled).await, 0);
     assert_eq!(app.database.count(admins).await, 1);
 }
+
+#[actix_web::test]
+async fn a_live_socket_opened_before_disabling_is_closed_saying_why() {
+    use futures_util::StreamExt;
+    let database = crate::helpers::TestDatabase::migrated().await;
+    let mut settings = crate::helpers::test_settings(&database);
+    settings.hub.ws_heartbeat_ms = 200;
+    let app = crate::helpers::spawn_with(database, settings).await;
+    let admin = app.make_admin(&app.new_user().await).await;
+    let user = app.new_user().await;
+    let bystander = app.new_user().await;
+    let mut theirs = crate::live::connect(&app, &user.token).await;
+    let mut others = crate::live::connect(&app, &bystander.token).await;
+
+    let path = format!("/api/v1/admin/users/{}", user.id);
+    let changed = patch(&app, &admin.token, &path, &json!({"disabled": true})).await;
+    assert_eq!(changed.status(), StatusCode::OK);
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(5);
+    let reason = loop {
+        let frame = tokio::time::timeout_at(deadline, theirs.next())
+            .await
+            .unwrap_or_else(|_| panic!("the disabled user's socket stayed open"));
+        match frame {
+            Some(Ok(awc::ws::Frame::Close(reason))) => break reason,
+            Some(Ok(_)) => {}
+            other => panic!("no close frame: {other:?}"),
+        }
+    };
+    let reason = reason.unwrap_or_else(|| panic!("a close without a reason"));
+    assert_eq!(reason.code, awc::ws::CloseCode::Policy);
+    assert!(reason.description.unwrap_or_default().contains("disabled"));
+    // Another user's socket stays open (it still answers heartbeats).
+    let frame = tokio::time::timeout(std::time::Duration::from_millis(600), others.next()).await;
+    assert!(
+        matches!(frame, Ok(Some(Ok(awc::ws::Frame::Ping(_))))),
+        "{frame:?}"
+    );
+}
