@@ -294,8 +294,42 @@ async fn roles_change_at_once_and_bad_changes_are_refused_changing_nothing() {
     assert_eq!(app.database.count(admins).await, 1);
 }
 
+type Socket = actix_codec::Framed<awc::BoxedSocket, awc::ws::Codec>;
+
+/// Opens `/api/v1/ws/{path}` on `app`.
+async fn socket(app: &TestApp, path: &str) -> Socket {
+    let url = format!(
+        "{}/api/v1/ws/{path}",
+        app.address.replace("http://", "ws://")
+    );
+    awc::Client::new()
+        .ws(url)
+        .connect()
+        .await
+        .unwrap_or_else(|e| panic!("ws connect {path}: {e}"))
+        .1
+}
+
+/// Waits (at most 5 s) for the server to close `socket`, and says how.
+async fn closed(socket: &mut Socket) -> awc::ws::CloseReason {
+    use futures_util::StreamExt;
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(5);
+    loop {
+        let frame = tokio::time::timeout_at(deadline, socket.next())
+            .await
+            .unwrap_or_else(|_| panic!("the disabled user's socket stayed open"));
+        match frame {
+            Some(Ok(awc::ws::Frame::Close(reason))) => {
+                return reason.unwrap_or_else(|| panic!("a close without a reason"))
+            }
+            Some(Ok(_)) => {}
+            other => panic!("no close frame: {other:?}"),
+        }
+    }
+}
+
 #[actix_web::test]
-async fn a_live_socket_opened_before_disabling_is_closed_saying_why() {
+async fn sockets_opened_before_disabling_are_closed_saying_why() {
     use futures_util::StreamExt;
     let database = crate::helpers::TestDatabase::migrated().await;
     let mut settings = crate::helpers::test_settings(&database);
@@ -303,28 +337,23 @@ async fn a_live_socket_opened_before_disabling_is_closed_saying_why() {
     let app = crate::helpers::spawn_with(database, settings).await;
     let admin = app.make_admin(&app.new_user().await).await;
     let user = app.new_user().await;
+    let assistant = app.new_assistant(&user, "Bot").await;
+    let key = new_key(&app, &user, assistant).await;
     let bystander = app.new_user().await;
-    let mut theirs = crate::live::connect(&app, &user.token).await;
-    let mut others = crate::live::connect(&app, &bystander.token).await;
+    let mut live = socket(&app, &format!("live?token={}", user.token)).await;
+    let mut by_token = socket(&app, &format!("ingest?token={}", user.token)).await;
+    let mut by_key = socket(&app, &format!("ingest?apiKey={key}")).await;
+    let mut others = socket(&app, &format!("live?token={}", bystander.token)).await;
 
     let path = format!("/api/v1/admin/users/{}", user.id);
     let changed = patch(&app, &admin.token, &path, &json!({"disabled": true})).await;
     assert_eq!(changed.status(), StatusCode::OK);
-    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(5);
-    let reason = loop {
-        let frame = tokio::time::timeout_at(deadline, theirs.next())
-            .await
-            .unwrap_or_else(|_| panic!("the disabled user's socket stayed open"));
-        match frame {
-            Some(Ok(awc::ws::Frame::Close(reason))) => break reason,
-            Some(Ok(_)) => {}
-            other => panic!("no close frame: {other:?}"),
-        }
-    };
-    let reason = reason.unwrap_or_else(|| panic!("a close without a reason"));
-    assert_eq!(reason.code, awc::ws::CloseCode::Policy);
-    assert!(reason.description.unwrap_or_default().contains("disabled"));
-    // Another user's socket stays open (it still answers heartbeats).
+    for socket in [&mut live, &mut by_token, &mut by_key] {
+        let reason = closed(socket).await;
+        assert_eq!(reason.code, awc::ws::CloseCode::Policy);
+        assert!(reason.description.unwrap_or_default().contains("disabled"));
+    }
+    // Another user's socket stays open (it still gets heartbeats).
     let frame = tokio::time::timeout(std::time::Duration::from_millis(600), others.next()).await;
     assert!(
         matches!(frame, Ok(Some(Ok(awc::ws::Frame::Ping(_))))),

@@ -36,10 +36,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 pub struct UsersQuery {
     /// Only users whose email or name contains this (case-insensitive), at most 254 characters,
     /// no control characters; blank means everyone.
-    #[param(
-        max_length = 254,
-        pattern = "^[^\\u0000-\\u001f\\u007f-\\u009f]*$"
-    )]
+    #[param(max_length = 254, pattern = "^[^\\u0000-\\u001f\\u007f-\\u009f]*$")]
     pub search: Option<String>,
     /// Users per page, 1..=200 (default 50).
     #[param(minimum = 1, maximum = 200)]
