@@ -135,7 +135,8 @@ for _ in $(seq 1 120); do
 done
 [ -n "$ready" ] || die "the hub did not become ready in 60 s"
 
-# Tests that need an administrator run `$E2E_HUB make-admin` (same settings as the hub).
+# Tests that need an administrator run `$E2E_HUB admin create` or `admin promote` (same settings
+# as the hub).
 export E2E_HUB="$HUB"
 run_tests "$@"
 log "screenshots in $ARTIFACTS"

@@ -138,6 +138,9 @@ psql "$DB_URL" -qc "UPDATE users SET role = 'admin' WHERE id = $USER_ID" >/dev/n
 TOKEN="$(api POST /auth/login '' "$CREDENTIALS" | field accessToken)"
 ASSISTANT_ID="$(api POST "/users/$USER_ID/assistants" "$TOKEN" '{"name":"fuzzed","modelType":"gpt-4o"}' | field id)"
 KEY_ID="$(api POST "/assistants/$ASSISTANT_ID/keys" "$TOKEN" '{"name":"fuzz key"}' | field id)"
+# Deleted by the fuzzer's DELETE /assistants/{id} (the first one only: 404 afterwards), so the
+# assistant above keeps its data for every other operation.
+DOOMED_ID="$(api POST "/users/$USER_ID/assistants" "$TOKEN" '{"name":"fuzzed doomed","modelType":"gpt-4o"}' | field id)"
 BUDGET_ID="$(api POST /budgets "$TOKEN" "{\"assistantId\":$ASSISTANT_ID,\"period\":\"monthly\",\"limit\":0.001}" | field id)"
 TODAY="$(date -u +%F)"
 api POST "/assistants/$ASSISTANT_ID/metrics" "$TOKEN" \
@@ -183,7 +186,13 @@ include-path-regex = '^/api/v1/users/\{id\}/'
 parameters = { "path.id" = $USER_ID }
 
 [[operations]]
+include-path = '/api/v1/assistants/{id}'
+include-method = 'DELETE'
+parameters = { "path.id" = $DOOMED_ID }
+
+[[operations]]
 include-path-regex = '^/api/v1/assistants/\{id\}'
+exclude-method = 'DELETE'
 parameters = { "path.id" = $ASSISTANT_ID }
 
 [[operations]]

@@ -91,3 +91,46 @@ pub struct CreatedKey {
     /// Send as `X-Api-Key` (or `?apiKey=` on WebSockets). Store it now: it cannot be shown again.
     pub key: String,
 }
+
+/// A change to an assistant: any of its fields (absent: unchanged).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct UpdateAssistant {
+    /// Unique among the owner's assistants, 1 to 100 characters (trimmed), no control
+    /// characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(example = "Support bot", min_length = 1, max_length = 100)
+    )]
+    pub name: Option<String>,
+    /// 1 to 100 characters (trimmed), no control characters.
+    #[serde(default, skip_serializing_if = "Option::is_none", alias = "model_type")]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(example = "gpt-4o", min_length = 1, max_length = 100)
+    )]
+    pub model_type: Option<String>,
+}
+
+/// What deleting an assistant removes with it (`GET /assistants/{id}/deletion`), so a client
+/// can say so before asking for confirmation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct AssistantDeletion {
+    pub assistant_id: i64,
+    pub name: String,
+    /// Raw samples (calls and daily records) still stored.
+    pub samples: i64,
+    /// Calls recorded over the assistant's life (its rollups, which go too).
+    pub calls: i64,
+    /// Days with usage.
+    pub days: i64,
+    /// Ingestion keys (they stop working).
+    pub keys: i64,
+    /// Budgets on this assistant, and their alerts.
+    pub budgets: i64,
+    pub alerts: i64,
+}

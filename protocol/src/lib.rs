@@ -8,6 +8,7 @@
 //! [`ingest::Event`] into a `Sample`).
 //!
 //! - [`accounts`]: registering, logging in, the user.
+//! - [`admin`]: the administrators' users list, user changes, storage and cleanup.
 //! - [`assistants`]: assistants and their ingestion keys.
 //! - [`ingest`]: per-call events and daily records, as posted.
 //! - [`metrics`]: daily metrics read back: days, rolling averages, totals.
@@ -21,6 +22,7 @@
 //! - [`json_int`]: integers as JSON Schema defines them (`284.0` is an integer).
 
 pub mod accounts;
+pub mod admin;
 pub mod analytics;
 pub mod assistants;
 pub mod budgets;

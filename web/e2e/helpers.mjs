@@ -183,14 +183,29 @@ export async function testIdText(page, id) {
   return (await page.getByTestId(id).innerText()).trim();
 }
 
-/**
- * Makes a registered user an administrator with `metrics-hub make-admin` (the hub binary that
- * scripts/e2e.sh started, with the same settings), then logs in again for a token that says so.
- */
-export async function makeAdmin(user) {
+/** The hub binary scripts/e2e.sh started (same settings), for its command line. */
+function hubBinary() {
   const hub = process.env.E2E_HUB;
   assert.ok(hub, "E2E_HUB is not set: run the tests with scripts/e2e.sh");
-  execFileSync(hub, ["make-admin", user.email], { stdio: "pipe" });
+  return hub;
+}
+
+/**
+ * Runs `metrics-hub ARGS` (e.g. `admin create`, `retention run`) with `input` on standard input;
+ * returns its standard output (throws, with its standard error, when it fails).
+ */
+export function hubCli(args, input = "") {
+  return execFileSync(hubBinary(), args, { input, stdio: "pipe", encoding: "utf8" });
+}
+
+/**
+ * Makes a registered user an administrator with `metrics-hub admin promote` (the hub binary that
+ * scripts/e2e.sh started, with the same settings), then logs in again for a fresh token. The hub
+ * caches each user's role for up to a second, so this waits that long before returning.
+ */
+export async function makeAdmin(user) {
+  hubCli(["admin", "promote", user.email]);
+  await new Promise((r) => setTimeout(r, 1100));
   const login = await api("/auth/login", { method: "POST", body: { email: user.email, password: PASSWORD } });
   assert.equal(login.status, 200);
   return { ...user, token: login.body.accessToken };

@@ -5,11 +5,14 @@
 //! - [`routes`]: one module per resource; [`auth`]: tokens, passwords, ownership.
 //! - [`error`]: the API error type, rendered as `application/problem+json`.
 //! - [`seed`]: demo data for `metrics-hub seed`.
+//! - [`cli`]: the other subcommands (`admin`, `retention`); [`admin`] and [`retention`] do
+//!   their work.
 //! - [`otlp`]: the OpenTelemetry (OTLP/HTTP) receiver at `/v1/traces`.
 //! - [`prometheus`]: the hub's own metrics at `/metrics`.
 
 pub mod admin;
 pub mod auth;
+pub mod cli;
 pub mod error;
 pub mod ingest;
 pub mod otlp;

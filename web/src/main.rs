@@ -1,5 +1,5 @@
-//! `metrics-hub`: serve the hub, apply migrations, load demo data, or name the first
-//! administrator. The benchmarks are a binary of their own, `metrics-hub-bench` (the `bench/`
+//! `metrics-hub`: serve the hub, apply migrations, load demo data, name administrators, or
+//! run the retention cleanup (the commands' code lives in `web::cli`; this only dispatches). The benchmarks are a binary of their own, `metrics-hub-bench` (the `bench/`
 //! crate), so none of their load generators is compiled into the server.
 
 use std::process::ExitCode;
@@ -8,6 +8,8 @@ use chrono::Utc;
 use clap::{Parser, Subcommand};
 use persistence::error::error_text;
 use secrecy::ExposeSecret;
+use web::cli::admin::AdminCommand;
+use web::cli::retention::RetentionCommand;
 use web::settings::Settings;
 use web::startup::Application;
 
@@ -35,12 +37,20 @@ enum Command {
     Migrate,
     /// Load demo users, assistants and 90 days of usage, unless already present.
     Seed,
-    /// Give a registered user the admin role (manages prices, sees every user's data). A new
-    /// hub has no administrator: register, then run this once.
-    MakeAdmin {
-        /// The user's email, as registered.
-        email: String,
+    /// Name administrators: `admin create --email E` (the first one of a new hub) or
+    /// `admin promote EMAIL`.
+    Admin {
+        #[command(subcommand)]
+        command: AdminCommand,
     },
+    /// Retention: `retention run` drops old raw samples and minute rollups now.
+    Retention {
+        #[command(subcommand)]
+        command: RetentionCommand,
+    },
+    /// The former name of `admin promote EMAIL`, kept so existing scripts work.
+    #[command(hide = true)]
+    MakeAdmin { email: String },
 }
 
 #[actix_web::main]
@@ -65,11 +75,24 @@ async fn run(command: Command) -> Result<(), Box<dyn std::error::Error>> {
         Command::Serve { migrate, seed } => (migrate, seed, true),
         Command::Migrate => (true, false, false),
         Command::Seed => (false, true, false),
+        Command::Admin { command } => {
+            let pool = persistence::postgres::pool::build_pool(&settings.database.pool())?;
+            println!("{}", web::cli::admin::run(&pool, command).await?);
+            return Ok(());
+        }
         Command::MakeAdmin { email } => {
             let pool = persistence::postgres::pool::build_pool(&settings.database.pool())?;
-            let user = web::admin::make_admin(&pool, &email).await?;
-            tracing::info!(user_id = user.id, email = %user.email, "user is now an administrator");
-            println!("{} is now an administrator", user.email);
+            let command = AdminCommand::Promote { email };
+            println!("{}", web::cli::admin::run(&pool, command).await?);
+            return Ok(());
+        }
+        Command::Retention { command } => {
+            let pool = persistence::postgres::pool::build_pool(&settings.database.pool())?;
+            let policy = web::retention::Policy::of(&settings.retention);
+            println!(
+                "{}",
+                web::cli::retention::run(&pool, policy, command).await?
+            );
             return Ok(());
         }
     };

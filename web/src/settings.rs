@@ -29,8 +29,9 @@
 //! | `APP_HUB__WS_TIMEOUT_MS` | `30000` | a WebSocket client silent this long is dropped |
 //! | `APP_SESSIONS__IDLE_TIMEOUT_SECS` | `300` | a session whose newest call is older than this has ended |
 //! | `APP_SESSIONS__MAX_PER_ASSISTANT` | `10000` | most active sessions tracked per assistant (the least recently active are dropped) |
-//! | `APP_RETENTION__RAW_SAMPLE_DAYS` | `0` | drop raw samples older than this many days (rollups stay); `0` keeps them forever |
-//! | `APP_RETENTION__INTERVAL_SECONDS` | `3600` | how often the retention job runs |
+//! | `APP_RETENTION__RAW_SAMPLE_DAYS` | `90` | drop raw samples (runs, exports) older than this many days (rollups stay); `0` keeps them forever |
+//! | `APP_RETENTION__MINUTE_ROLLUP_DAYS` | `14` | drop minute rollups older than this many days (hour and day rollups stay); `0` keeps them forever; else at least 2 (they feed the last 24 hours) |
+//! | `APP_RETENTION__INTERVAL_SECONDS` | `3600` | how often the retention job runs (first at start-up; see docs/admin.md) |
 //! | `APP_LOG_FORMAT` | text | `json`: one JSON object per log line (read before the settings, see `telemetry`) |
 //! | `OTEL_EXPORTER_OTLP_ENDPOINT` | none | export the hub's own traces over OTLP/HTTP to this collector (and the other standard `OTEL_*` variables; see `telemetry`) |
 //! | `APP_METRICS__TOKEN` | none | bearer token that `GET /metrics` (Prometheus) requires; unset: `/metrics` is off (404) |
@@ -111,11 +112,14 @@ impl SessionsSettings {
     }
 }
 
-/// How long raw samples are kept.
+/// How long raw samples and minute rollups are kept (see `crate::retention`).
 #[derive(Debug, Clone, Deserialize)]
 pub struct RetentionSettings {
     /// Raw samples older than this many days are dropped; `0` keeps them forever.
     pub raw_sample_days: u32,
+    /// Minute rollups older than this many days are dropped; `0` keeps them forever.
+    pub minute_rollup_days: u32,
+    /// Seconds between two runs of the retention job.
     pub interval_seconds: u64,
 }
 
@@ -231,7 +235,8 @@ impl Settings {
             .set_default("hub.ws_timeout_ms", 30_000)?
             .set_default("sessions.idle_timeout_secs", 300)?
             .set_default("sessions.max_per_assistant", 10_000)?
-            .set_default("retention.raw_sample_days", 0)?
+            .set_default("retention.raw_sample_days", 90)?
+            .set_default("retention.minute_rollup_days", 14)?
             .set_default("retention.interval_seconds", 3_600)?;
         if let Ok(file) = std::env::var("APP_CONFIG_FILE") {
             builder = builder.add_source(config::File::with_name(&file).required(true));
@@ -279,6 +284,13 @@ impl Settings {
                     .into(),
             ));
         }
+        if self.retention.minute_rollup_days == 1 {
+            return Err(SettingsError::Invalid(
+                "APP_RETENTION__MINUTE_ROLLUP_DAYS must be 0 (keep) or at least 2: minute \
+                 rollups feed the last 24 hours of the live statistics"
+                    .into(),
+            ));
+        }
         if self.retention.interval_seconds == 0 {
             return Err(SettingsError::Invalid(
                 "APP_RETENTION__INTERVAL_SECONDS must be at least 1".into(),
@@ -307,6 +319,29 @@ impl DatabaseSettings {
             max_connections: self.max_connections,
             acquire_timeout: Duration::from_millis(self.acquire_timeout_ms),
             connect_timeout: Duration::from_millis(self.connect_timeout_ms),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retention_is_on_by_default_and_a_one_day_minute_period_is_refused() {
+        let Ok(mut settings) = Settings::read() else {
+            panic!("the built-in defaults must load");
+        };
+        if std::env::var_os("APP_RETENTION__RAW_SAMPLE_DAYS").is_none()
+            && std::env::var_os("APP_RETENTION__MINUTE_ROLLUP_DAYS").is_none()
+        {
+            let r = &settings.retention;
+            assert_eq!((r.raw_sample_days, r.minute_rollup_days), (90, 14));
+        }
+        settings.environment = Environment::Dev;
+        for (days, ok) in [(0, true), (1, false), (2, true), (14, true)] {
+            settings.retention.minute_rollup_days = days;
+            assert_eq!(settings.check().is_ok(), ok, "{days} days");
         }
     }
 }

@@ -24,6 +24,7 @@ use secrecy::ExposeSecret;
 use tracing_actix_web::TracingLogger;
 
 use crate::auth::access::OwnerCache;
+use crate::auth::status::AccountStatus;
 use crate::auth::{JwtKeys, PasswordAttempts};
 use crate::prometheus::Telemetry;
 use crate::routes;
@@ -114,10 +115,11 @@ impl Application {
         actix_web::rt::spawn(live_bus::follow(bus, move |delta| {
             deliver_to.do_send(Publish { delta });
         }));
-        if settings.retention.raw_sample_days > 0 {
+        let retention = crate::retention::Policy::of(&settings.retention);
+        if retention.drops_anything() {
             actix_web::rt::spawn(crate::retention::run(
                 pool.clone(),
-                settings.retention.raw_sample_days,
+                retention,
                 Duration::from_secs(settings.retention.interval_seconds),
             ));
         }
@@ -141,6 +143,8 @@ impl Application {
             bus: shared_bus,
             live,
             owners: OwnerCache::default(),
+            accounts: AccountStatus::default(),
+            retention,
             heartbeat: Heartbeat {
                 interval: Duration::from_millis(settings.hub.ws_heartbeat_ms),
                 timeout: Duration::from_millis(settings.hub.ws_timeout_ms),

@@ -13,6 +13,7 @@ use persistence::redis::payload_cache::PayloadCache;
 use persistence::PgPool;
 
 use crate::auth::access::OwnerCache;
+use crate::auth::status::AccountStatus;
 use crate::auth::{JwtKeys, PasswordAttempts};
 use crate::prometheus::Telemetry;
 use crate::ws::Heartbeat;
@@ -39,6 +40,10 @@ pub struct AppState {
     pub live: Addr<LiveHub>,
     /// Which user owns which assistant, cached.
     pub owners: OwnerCache,
+    /// Users' role and disabled state, cached briefly (see `auth::status`).
+    pub accounts: AccountStatus,
+    /// How long raw samples and minute rollups are kept (the admin API's cleanup uses it).
+    pub retention: crate::retention::Policy,
     /// WebSocket keep-alive timing.
     pub heartbeat: Heartbeat,
     /// The process's own metrics (`GET /metrics`).

@@ -63,6 +63,16 @@ pub struct Idle {
     pub assistant_id: i64,
 }
 
+/// The assistant is being deleted: its actor (if running) is stopped after storing what it
+/// holds, and answered when done, so the deletion that follows removes every sample. A later
+/// sample for the same id starts a fresh actor (which the storage then refuses once the
+/// assistant is gone).
+#[derive(Message)]
+#[rtype(result = "()")]
+pub struct Retire {
+    pub assistant_id: i64,
+}
+
 /// Stop every assistant actor after draining its buffer (graceful shutdown).
 #[derive(Message)]
 #[rtype(result = "()")]

@@ -12,7 +12,8 @@ use super::assistant::AssistantActor;
 use super::config::HubConfig;
 use super::live_hub::LiveHub;
 use super::messages::{
-    Ack, ActiveCount, ActiveSessions, Drain, Idle, Ingest, IngestError, LiveSessions, Shutdown,
+    Ack, ActiveCount, ActiveSessions, Drain, Idle, Ingest, IngestError, LiveSessions, Retire,
+    Shutdown,
 };
 use crate::sessions::Session;
 use crate::store::{LiveBus, SampleStore};
@@ -107,6 +108,19 @@ impl Handler<Idle> for Registry {
         if let Some(actor) = self.actors.remove(&msg.assistant_id) {
             actor.do_send(Drain);
         }
+    }
+}
+
+impl Handler<Retire> for Registry {
+    type Result = ResponseFuture<()>;
+
+    fn handle(&mut self, msg: Retire, _: &mut Self::Context) -> Self::Result {
+        let actor = self.actors.remove(&msg.assistant_id);
+        Box::pin(async move {
+            if let Some(actor) = actor {
+                let _ = actor.send(Drain).await;
+            }
+        })
     }
 }
 
@@ -205,6 +219,21 @@ mod tests {
         assert_eq!(store.samples.lock().map(|s| s.len()).unwrap_or(0), 3);
         // A stopped assistant's actor starts again on its next sample.
         assert!(matches!(ingest(&registry, 1).await, Some(Ok(_))));
+        assert_eq!(registry.send(ActiveCount).await.ok(), Some(1));
+    }
+
+    #[actix_rt::test]
+    async fn retiring_drains_and_stops_only_that_assistants_actor() {
+        let store = Arc::new(MemoryStore::default());
+        let registry = start(store.clone(), Duration::from_secs(60));
+        for assistant in [1, 2] {
+            assert!(matches!(ingest(&registry, assistant).await, Some(Ok(_))));
+        }
+        assert!(registry.send(Retire { assistant_id: 1 }).await.is_ok());
+        assert_eq!(registry.send(ActiveCount).await.ok(), Some(1));
+        assert_eq!(store.samples.lock().map(|s| s.len()).unwrap_or(0), 2);
+        // Retiring an assistant without a running actor is a no-op.
+        assert!(registry.send(Retire { assistant_id: 9 }).await.is_ok());
         assert_eq!(registry.send(ActiveCount).await.ok(), Some(1));
     }
 

@@ -188,6 +188,7 @@ diesel::table! {
         role -> Text,
         created_at -> Timestamptz,
         name -> Nullable<Text>,
+        disabled_at -> Nullable<Timestamptz>,
     }
 }
 

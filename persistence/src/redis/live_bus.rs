@@ -89,7 +89,23 @@ impl RedisLiveBus {
     }
 
     fn latest_key(&self, assistant_id: i64) -> String {
-        self.cache.key(&format!("live:latest:{assistant_id}"))
+        Self::latest_key_of(&self.cache, assistant_id)
+    }
+
+    fn latest_key_of(cache: &Cache, assistant_id: i64) -> String {
+        cache.key(&format!("live:latest:{assistant_id}"))
+    }
+
+    /// Removes what Redis keeps of a deleted assistant (its latest delta and sequence number;
+    /// ids are never reused, so nothing can follow it again).
+    pub async fn forget(cache: &Cache, assistant_id: i64) -> Result<(), crate::PersistenceError> {
+        let mut conn = cache.connection();
+        let _: i64 = ::redis::cmd("DEL")
+            .arg(Self::latest_key_of(cache, assistant_id))
+            .arg(Self::seq_key(cache, assistant_id))
+            .query_async(&mut conn)
+            .await?;
+        Ok(())
     }
 }
 

@@ -7,8 +7,8 @@ use yew_router::prelude::*;
 
 use crate::components::{LiveProvider, ToastHost};
 use crate::pages::{
-    AlertsPage, Analytics, AssistantDetail, BudgetsPage, Costs, CreateAssistant, KeysPage, Login,
-    NotFound, Overview, PricesPage, Register, Runs, Wall,
+    AdminPage, AlertsPage, Analytics, AssistantDetail, BudgetsPage, Costs, CreateAssistant,
+    KeysPage, Login, NotFound, Overview, PricesPage, Register, Runs, Wall,
 };
 use crate::route::Route;
 use crate::session::{self, SessionContext, SessionState};
@@ -29,6 +29,7 @@ fn switch(route: Route) -> Html {
         Route::Budgets => html! { <BudgetsPage /> },
         Route::Alerts => html! { <AlertsPage /> },
         Route::Prices => html! { <PricesPage /> },
+        Route::Admin => html! { <AdminPage /> },
         Route::NotFound => html! { <NotFound /> },
     }
 }

@@ -37,6 +37,8 @@ pub enum Route {
     Alerts,
     #[at("/prices")]
     Prices,
+    #[at("/admin")]
+    Admin,
     #[not_found]
     #[at("/404")]
     NotFound,
@@ -81,5 +83,6 @@ mod tests {
         assert_eq!(Route::recognize("/budgets"), Some(Route::Budgets));
         assert_eq!(Route::recognize("/alerts"), Some(Route::Alerts));
         assert_eq!(Route::recognize("/prices"), Some(Route::Prices));
+        assert_eq!(Route::recognize("/admin"), Some(Route::Admin));
     }
 }

@@ -23,10 +23,10 @@ pub struct Session {
     /// none).
     #[serde(default)]
     pub name: Option<String>,
-    /// `user` or `admin`, as at login (sessions stored before roles were kept have none and
-    /// count as a user's; the hub checks the role in the token either way).
+    /// `user` or `admin`, as of the login (sessions stored before roles were kept have none;
+    /// the hub checks the role on every call, this only decides what the nav offers).
     #[serde(default)]
-    pub role: String,
+    pub role: Option<String>,
     pub expires_at: DateTime<Utc>,
 }
 
@@ -38,14 +38,14 @@ impl Session {
             user_id: login.user.id,
             email: login.user.email.clone(),
             name: login.user.name.clone(),
-            role: login.user.role.clone(),
+            role: Some(login.user.role.clone()),
             expires_at: login.expires_at,
         }
     }
 
-    /// Whether the user was an admin at login (admin-only controls are shown to them).
+    /// Whether the user logged in as an administrator.
     pub fn is_admin(&self) -> bool {
-        self.role == "admin"
+        self.role.as_deref() == Some("admin")
     }
 
     /// Whether the token is still good at `now` (with a minute of slack for clock skew).
@@ -155,6 +155,7 @@ mod tests {
         let session = Session::from_login(&login);
         assert_eq!(session.name.as_deref(), Some("Ada Lovelace"));
         assert_eq!(session.user_id, 3);
+        assert!(!session.is_admin());
         assert!(session.is_valid_at(at(11, 0)));
         assert!(!session.is_valid_at(at(11, 59)));
         assert!(!session.is_valid_at(at(13, 0)));
@@ -167,6 +168,17 @@ mod tests {
         let older =
             r#"{"token":"tok","userId":3,"email":"a@b.c","expiresAt":"2026-11-23T12:00:00Z"}"#;
         let loaded = Session::parse_stored(older, at(10, 0));
-        assert_eq!(loaded.map(|s| (s.user_id, s.name)), Some((3, None)));
+        assert_eq!(
+            loaded.map(|s| (s.user_id, s.name, s.role)),
+            Some((3, None, None))
+        );
+    }
+
+    #[test]
+    fn an_admin_login_is_an_admin_session() {
+        let stored = r#"{"token":"tok","userId":1,"email":"a@b.c","role":"admin",
+                         "expiresAt":"2026-11-23T12:00:00Z"}"#;
+        let session = Session::parse_stored(stored, at(10, 0));
+        assert_eq!(session.map(|s| s.is_admin()), Some(true));
     }
 }

@@ -20,6 +20,16 @@ pub async fn owned_assistant(
         .ok_or_else(|| ApiError::NotFound(format!("assistant {id} not found")))
 }
 
+/// Checks that the caller is an administrator (403 otherwise; the action is named in the
+/// answer, e.g. "only administrators may list users").
+pub fn require_admin(user: &AuthUser, refusal: &'static str) -> Result<(), ApiError> {
+    if user.role == persistence::postgres::models::Role::Admin {
+        Ok(())
+    } else {
+        Err(ApiError::Forbidden(refusal))
+    }
+}
+
 /// Checks that the caller may act as user `id` (404 otherwise).
 pub fn require_user(user: &AuthUser, id: i64) -> Result<(), ApiError> {
     if user.may_access(id) {
@@ -40,6 +50,13 @@ pub struct OwnerCache {
 const OWNER_CACHE_ENTRIES: usize = 100_000;
 
 impl OwnerCache {
+    /// Forgets assistant `id` (it has been deleted).
+    pub fn forget(&self, id: i64) {
+        if let Ok(mut owners) = self.owners.write() {
+            owners.remove(&id);
+        }
+    }
+
     /// Checks that the caller may write to assistant `id`, from the cache or the database.
     pub async fn check(
         &self,

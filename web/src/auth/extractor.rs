@@ -1,11 +1,11 @@
 //! `AuthUser`: the authenticated caller, taken from `Authorization: Bearer <token>`.
-//! A handler that takes an `AuthUser` cannot run without a valid token (401 otherwise).
-
-use std::future::{ready, Ready};
+//! A handler that takes an `AuthUser` cannot run without a valid token (401 otherwise) of a
+//! user who is still enabled (403 otherwise; see `auth::status`).
 
 use actix_web::dev::Payload;
 use actix_web::http::header;
 use actix_web::{web, FromRequest, HttpRequest};
+use futures_util::future::LocalBoxFuture;
 use persistence::postgres::models::Role;
 
 use crate::error::ApiError;
@@ -27,15 +27,24 @@ impl AuthUser {
 
 impl FromRequest for AuthUser {
     type Error = ApiError;
-    type Future = Ready<Result<Self, ApiError>>;
+    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        ready(authenticate(req))
+        let claimed = claimed_user(req);
+        let state = req.app_data::<web::Data<AppState>>().cloned();
+        Box::pin(async move { confirm(state.as_ref().map(|s| s.get_ref()), claimed?).await })
     }
 }
 
-/// The caller proven by the `Authorization: Bearer` header.
-pub fn authenticate(req: &HttpRequest) -> Result<AuthUser, ApiError> {
+/// The user a verified token claims, confirmed still enabled (with their current role).
+pub async fn confirm(state: Option<&AppState>, claimed: AuthUser) -> Result<AuthUser, ApiError> {
+    let state = state.ok_or(ApiError::Unauthorized("authentication is not configured"))?;
+    state.accounts.confirm(&state.pool, claimed).await
+}
+
+/// The user the `Authorization: Bearer` header's token names (signature and expiry checked;
+/// not yet whether the user is still enabled: see [`confirm`]).
+pub fn claimed_user(req: &HttpRequest) -> Result<AuthUser, ApiError> {
     let state = req
         .app_data::<web::Data<AppState>>()
         .ok_or(ApiError::Unauthorized("authentication is not configured"))?;

@@ -69,16 +69,24 @@ impl Ingestor {
         }
     }
 
-    /// Resolves an ingestion key (or fails with 401).
+    /// Resolves an ingestion key (or fails with 401; with 403 when its owner is disabled: the
+    /// key is looked up on every request, so that takes effect at once).
     pub async fn from_key(pool: &PgPool, key: &str) -> Result<Self, ApiError> {
         if !key.starts_with(KEY_PREFIX) {
             return Err(ApiError::Unauthorized("the API key is invalid or revoked"));
         }
         let mut conn = pool.get().await?;
-        ingest_keys::resolve(&mut conn, &digest(key))
+        let grant = ingest_keys::resolve(&mut conn, &digest(key))
             .await?
-            .map(|assistant_id| Self::Key { assistant_id })
-            .ok_or(ApiError::Unauthorized("the API key is invalid or revoked"))
+            .ok_or(ApiError::Unauthorized("the API key is invalid or revoked"))?;
+        if grant.owner_disabled {
+            return Err(ApiError::Forbidden(
+                "the API key's owner has been disabled by an administrator",
+            ));
+        }
+        Ok(Self::Key {
+            assistant_id: grant.assistant_id,
+        })
     }
 }
 
@@ -102,7 +110,7 @@ impl FromRequest for Ingestor {
             .map(|v| v.to_str().map(str::to_owned))
             .or_else(|| bearer_key(req).map(Ok));
         let state = req.app_data::<web::Data<AppState>>().cloned();
-        let user = key.is_none().then(|| super::extractor::authenticate(req));
+        let user = key.is_none().then(|| super::extractor::claimed_user(req));
         Box::pin(async move {
             match (key, user) {
                 (Some(Ok(key)), _) => {
@@ -112,7 +120,12 @@ impl FromRequest for Ingestor {
                 (Some(Err(_)), _) => {
                     Err(ApiError::Unauthorized("the API key is invalid or revoked"))
                 }
-                (None, Some(user)) => user.map(Self::User),
+                (None, Some(user)) => {
+                    let user =
+                        super::extractor::confirm(state.as_ref().map(|s| s.get_ref()), user?)
+                            .await?;
+                    Ok(Self::User(user))
+                }
                 (None, None) => Err(ApiError::Unauthorized("missing credentials")),
             }
         })

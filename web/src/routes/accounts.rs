@@ -9,7 +9,7 @@ use protocol::accounts::{Credentials, Registration, TokenResponse, UserResponse}
 use crate::auth::password::{self, MAX_PASSWORD_BYTES, MIN_PASSWORD_CHARS};
 use crate::error::ApiError;
 use crate::routes::openapi::responses::{
-    Conflict, JsonBodyErrors, TooManyRequests, Unauthorized, Unavailable,
+    Conflict, Forbidden, JsonBodyErrors, TooManyRequests, Unauthorized, Unavailable,
 };
 use crate::state::AppState;
 
@@ -87,6 +87,7 @@ pub async fn register(
         (status = 200, description = "Logged in", body = TokenResponse),
         JsonBodyErrors,
         Unauthorized,
+        Forbidden,
         TooManyRequests,
         Unavailable,
     )
@@ -127,6 +128,10 @@ pub async fn login(
     let Some(user) = user else {
         return Err(ApiError::Unauthorized("wrong email or password"));
     };
+    // Said only to whoever knows the password: a disabled account is no secret to its owner.
+    if user.is_disabled() {
+        return Err(ApiError::Forbidden(crate::auth::status::DISABLED));
+    }
     let issued = keys.issue(user.id, user.role())?;
     Ok(HttpResponse::Ok().json(TokenResponse {
         access_token: issued.token,
@@ -147,7 +152,11 @@ fn has_forbidden_char(email: &str) -> bool {
     email.chars().any(|c| c.is_whitespace() || c.is_control())
 }
 
-fn check_registration(name: Option<&str>, email: &str, password: &str) -> Result<(), ApiError> {
+pub(crate) fn check_registration(
+    name: Option<&str>,
+    email: &str,
+    password: &str,
+) -> Result<(), ApiError> {
     let mut errors = ValidationErrors::default();
     if let Some(name) = name {
         errors.check_text("name", name, MAX_USER_NAME_CHARS);

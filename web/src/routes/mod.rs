@@ -1,7 +1,9 @@
 //! The HTTP surface: one module per resource, wired together by [`configure`].
 
 pub mod accounts;
+pub mod admin;
 pub mod analytics;
+pub mod assistant_edits;
 pub mod assistants;
 pub mod budgets;
 pub mod compat;
@@ -48,6 +50,8 @@ pub fn configure(
                 web::scope(API_PREFIX)
                     .configure(accounts::configure)
                     .configure(assistants::configure)
+                    .configure(assistant_edits::configure)
+                    .configure(admin::configure)
                     .configure(metrics::configure)
                     .configure(events::configure)
                     .configure(keys::configure)

@@ -11,8 +11,12 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use tracing_actix_web::RequestId;
 
-use super::{check_handshake, close_on_error, ingestor, keep_alive, Heartbeat, MAX_FRAME_BYTES};
+use super::{
+    check_handshake, close_on_error, ingestor, keep_alive, recheck_account, Heartbeat,
+    MAX_FRAME_BYTES,
+};
 use crate::auth::ingest_key::Ingestor;
+use crate::auth::AuthUser;
 use crate::error::ApiError;
 use crate::ingest::accept_events;
 use crate::ingest::decode::parse_event_values;
@@ -46,12 +50,14 @@ pub async fn ingest(
 ) -> Result<HttpResponse, actix_web::Error> {
     check_handshake(&req)?;
     let ingestor = ingestor(&req).await?;
+    let account = account_of(&state, ingestor).await?;
     let connection = req
         .extensions()
         .get::<RequestId>()
         .map_or_else(|| "ws".to_owned(), ToString::to_string);
     let session = IngestSession {
         ingestor,
+        account,
         heartbeat: state.heartbeat,
         state,
         connection,
@@ -63,8 +69,28 @@ pub async fn ingest(
         .start()
 }
 
+/// The user whose account the session depends on: the token's user, or the owner of the key's
+/// assistant (re-confirmed every heartbeat, see [`recheck_account`]).
+async fn account_of(state: &AppState, ingestor: Ingestor) -> Result<AuthUser, ApiError> {
+    match ingestor {
+        Ingestor::User(user) => Ok(user),
+        Ingestor::Key { assistant_id } => {
+            let mut conn = state.pool.get().await?;
+            let assistant =
+                persistence::postgres::queries::assistants::find(&mut conn, assistant_id)
+                    .await?
+                    .ok_or(ApiError::Unauthorized("the API key is invalid or revoked"))?;
+            Ok(AuthUser {
+                id: assistant.owner_id,
+                role: persistence::postgres::models::Role::User,
+            })
+        }
+    }
+}
+
 struct IngestSession {
     ingestor: Ingestor,
+    account: AuthUser,
     state: web::Data<AppState>,
     /// The request id of the handshake; a frame's samples are logged as `<connection>/<frame id>`.
     connection: String,
@@ -188,6 +214,13 @@ impl Actor for IngestSession {
 
     fn started(&mut self, ctx: &mut Self::Context) {
         keep_alive(ctx, self.heartbeat, |act| act.last_heard);
+        // Closed once the user (or the key's owner) is disabled.
+        recheck_account(
+            ctx,
+            self.heartbeat.interval,
+            self.state.clone(),
+            self.account,
+        );
     }
 }
 

@@ -1,7 +1,7 @@
 //! `WS /api/v1/ws/live`: one session actor per connection. It follows the assistants the
 //! client subscribes to (after an ownership check), relays snapshots and deltas from the
 //! node's live hub as JSON (see docs/streaming.md), and drops clients that stop answering
-//! pings.
+//! pings or whose user has been disabled since.
 
 use std::collections::HashSet;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -15,7 +15,8 @@ use hub::actors::LiveHub;
 use protocol::live::{ClientMessage, ServerMessage};
 
 use super::{
-    authenticate, check_handshake, close_on_error, keep_alive, Heartbeat, MAX_FRAME_BYTES,
+    authenticate, check_handshake, close_on_error, keep_alive, recheck_account, Heartbeat,
+    MAX_FRAME_BYTES,
 };
 use crate::auth::AuthUser;
 use crate::error::ApiError;
@@ -50,7 +51,7 @@ pub async fn live(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, actix_web::Error> {
     check_handshake(&req)?;
-    let user = authenticate(&req)?;
+    let user = authenticate(&req).await?;
     let session = LiveSession {
         id: NEXT_SESSION.fetch_add(1, Ordering::Relaxed),
         user,
@@ -163,6 +164,7 @@ impl Actor for LiveSession {
     fn started(&mut self, ctx: &mut Self::Context) {
         ctx.set_mailbox_capacity(MAILBOX);
         keep_alive(ctx, self.heartbeat, |act| act.last_heard);
+        recheck_account(ctx, self.heartbeat.interval, self.state.clone(), self.user);
     }
 
     fn stopped(&mut self, _: &mut Self::Context) {

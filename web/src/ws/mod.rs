@@ -12,7 +12,7 @@ pub mod live;
 
 use std::time::{Duration, Instant};
 
-use actix::{Actor, ActorContext, AsyncContext};
+use actix::{Actor, ActorContext, ActorFutureExt, AsyncContext};
 use actix_web_actors::ws;
 
 use actix_web::{web, HttpRequest};
@@ -71,6 +71,37 @@ pub fn keep_alive<A>(
     });
 }
 
+/// Every `interval`, confirms that the session's user is still enabled (`auth::status`): a
+/// socket opened before its user was disabled (or deleted) is closed with code 1008 (policy
+/// violation) saying why, within `interval` plus the status cache's second. A database that
+/// cannot answer keeps the socket open (retrying at the next interval).
+pub fn recheck_account<A>(
+    ctx: &mut ws::WebsocketContext<A>,
+    interval: Duration,
+    state: web::Data<AppState>,
+    user: AuthUser,
+) where
+    A: Actor<Context = ws::WebsocketContext<A>>,
+{
+    ctx.run_interval(interval, move |_, ctx| {
+        let state = state.clone();
+        let check = async move { state.accounts.confirm(&state.pool, user).await };
+        ctx.spawn(actix::fut::wrap_future::<_, A>(check).map(
+            |confirmed, _, ctx: &mut ws::WebsocketContext<A>| {
+                if let Err(error @ (ApiError::Forbidden(_) | ApiError::Unauthorized(_))) = confirmed
+                {
+                    tracing::info!(%error, "closing the WebSocket of a disabled user");
+                    ctx.close(Some(ws::CloseReason {
+                        code: ws::CloseCode::Policy,
+                        description: Some(error.to_string()),
+                    }));
+                    ctx.stop();
+                }
+            },
+        ));
+    });
+}
+
 /// Closes a session after a protocol error (e.g. a frame over [`MAX_FRAME_BYTES`]: code 1009).
 pub fn close_on_error<A>(ctx: &mut ws::WebsocketContext<A>, error: &ws::ProtocolError)
 where
@@ -121,17 +152,24 @@ pub async fn ingestor(req: &HttpRequest) -> Result<crate::auth::ingest_key::Inge
                 .ok_or(ApiError::Unauthorized("keys are not configured"))?;
             Ingestor::from_key(&state.pool, &key).await
         }
-        None => authenticate(req).map(Ingestor::User),
+        None => authenticate(req).await.map(Ingestor::User),
     }
 }
 
-/// The caller of a WebSocket handshake: `Authorization: Bearer` or `?token=`.
-pub fn authenticate(req: &HttpRequest) -> Result<AuthUser, ApiError> {
+/// The caller of a WebSocket handshake: `Authorization: Bearer` or `?token=`, still enabled.
+pub async fn authenticate(req: &HttpRequest) -> Result<AuthUser, ApiError> {
+    let claimed = claimed_user(req)?;
+    let state = req.app_data::<web::Data<AppState>>().map(|s| s.get_ref());
+    crate::auth::extractor::confirm(state, claimed).await
+}
+
+/// The user a WebSocket handshake's token names (not yet confirmed enabled).
+fn claimed_user(req: &HttpRequest) -> Result<AuthUser, ApiError> {
     if req
         .headers()
         .contains_key(actix_web::http::header::AUTHORIZATION)
     {
-        return crate::auth::extractor::authenticate(req);
+        return crate::auth::extractor::claimed_user(req);
     }
     let state = req
         .app_data::<web::Data<AppState>>()

@@ -224,6 +224,10 @@ pub fn test_settings(database: &TestDatabase) -> Settings {
     // Every test client is 127.0.0.1 and some register many users: the password-attempt limit
     // is tested on its own (accounts.rs) with the defaults.
     settings.auth.attempts_burst = 100_000;
+    // Retention is on by default and its job's first pass runs at start-up, racing tests that
+    // post old data: tests of retention turn it on themselves (admin_storage.rs).
+    settings.retention.raw_sample_days = 0;
+    settings.retention.minute_rollup_days = 0;
     settings.check().unwrap_or_else(|e| panic!("settings: {e}"));
     settings
 }
@@ -309,7 +313,9 @@ impl TestApp {
         }
     }
 
-    /// Makes `user` an admin and returns them logged in again (the role is in the token).
+    /// Makes `user` an admin and returns them logged in again. The change is made behind the
+    /// hub's back, so this waits out the hub's cache of users' status (`STATUS_TTL`), as an
+    /// operator's `metrics-hub admin promote` takes up to that long to be seen.
     pub async fn make_admin(&self, user: &TestUser) -> TestUser {
         let mut conn = self.database.connect().await;
         diesel::sql_query(format!(
@@ -319,6 +325,7 @@ impl TestApp {
         .execute(&mut conn)
         .await
         .unwrap_or_else(|e| panic!("make admin: {e}"));
+        tokio::time::sleep(web::auth::status::STATUS_TTL).await;
         TestUser {
             token: self.login(&user.email, &user.password).await,
             ..user.clone()

@@ -3,9 +3,13 @@
 
 mod accounts;
 mod admin;
+mod admin_cli;
+mod admin_storage;
+mod admin_users;
 mod agent_metrics;
 mod analytics;
 mod analytics_filters;
+mod assistant_edits;
 mod assistants;
 mod budget_nodes;
 mod budgets;

@@ -43,12 +43,19 @@ pub struct User {
     pub created_at: DateTime<Utc>,
     /// How the user is addressed (optional; 1 to 100 characters).
     pub name: Option<String>,
+    /// When an administrator disabled the account; `None` while it is active.
+    pub disabled_at: Option<DateTime<Utc>>,
 }
 
 impl User {
     /// The user's role.
     pub fn role(&self) -> Role {
         Role::from_db(&self.role)
+    }
+
+    /// Whether an administrator has disabled the account.
+    pub fn is_disabled(&self) -> bool {
+        self.disabled_at.is_some()
     }
 }
 

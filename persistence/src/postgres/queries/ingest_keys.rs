@@ -4,7 +4,7 @@ use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
 use crate::postgres::models::{IngestKey, NewIngestKey};
-use crate::postgres::schema::{assistants, ingest_keys};
+use crate::postgres::schema::{assistants, ingest_keys, users};
 
 /// Stores a new key.
 pub async fn insert(
@@ -55,26 +55,38 @@ pub async fn revoke(conn: &mut AsyncPgConnection, id: i64) -> QueryResult<usize>
         .await
 }
 
-/// The assistant a (not revoked) key digest grants, noting the use at most once a minute.
-pub async fn resolve(conn: &mut AsyncPgConnection, key_hash: &str) -> QueryResult<Option<i64>> {
-    let key: Option<IngestKey> = ingest_keys::table
+/// What a presented (not revoked) key grants: its assistant, and whether the assistant's
+/// owner is disabled (then the key must be refused).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Grant {
+    pub assistant_id: i64,
+    pub owner_disabled: bool,
+}
+
+/// The grant of a (not revoked) key digest, noting the use at most once a minute.
+pub async fn resolve(conn: &mut AsyncPgConnection, key_hash: &str) -> QueryResult<Option<Grant>> {
+    let found: Option<(IngestKey, Option<chrono::DateTime<chrono::Utc>>)> = ingest_keys::table
+        .inner_join(assistants::table.inner_join(users::table))
         .filter(ingest_keys::key_hash.eq(key_hash))
         .filter(ingest_keys::revoked_at.is_null())
-        .select(IngestKey::as_select())
+        .select((IngestKey::as_select(), users::disabled_at))
         .first(conn)
         .await
         .optional()?;
-    let Some(key) = key else {
+    let Some((key, disabled_at)) = found else {
         return Ok(None);
     };
     let stale = key
         .last_used_at
         .is_none_or(|at| chrono::Utc::now() - at > chrono::Duration::minutes(1));
-    if stale {
+    if stale && disabled_at.is_none() {
         diesel::update(ingest_keys::table.find(key.id))
             .set(ingest_keys::last_used_at.eq(diesel::dsl::now))
             .execute(conn)
             .await?;
     }
-    Ok(Some(key.assistant_id))
+    Ok(Some(Grant {
+        assistant_id: key.assistant_id,
+        owner_disabled: disabled_at.is_some(),
+    }))
 }

@@ -13,4 +13,5 @@ pub mod reports;
 pub mod retention;
 pub mod runs;
 pub mod sessions;
+pub mod storage;
 pub mod users;

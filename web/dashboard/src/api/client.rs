@@ -56,11 +56,11 @@ impl Api {
         }
     }
 
-    fn url(path: &str) -> String {
+    pub(super) fn url(path: &str) -> String {
         format!("{API_PREFIX}{path}")
     }
 
-    fn authorised(&self, builder: RequestBuilder) -> RequestBuilder {
+    pub(super) fn authorised(&self, builder: RequestBuilder) -> RequestBuilder {
         let builder = builder.header("accept", "application/json");
         match &self.token {
             Some(token) => builder.header("authorization", &format!("Bearer {token}")),
@@ -68,7 +68,9 @@ impl Api {
         }
     }
 
-    async fn send(request: Result<Request, gloo_net::Error>) -> Result<Response, ApiError> {
+    pub(super) async fn send(
+        request: Result<Request, gloo_net::Error>,
+    ) -> Result<Response, ApiError> {
         let request = request.map_err(|e| ApiError::Network(e.to_string()))?;
         let response = request
             .send()
@@ -83,7 +85,7 @@ impl Api {
         }
     }
 
-    async fn decode<T: DeserializeOwned>(response: Response) -> Result<T, ApiError> {
+    pub(super) async fn decode<T: DeserializeOwned>(response: Response) -> Result<T, ApiError> {
         let text = response
             .text()
             .await
@@ -91,12 +93,12 @@ impl Api {
         serde_json::from_str(&text).map_err(|e| ApiError::Decode(e.to_string()))
     }
 
-    async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, ApiError> {
+    pub(super) async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, ApiError> {
         let builder = self.authorised(Request::get(&Self::url(path)));
         Self::decode(Self::send(builder.build()).await?).await
     }
 
-    async fn post<B: Serialize, T: DeserializeOwned>(
+    pub(super) async fn post<B: Serialize, T: DeserializeOwned>(
         &self,
         path: &str,
         body: &B,

@@ -1,7 +1,8 @@
 //! Building blocks shared by the pages: the ECharts chart, assistant tiles, the live
-//! indicator, filter bar, navigation, the loading / empty / error states, the tab's live feed
-//! and the toasts of live budget alerts.
+//! indicator, filter bar, navigation, an assistant's edit and delete, the loading / empty /
+//! error states, the tab's live feed and the toasts of live budget alerts.
 
+pub mod assistant_manage;
 pub mod assistant_select;
 pub mod chart;
 pub mod filter_bar;
@@ -13,6 +14,7 @@ pub mod states;
 pub mod tile;
 pub mod toasts;
 
+pub use assistant_manage::{AssistantDelete, AssistantEdit};
 pub use assistant_select::AssistantSelect;
 pub use chart::EChart;
 pub use filter_bar::FilterBar;

@@ -1,5 +1,5 @@
-//! The top bar of the signed-in pages: where you are, where you can go, who you are (the name
-//! given at registration, and the email).
+//! The top bar of the signed-in pages: where you are, where you can go (administrators also
+//! to `/admin`), who you are (the name given at registration, and the email).
 
 use yew::prelude::*;
 use yew_router::prelude::*;
@@ -17,6 +17,10 @@ pub fn Nav() -> Html {
         .as_ref()
         .and_then(|c| c.session.as_ref())
         .map(|s| (s.name.clone(), s.email.clone()));
+    let is_admin = ctx
+        .as_ref()
+        .and_then(|c| c.session.as_ref())
+        .is_some_and(|s| s.is_admin());
     let log_out = {
         let ctx = ctx.clone();
         Callback::from(move |_| {
@@ -41,6 +45,9 @@ pub fn Nav() -> Html {
                 <Link<Route> to={Route::Alerts}>{ "Alerts" }</Link<Route>>
                 <Link<Route> to={Route::Wall}>{ "Wallboard" }</Link<Route>>
                 <Link<Route> to={Route::NewAssistant}>{ "New assistant" }</Link<Route>>
+                if is_admin {
+                    <Link<Route> to={Route::Admin}>{ "Admin" }</Link<Route>>
+                }
             </nav>
             <div class="nav-user">
                 <ThemeToggle />

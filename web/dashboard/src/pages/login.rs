@@ -19,6 +19,17 @@ fn login_error(error: &ApiError) -> String {
     match error {
         ApiError::Unauthorized(_) => "Wrong email or password.".to_owned(),
         ApiError::Invalid { .. } => "Enter your email address and password.".to_owned(),
+        // A disabled account: the hub says so, and that is the whole story.
+        ApiError::Status {
+            status: 403,
+            detail,
+        } => {
+            let mut chars = detail.chars();
+            chars
+                .next()
+                .map(|c| c.to_uppercase().chain(chars).collect())
+                .unwrap_or_default()
+        }
         other => explain(other),
     }
 }
@@ -128,5 +139,10 @@ mod tests {
             "Enter your email address and password."
         );
         assert!(login_error(&ApiError::Network("offline".to_owned())).contains("cannot be reached"));
+        let disabled = ApiError::Status {
+            status: 403,
+            detail: "this account has been disabled".to_owned(),
+        };
+        assert_eq!(login_error(&disabled), "This account has been disabled");
     }
 }

@@ -1,6 +1,7 @@
 //! One module per page (see `route::Route`). Pages that need a session render a small guard
 //! component first and the real page (with its hooks) only once a session exists.
 
+mod admin;
 mod alerts;
 mod analytics;
 mod board;
@@ -17,6 +18,7 @@ mod register;
 mod runs;
 mod wall;
 
+pub use admin::AdminPage;
 pub use alerts::AlertsPage;
 pub use analytics::Analytics;
 pub use budgets::BudgetsPage;

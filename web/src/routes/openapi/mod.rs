@@ -11,8 +11,8 @@ use utoipa::openapi::{RefOr, Schema};
 use utoipa::{Modify, OpenApi, PartialSchema, ToSchema};
 
 use super::{
-    accounts, analytics, assistants, budgets, compat, events, export, health, keys, metrics,
-    prices, runs, sessions, stats,
+    accounts, admin, analytics, assistant_edits, assistants, budgets, compat, events, export,
+    health, keys, metrics, prices, runs, sessions, stats,
 };
 use crate::error::{Problem, ProblemField};
 
@@ -44,6 +44,7 @@ use crate::error::{Problem, ProblemField};
         (name = "sessions", description = "Active sessions and session history (see docs/streaming.md)"),
         (name = "compat", description = "The seed documents' dashboard payloads (see docs/compat.md)"),
         (name = "live", description = "WebSockets: live statistics (see docs/streaming.md)"),
+        (name = "admin", description = "Administrators only: users, storage, retention (see docs/admin.md)"),
         (name = "health", description = "Liveness, readiness and this document"),
     )
 )]
@@ -70,6 +71,13 @@ v1_api!(
     assistants::create_assistant,
     assistants::list_assistants,
     assistants::get_assistant,
+    assistant_edits::update_assistant,
+    assistant_edits::deletion_preview,
+    assistant_edits::delete_assistant,
+    admin::users::list_users,
+    admin::users::update_user,
+    admin::storage::storage_view,
+    admin::storage::run_cleanup,
     metrics::post_daily_metrics,
     metrics::daily_metrics,
     metrics::rolling_average,

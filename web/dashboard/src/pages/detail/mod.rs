@@ -5,11 +5,12 @@
 //!
 //! The page loads the data and composes: [`head`] (title, or the page shown when the assistant
 //! is unavailable), the filter bar, [`charts`] (KPIs from [`kpis`] and the charts built by
-//! [`specs`]) and [`range`].
+//! [`specs`]), [`range`] and [`manage`] (edit or delete the assistant).
 
 mod charts;
 mod head;
 mod kpis;
+mod manage;
 mod range;
 mod specs;
 
@@ -26,6 +27,7 @@ use crate::series::{LiveToday, ROLLING_CHOICES, ROLLING_DAYS};
 use crate::session::Session;
 use charts::{ChartData, DetailCharts};
 use head::{AssistantTitle, AssistantUnavailable};
+use manage::ManageAssistant;
 use range::{RangeAnalytics, RollingSelect};
 
 /// Refetch the range's analytics at most this often while live deltas arrive.
@@ -243,6 +245,7 @@ fn DetailPage(props: &PageProps) -> Html {
                 <DetailCharts charts={charts.state.clone()} reload={charts.reload.clone()} {filters}
                               {today} {live_today} on_clear_filters={on.clear} window={view.window} />
                 <RangeAnalytics data={range.state.clone()} />
+                <ManageAssistant session={props.session.clone()} assistant={assistant.state.clone()} reload={assistant.reload.clone()} />
             </main>
         </>
     }

@@ -1,0 +1,1 @@
+DROP INDEX time_rollups_minute_bucket;
