@@ -5,10 +5,13 @@
 //! - [`routes`]: one module per resource; [`auth`]: tokens, passwords, ownership.
 //! - [`error`]: the API error type, rendered as `application/problem+json`.
 //! - [`seed`]: demo data for `metrics-hub seed`.
+//! - [`export`]: export file formats, paging and signed download links; [`cli`]: commands.
 
 pub mod admin;
 pub mod auth;
+pub mod cli;
 pub mod error;
+pub mod export;
 pub mod ingest;
 pub mod retention;
 pub mod routes;

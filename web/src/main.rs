@@ -1,5 +1,5 @@
-//! `metrics-hub`: serve the hub, apply migrations, load demo data, or name the first
-//! administrator. The benchmarks are a binary of their own, `metrics-hub-bench` (the `bench/`
+//! `metrics-hub`: serve the hub, apply migrations, load demo data, name the first
+//! administrator, or export an assistant's calls (`web::cli`). The benchmarks are a binary of their own, `metrics-hub-bench` (the `bench/`
 //! crate), so none of their load generators is compiled into the server.
 
 use std::process::ExitCode;
@@ -41,6 +41,9 @@ enum Command {
         /// The user's email, as registered.
         email: String,
     },
+    /// Export one assistant's calls as CSV, JSON or NDJSON, straight from the database (an
+    /// operator command: it reads any user's data; see docs/export.md).
+    Export(web::cli::export::ExportArgs),
 }
 
 #[actix_web::main]
@@ -69,6 +72,12 @@ async fn run(command: Command) -> Result<(), Box<dyn std::error::Error>> {
             let user = web::admin::make_admin(&pool, &email).await?;
             tracing::info!(user_id = user.id, email = %user.email, "user is now an administrator");
             println!("{} is now an administrator", user.email);
+            return Ok(());
+        }
+        Command::Export(args) => {
+            let pool = persistence::postgres::pool::build_pool(&settings.database.pool())?;
+            let calls = web::cli::export::run(&pool, &args).await?;
+            tracing::info!(calls, "export written");
             return Ok(());
         }
     };

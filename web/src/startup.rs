@@ -124,6 +124,7 @@ impl Application {
             pool,
             payload_cache: PayloadCache::new(cache.clone()),
             cache,
+            export_links: crate::export::ExportLinks::new(&settings.auth.jwt_secret),
             keys,
             attempts,
             registry: registry.clone(),

@@ -14,6 +14,7 @@ use persistence::PgPool;
 
 use crate::auth::access::OwnerCache;
 use crate::auth::{JwtKeys, PasswordAttempts};
+use crate::export::ExportLinks;
 use crate::ws::Heartbeat;
 
 /// Shared services of one hub process (cheap to share: every field is a handle).
@@ -26,6 +27,8 @@ pub struct AppState {
     pub payload_cache: PayloadCache,
     /// Signs and verifies access tokens.
     pub keys: JwtKeys,
+    /// Signs and verifies export download links.
+    pub export_links: ExportLinks,
     /// Limits password attempts per account and per client address.
     pub attempts: PasswordAttempts,
     /// The assistant actors' registry: where ingested samples go.

@@ -6,6 +6,7 @@ pub mod assistants;
 pub mod budgets;
 pub mod compat;
 pub mod domain;
+pub mod export_links;
 pub mod health;
 pub mod ingest_keys;
 pub mod prices;

@@ -80,6 +80,8 @@ v1_api!(
     runs::list_runs,
     runs::list_models,
     export::export,
+    export::create_link,
+    export::download,
     analytics::dashboard,
     analytics::summary,
     analytics::timeseries,

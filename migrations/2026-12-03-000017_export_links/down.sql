@@ -1,0 +1,1 @@
+DROP TABLE export_link_uses;
