@@ -43,13 +43,16 @@ enum Command {
     },
     /// Export one assistant's calls as CSV, JSON or NDJSON, straight from the database (an
     /// operator command: it reads any user's data; see docs/export.md).
-    Export(web::cli::export::ExportArgs),
+    Export(Box<web::cli::export::ExportArgs>),
 }
 
 #[actix_web::main]
 async fn main() -> ExitCode {
-    web::telemetry::init();
     let cli = Cli::parse();
+    match cli.command {
+        Command::Export(_) => web::telemetry::init_stderr(),
+        _ => web::telemetry::init(),
+    }
     match run(cli.command).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {

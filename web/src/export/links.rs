@@ -5,7 +5,8 @@
 //! The token is a JWT signed with a key derived from the access-token secret but different from
 //! it, with `aud: "export"`: it is no access token anywhere else, and an access token is no
 //! download token. It names the user, their role and the canonical query; a URL whose query is
-//! not exactly the signed one is refused. It lives [`LINK_TTL`] and works once (its `jti` is
+//! not exactly the signed one is refused. It lives a minute (`APP_AUTH__EXPORT_LINK_TTL_SECONDS`)
+//! and works once (its `jti` is
 //! recorded by the download), so a URL copied from an access log is useless.
 
 use std::time::Duration;
@@ -19,9 +20,6 @@ use serde::{Deserialize, Serialize};
 
 use crate::auth::AuthUser;
 use crate::error::ApiError;
-
-/// How long a download link works.
-pub const LINK_TTL: Duration = Duration::from_secs(60);
 
 /// Appended to the access-token secret to make the links' own key.
 const KEY_CONTEXT: &[u8] = b"\0metrics-hub export links";
@@ -65,11 +63,12 @@ pub struct ExportLinks {
     encoding: EncodingKey,
     decoding: DecodingKey,
     validation: Validation,
+    ttl: Duration,
 }
 
 impl ExportLinks {
-    /// Keys derived from the access tokens' `secret`.
-    pub fn new(secret: &SecretString) -> Self {
+    /// Keys derived from the access tokens' `secret`; links live for `ttl`.
+    pub fn new(secret: &SecretString, ttl: Duration) -> Self {
         let key = [secret.expose_secret().as_bytes(), KEY_CONTEXT].concat();
         let mut validation = Validation::new(Algorithm::HS256);
         validation.leeway = 0;
@@ -79,13 +78,14 @@ impl ExportLinks {
             encoding: EncodingKey::from_secret(&key),
             decoding: DecodingKey::from_secret(&key),
             validation,
+            ttl,
         }
     }
 
-    /// A token letting `user` download the export of `query` (canonical) once, for [`LINK_TTL`].
+    /// A token letting `user` download the export of `query` (canonical) once, for the TTL.
     pub fn issue(&self, user: &AuthUser, query: &str) -> Result<IssuedLink, ApiError> {
         let now = Utc::now();
-        let ttl = chrono::Duration::from_std(LINK_TTL).map_err(ApiError::internal)?;
+        let ttl = chrono::Duration::from_std(self.ttl).map_err(ApiError::internal)?;
         let expires_at = now + ttl;
         let claims = LinkClaims {
             sub: user.id.to_string(),
@@ -142,7 +142,7 @@ mod tests {
 
     #[test]
     fn a_link_token_is_bound_to_its_query_and_is_no_access_token() {
-        let links = ExportLinks::new(&secret());
+        let links = ExportLinks::new(&secret(), Duration::from_secs(60));
         let user = AuthUser {
             id: 4,
             role: Role::User,

@@ -28,6 +28,8 @@ const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/runs"),
     ("get", "/api/v1/models"),
     ("get", "/api/v1/export"),
+    ("post", "/api/v1/export/links"),
+    ("get", "/api/v1/export/download"),
     ("get", "/api/v1/dashboard"),
     ("get", "/api/v1/summary"),
     ("get", "/api/v1/timeseries"),

@@ -1,9 +1,10 @@
 //! Building blocks shared by the pages: the ECharts chart, assistant tiles, the live
 //! indicator, filter bar, navigation, the loading / empty / error states and the toasts of
-//! live budget alerts.
+//! live budget alerts, and the Export button.
 
 pub mod assistant_select;
 pub mod chart;
+pub mod export_button;
 pub mod filter_bar;
 pub mod live_indicator;
 pub mod nav;
@@ -14,6 +15,7 @@ pub mod toasts;
 
 pub use assistant_select::AssistantSelect;
 pub use chart::EChart;
+pub use export_button::ExportButton;
 pub use filter_bar::FilterBar;
 pub use live_indicator::LiveIndicator;
 pub use nav::Nav;

@@ -13,7 +13,7 @@ mod login;
 mod not_found;
 mod overview;
 mod register;
-mod runs;
+pub(crate) mod runs;
 mod wall;
 
 pub use alerts::AlertsPage;

@@ -70,17 +70,15 @@ impl Sort {
 }
 
 /// Filters shared by the runs list and the export (and the body of `POST /export/links`).
-#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize, IntoParams, ToSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize, IntoParams)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 #[into_params(parameter_in = Query)]
-#[schema(as = RunsQuery)]
 pub struct RunsQuery {
     /// One of your assistants (default: all of them).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub assistant: Option<i64>,
     /// Only calls with this status.
     #[param(inline, value_type = Option<CallStatus>)]
-    #[schema(inline, value_type = Option<CallStatus>)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Only calls of this model (1 to 100 characters, no control characters).
@@ -123,44 +121,36 @@ pub struct RunsQuery {
     pub session: Option<String>,
     /// First UTC day, `YYYY-MM-DD`.
     #[param(value_type = Option<String>, format = Date, pattern = "^[2-9][0-9]{3}-[0-9]{2}-[0-9]{2}$")]
-    #[schema(value_type = Option<String>, format = Date)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<NaiveDate>,
     /// Last UTC day, inclusive; not before `start`, at most 3,660 days in all.
     #[param(value_type = Option<String>, format = Date, pattern = "^[2-9][0-9]{3}-[0-9]{2}-[0-9]{2}$")]
-    #[schema(value_type = Option<String>, format = Date)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub end: Option<NaiveDate>,
     /// Only calls at or after this instant (RFC 3339; a chart bucket's start). Narrows
     /// `start`/`end`, does not replace them.
     #[param(value_type = Option<String>, format = DateTime)]
-    #[schema(value_type = Option<String>, format = DateTime)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub from: Option<DateTime<Utc>>,
     /// Only calls before this instant (RFC 3339, exclusive; a chart bucket's end).
     #[param(value_type = Option<String>, format = DateTime)]
-    #[schema(value_type = Option<String>, format = DateTime)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub until: Option<DateTime<Utc>>,
     /// `newest` (default), `oldest`, `slowest` or `costliest`.
     #[param(inline, value_type = Option<Sort>)]
-    #[schema(inline, value_type = Option<Sort>)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sort: Option<String>,
     /// Page size (runs list only; documented there).
     #[param(ignore)]
-    #[schema(ignore)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
     /// `nextCursor` of the previous page (runs list only; documented there).
     #[param(ignore)]
-    #[schema(ignore)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cursor: Option<String>,
     /// `csv` (default), `json` (one array) or `ndjson` (one object per line); export only,
     /// documented there.
     #[param(ignore)]
-    #[schema(value_type = Option<crate::export::Format>)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub format: Option<String>,
 }
