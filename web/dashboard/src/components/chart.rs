@@ -68,18 +68,13 @@ fn clicked_category(chart: &ECharts, event: &JsValue) -> Option<usize> {
     if !chart.contain_pixel("grid", &point).ok()? {
         return None;
     }
-    let finder = js_sys::Object::new();
-    js_sys::Reflect::set(
-        &finder,
-        &JsValue::from_str("xAxisIndex"),
-        &JsValue::from_f64(0.0),
-    )
-    .ok()?;
-    let value = chart.convert_from_pixel(&finder, &point).ok()?;
+    // In the grid's coordinates: `[category index, value]`.
+    let value = chart
+        .convert_from_pixel(&JsValue::from_str("grid"), &point)
+        .ok()?;
     let index = js_sys::Reflect::get(&value, &JsValue::from_f64(0.0))
         .ok()
-        .and_then(|v| v.as_f64())
-        .or_else(|| value.as_f64())?;
+        .and_then(|v| v.as_f64())?;
     (index >= 0.0).then(|| index.round() as usize)
 }
 

@@ -46,6 +46,7 @@ pub fn bucket_runs_pairs(
 mod tests {
     use super::*;
     use crate::pages::analytics::testing::payload;
+    use chrono::SecondsFormat;
 
     #[test]
     fn a_bucket_opens_its_own_time_range_under_the_page_filters() {
@@ -63,14 +64,17 @@ mod tests {
             ("status", "error".to_owned()),
             ("model", "gpt-4o".to_owned()),
             ("domain", "sales".to_owned()),
-            ("from", start.to_rfc3339()),
-            ("until", next.to_rfc3339()),
+            ("from", start.to_rfc3339_opts(SecondsFormat::AutoSi, true)),
+            ("until", next.to_rfc3339_opts(SecondsFormat::AutoSi, true)),
         ] {
             assert!(first.contains(&pair), "{pair:?} missing from {first:?}");
         }
         let last = bucket_runs_pairs(&d, &q, d.requests_over_time.len() - 1).unwrap_or_default();
         assert!(
-            last.contains(&("until", d.window.end.to_rfc3339())),
+            last.contains(&(
+                "until",
+                d.window.end.to_rfc3339_opts(SecondsFormat::AutoSi, true)
+            )),
             "{last:?}"
         );
         assert_eq!(bucket_runs_pairs(&d, &q, d.requests_over_time.len()), None);

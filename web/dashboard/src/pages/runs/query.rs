@@ -3,7 +3,7 @@
 //! own filters ([`RunsFilters`]: country, minimum latency and cost, the order, and a chart
 //! bucket's time range), which keep the API's names in the URL too. Pure, unit-tested natively.
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 
 use crate::filters::query_param;
 use crate::pages::analytics::query::AnalyticsQuery;
@@ -113,10 +113,10 @@ impl RunsFilters {
             pairs.push(("sort", self.sort.key().to_owned()));
         }
         if let Some(t) = self.from {
-            pairs.push(("from", t.to_rfc3339()));
+            pairs.push(("from", t.to_rfc3339_opts(SecondsFormat::AutoSi, true)));
         }
         if let Some(t) = self.until {
-            pairs.push(("until", t.to_rfc3339()));
+            pairs.push(("until", t.to_rfc3339_opts(SecondsFormat::AutoSi, true)));
         }
         pairs
     }
