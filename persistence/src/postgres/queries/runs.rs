@@ -75,7 +75,8 @@ impl RunOrder {
 
     /// The SQL sort key, the comparison that continues after a cursor (`$7` is a time, `$11`
     /// a number, `$8` the id), and the direction. Fixed strings only: nothing of the request
-    /// is spliced into the query.
+    /// is spliced into the query. Each comparison is on the indexed expression itself (the
+    /// parameter is cast, never the column), so the order's index can start at the cursor.
     fn sql(self) -> (&'static str, &'static str, &'static str) {
         match self {
             Self::Newest => (
@@ -90,7 +91,7 @@ impl RunOrder {
             ),
             Self::Slowest => (
                 "COALESCE(s.latency_ms, -1)",
-                "($11::bigint IS NULL OR (COALESCE(s.latency_ms, -1)::bigint, s.id) < ($11, $8))",
+                "($11::bigint IS NULL OR (COALESCE(s.latency_ms, -1), s.id) < ($11::integer, $8))",
                 "DESC",
             ),
             Self::Costliest => (

@@ -297,6 +297,8 @@ pub fn decode_cursor(sort: Sort, text: &str) -> Result<RunCursor, ApiError> {
             let ts = DateTime::from_timestamp_micros(key).ok_or_else(bad)?;
             SortKey::Time(hub::range::check_instant("cursor", ts)?)
         }
+        // A latency is an `integer` (or -1 for none); anything else was never a cursor here.
+        RunOrder::Slowest if !(-1..=i64::from(i32::MAX)).contains(&key) => return Err(bad().into()),
         RunOrder::Slowest | RunOrder::Costliest => SortKey::Value(key),
     };
     Ok(RunCursor { key, id })
@@ -327,6 +329,8 @@ mod tests {
         for garbage in ["", "newest", "newest.x_1", "newest.1", "nope.1_1", "1_1"] {
             assert!(decode_cursor(Sort::Newest, garbage).is_err(), "{garbage:?}");
         }
+        assert!(decode_cursor(Sort::Slowest, "slowest.4294967296_1").is_err());
+        assert!(decode_cursor(Sort::Slowest, "slowest.-2_1").is_err());
     }
 
     #[test]

@@ -1,1 +1,0 @@
-DROP TABLE export_link_uses;
