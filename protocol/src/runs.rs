@@ -70,3 +70,23 @@ pub struct ExportLink {
     pub url: String,
     pub expires_at: DateTime<Utc>,
 }
+
+/// One posted daily record, as `GET /export/daily` writes it (one object per record as stored;
+/// several records of one day are several objects).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct DailyRecordView {
+    pub id: i64,
+    pub assistant_id: i64,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
+    pub date: chrono::NaiveDate,
+    pub call_count: i64,
+    pub total_minutes: f64,
+    /// US dollars.
+    pub total_cost: f64,
+    /// `totalCost / callCount`, 0 without calls.
+    pub avg_call_cost: f64,
+    #[serde(default)]
+    pub client_id: Option<String>,
+}

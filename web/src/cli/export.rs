@@ -1,6 +1,7 @@
-//! `metrics-hub export`: an operator's export of one assistant's calls, straight from the
-//! database, with the same filters, query code and file writers as `GET /api/v1/export` (so
-//! the file is the one the API would send), streamed a page at a time to stdout or a file.
+//! `metrics-hub export`: an operator's export of one assistant's calls (or, with `--daily`, its
+//! posted daily records), straight from the database, with the same filters, query code and
+//! file writers as `GET /api/v1/export` (so the file is the one the API would send), streamed a
+//! page at a time to stdout or a file.
 //!
 //! It needs the hub's database settings (`APP_DATABASE__URL`), not a login: whoever may run it
 //! can read every user's data, like `psql` on the same database. Run it as the operator.
@@ -15,8 +16,9 @@ use persistence::postgres::queries::assistants;
 use persistence::{PersistenceError, PgPool};
 
 use crate::error::ApiError;
-use crate::export::format::{encode_page, failure_trailer};
-use crate::export::{ExportPages, Format};
+use crate::export::format::{encode_page, failure_trailer, ExportRow};
+use crate::export::{CallPages, DailyPages, Format, Pager};
+use crate::routes::export::daily_filter;
 use crate::routes::runs::RunsQuery;
 
 /// What to export (`metrics-hub export --help`).
@@ -61,6 +63,10 @@ pub struct ExportArgs {
     /// Order: newest (default), oldest, slowest or costliest.
     #[arg(long)]
     pub sort: Option<String>,
+    /// Export the assistant's posted daily records (oldest first) instead of its calls; the
+    /// call filters and `--sort` do not apply to them.
+    #[arg(long, conflicts_with_all = ["status", "model", "domain", "country", "min_latency_ms", "min_cost", "session", "sort"])]
+    pub daily: bool,
 }
 
 /// Why an export could not be made or finished.
@@ -119,10 +125,19 @@ async fn resolve(pool: &PgPool, which: &str) -> Result<Assistant, ExportError> {
     }
 }
 
-/// Writes the export `args` describe; returns how many calls it holds. A failure midway
+/// Writes the export `args` describe; returns how many rows it holds. A failure midway
 /// leaves the format's failure marker at the end of what was written, as the API does.
 pub async fn run(pool: &PgPool, args: &ExportArgs) -> Result<u64, ExportError> {
     let assistant = resolve(pool, &args.assistant).await?;
+    if args.daily {
+        let filter = daily_filter(
+            assistant.owner_id,
+            Some(assistant.id),
+            Some(args.start),
+            args.end,
+        )?;
+        return write(DailyPages::new(pool.clone(), filter), args).await;
+    }
     let query = RunsQuery {
         assistant: Some(assistant.id),
         status: args.status.clone(),
@@ -139,7 +154,18 @@ pub async fn run(pool: &PgPool, args: &ExportArgs) -> Result<u64, ExportError> {
     };
     let mut filter = query.parse_filter()?;
     filter.owner_id = assistant.owner_id;
-    let mut pages = ExportPages::new(pool.clone(), filter, query.sort()?.order());
+    write(
+        CallPages::new(pool.clone(), filter, query.sort()?.order()),
+        args,
+    )
+    .await
+}
+
+/// Writes every page of `pages` to the output `args` name.
+async fn write<P: Pager>(mut pages: P, args: &ExportArgs) -> Result<u64, ExportError>
+where
+    P::Row: ExportRow,
+{
     let out: Box<dyn Write> = match &args.output {
         Some(path) => Box::new(File::create(path)?),
         None => Box::new(std::io::stdout().lock()),
@@ -156,8 +182,8 @@ pub async fn run(pool: &PgPool, args: &ExportArgs) -> Result<u64, ExportError> {
                 return Err(error.into());
             }
         };
-        out.write_all(encode_page(args.format, &page.runs, first, page.last).as_bytes())?;
-        count += page.runs.len() as u64;
+        out.write_all(encode_page(args.format, &page.rows, first, page.last).as_bytes())?;
+        count += page.rows.len() as u64;
         first = false;
         if page.last {
             break;

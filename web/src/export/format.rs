@@ -1,12 +1,25 @@
-//! The file formats of an export of calls (CSV, a JSON array, NDJSON), written a page at a
-//! time: the one place both the HTTP export and `metrics-hub export` encode calls, so a file
-//! from either is the same byte for byte.
+//! The file formats of an export (CSV, a JSON array, NDJSON), written a page at a time: the one
+//! place both the HTTP export and `metrics-hub export` encode calls and daily records, so a file
+//! from either is the same byte for byte. A kind of row says how it is written
+//! ([`ExportRow`]); [`encode_page`] joins rows into documents.
 
-use hub::units::nanos_to_usd;
+use hub::units::{ms_to_minutes, nanos_to_usd};
+use persistence::postgres::queries::daily_records::DailyRecord;
 use persistence::postgres::queries::runs::Run;
+use protocol::runs::DailyRecordView;
 use utoipa::ToSchema;
 
 use crate::routes::runs::run_view;
+
+/// A kind of exported row: its CSV header and line, and its JSON object.
+pub trait ExportRow {
+    /// The CSV header line (with its newline).
+    const CSV_HEADER: &'static str;
+    /// The row as one CSV line (with its newline); client text through [`csv_field`].
+    fn csv_line(&self) -> String;
+    /// The row as the API shows it.
+    fn json(&self) -> String;
+}
 
 /// Encoding of an export (the `format` parameter; its parsing and its schema in one place).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ToSchema, clap::ValueEnum)]
@@ -54,8 +67,6 @@ impl Format {
     }
 }
 
-const CSV_HEADER: &str = "id,assistant_id,ts,model,status,status_code,latency_ms,duration_ms,tokens_in,tokens_out,cost_usd,country,domain,metadata\n";
-
 /// One CSV cell of client-supplied text: quoted when needed, and defused when a spreadsheet
 /// would read it as a formula (a leading `=`, `+`, `-`, `@`, tab or carriage return gets a `'`
 /// in front, as OWASP recommends), so an export is safe to open.
@@ -75,47 +86,98 @@ fn csv_field(value: Option<&str>) -> String {
     }
 }
 
-fn csv_line(run: &Run) -> String {
-    let opt = |v: Option<String>| v.unwrap_or_default();
-    format!(
-        "{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n",
-        run.id,
-        run.assistant_id,
-        run.ts.to_rfc3339(),
-        csv_field(run.model.as_deref()),
-        csv_field(run.status.as_deref()),
-        opt(run.status_code.map(|c| c.to_string())),
-        opt(run.latency_ms.map(|c| c.to_string())),
-        run.duration_ms,
-        run.tokens_in,
-        run.tokens_out,
-        nanos_to_usd(run.cost_nanos),
-        csv_field(run.country.as_deref()),
-        csv_field(run.domain.as_deref()),
-        csv_field(run.metadata.as_ref().map(ToString::to_string).as_deref()),
-    )
+impl ExportRow for Run {
+    const CSV_HEADER: &'static str = "id,assistant_id,ts,model,status,status_code,latency_ms,duration_ms,tokens_in,tokens_out,cost_usd,country,domain,metadata\n";
+
+    fn csv_line(&self) -> String {
+        let run = self;
+        let opt = |v: Option<String>| v.unwrap_or_default();
+        format!(
+            "{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n",
+            run.id,
+            run.assistant_id,
+            run.ts.to_rfc3339(),
+            csv_field(run.model.as_deref()),
+            csv_field(run.status.as_deref()),
+            opt(run.status_code.map(|c| c.to_string())),
+            opt(run.latency_ms.map(|c| c.to_string())),
+            run.duration_ms,
+            run.tokens_in,
+            run.tokens_out,
+            nanos_to_usd(run.cost_nanos),
+            csv_field(run.country.as_deref()),
+            csv_field(run.domain.as_deref()),
+            csv_field(run.metadata.as_ref().map(ToString::to_string).as_deref()),
+        )
+    }
+
+    fn json(&self) -> String {
+        serde_json::to_string(&run_view(self.clone())).unwrap_or_default()
+    }
 }
 
-/// The text of one page of runs; `first` says whether nothing was written before it, `last`
+/// A stored daily record as the API shows it (US dollars, minutes, the average derived).
+pub fn daily_record_view(r: &DailyRecord) -> DailyRecordView {
+    let total_cost = nanos_to_usd(r.cost_nanos);
+    DailyRecordView {
+        id: r.id,
+        assistant_id: r.assistant_id,
+        date: r.ts.date_naive(),
+        call_count: r.calls,
+        total_minutes: ms_to_minutes(r.duration_ms),
+        total_cost,
+        avg_call_cost: if r.calls > 0 {
+            total_cost / r.calls as f64
+        } else {
+            0.0
+        },
+        client_id: r.client_id.clone(),
+    }
+}
+
+impl ExportRow for DailyRecord {
+    const CSV_HEADER: &'static str =
+        "id,assistant_id,date,call_count,total_minutes,total_cost_usd,avg_call_cost_usd,client_id\n";
+
+    fn csv_line(&self) -> String {
+        let v = daily_record_view(self);
+        format!(
+            "{},{},{},{},{},{},{},{}\n",
+            v.id,
+            v.assistant_id,
+            v.date,
+            v.call_count,
+            v.total_minutes,
+            v.total_cost,
+            v.avg_call_cost,
+            csv_field(v.client_id.as_deref()),
+        )
+    }
+
+    fn json(&self) -> String {
+        serde_json::to_string(&daily_record_view(self)).unwrap_or_default()
+    }
+}
+
+/// The text of one page of rows; `first` says whether nothing was written before it, `last`
 /// whether the export ends with it. Pages joined in order make one valid document.
-pub fn encode_page(format: Format, page: &[Run], first: bool, last: bool) -> String {
+pub fn encode_page<R: ExportRow>(format: Format, page: &[R], first: bool, last: bool) -> String {
     let mut out = String::new();
     if first {
         out.push_str(match format {
-            Format::Csv => CSV_HEADER,
+            Format::Csv => R::CSV_HEADER,
             Format::Json => "[",
             Format::NdJson => "",
         });
     }
     for (i, run) in page.iter().enumerate() {
         match format {
-            Format::Csv => out.push_str(&csv_line(run)),
+            Format::Csv => out.push_str(&run.csv_line()),
             Format::Json | Format::NdJson => {
                 if format == Format::Json && !(first && i == 0) {
                     out.push(',');
                 }
-                let view = run_view(run.clone());
-                out.push_str(&serde_json::to_string(&view).unwrap_or_default());
+                out.push_str(&run.json());
                 if format == Format::NdJson {
                     out.push('\n');
                 }
@@ -199,7 +261,7 @@ mod tests {
         let csv = text(Format::Csv);
         assert_eq!(csv.lines().count(), 4);
         assert!(csv.starts_with("id,assistant_id"));
-        assert_eq!(encode_page(Format::Json, &[], true, true), "[]");
+        assert_eq!(encode_page::<Run>(Format::Json, &[], true, true), "[]");
     }
 
     #[test]

@@ -8,4 +8,4 @@ pub mod pages;
 
 pub use format::Format;
 pub use links::ExportLinks;
-pub use pages::ExportPages;
+pub use pages::{CallPages, DailyPages, Pager};

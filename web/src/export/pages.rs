@@ -1,16 +1,38 @@
-//! Reading an export a page at a time: the calls of a filter in their order, each page
-//! continuing after the last call of the one before (keyset), so memory holds one page however
-//! large the export. Shared by the HTTP export and `metrics-hub export`.
+//! Reading an export a page at a time: the rows of a filter in their order, each page
+//! continuing after the last row of the one before (keyset), so memory holds one page however
+//! large the export. Calls ([`CallPages`]) and daily records ([`DailyPages`]); shared by the
+//! HTTP export and `metrics-hub export`.
 
+use chrono::{DateTime, Utc};
+use persistence::postgres::queries::daily_records::{self, DailyFilter, DailyRecord};
 use persistence::postgres::queries::runs::{self, Run, RunCursor, RunFilter, RunOrder};
 use persistence::{PersistenceError, PgPool};
 
-/// Calls read from the database per page.
+/// Rows read from the database per page.
 pub const EXPORT_PAGE: i64 = 2_000;
 
+/// One page, and whether it is the last.
+#[derive(Debug)]
+pub struct Page<R> {
+    pub rows: Vec<R>,
+    pub last: bool,
+}
+
 /// The pages of one export, read on demand.
-#[derive(Clone)]
-pub struct ExportPages {
+pub trait Pager {
+    type Row;
+    /// The next page, or `None` after the last one.
+    fn next(
+        &mut self,
+    ) -> impl std::future::Future<Output = Result<Option<Page<Self::Row>>, PersistenceError>>;
+}
+
+fn is_last<R>(rows: &[R]) -> bool {
+    rows.len() < usize::try_from(EXPORT_PAGE).unwrap_or(usize::MAX)
+}
+
+/// The calls of a filter in an order.
+pub struct CallPages {
     pool: PgPool,
     filter: RunFilter,
     order: RunOrder,
@@ -18,14 +40,7 @@ pub struct ExportPages {
     done: bool,
 }
 
-/// One page, and whether it is the last.
-#[derive(Debug)]
-pub struct Page {
-    pub runs: Vec<Run>,
-    pub last: bool,
-}
-
-impl ExportPages {
+impl CallPages {
     /// The export of `filter` in `order`, from its first call.
     pub fn new(pool: PgPool, filter: RunFilter, order: RunOrder) -> Self {
         Self {
@@ -36,14 +51,17 @@ impl ExportPages {
             done: false,
         }
     }
+}
 
-    /// The next page, or `None` after the last one.
-    pub async fn next(&mut self) -> Result<Option<Page>, PersistenceError> {
+impl Pager for CallPages {
+    type Row = Run;
+
+    async fn next(&mut self) -> Result<Option<Page<Run>>, PersistenceError> {
         if self.done {
             return Ok(None);
         }
         let mut conn = self.pool.get().await?;
-        let runs = runs::page(
+        let rows = runs::page(
             &mut conn,
             &self.filter,
             self.order,
@@ -51,12 +69,48 @@ impl ExportPages {
             EXPORT_PAGE,
         )
         .await?;
-        let last = runs.len() < usize::try_from(EXPORT_PAGE).unwrap_or(usize::MAX);
-        self.cursor = runs
+        let last = is_last(&rows);
+        self.cursor = rows
             .last()
-            .map(|run| self.order.cursor_after(run))
+            .map(|r| self.order.cursor_after(r))
             .or(self.cursor);
         self.done = last;
-        Ok(Some(Page { runs, last }))
+        Ok(Some(Page { rows, last }))
+    }
+}
+
+/// The daily records of a filter, oldest first.
+pub struct DailyPages {
+    pool: PgPool,
+    filter: DailyFilter,
+    after: Option<(DateTime<Utc>, i64)>,
+    done: bool,
+}
+
+impl DailyPages {
+    /// The export of `filter`, from its first record.
+    pub fn new(pool: PgPool, filter: DailyFilter) -> Self {
+        Self {
+            pool,
+            filter,
+            after: None,
+            done: false,
+        }
+    }
+}
+
+impl Pager for DailyPages {
+    type Row = DailyRecord;
+
+    async fn next(&mut self) -> Result<Option<Page<DailyRecord>>, PersistenceError> {
+        if self.done {
+            return Ok(None);
+        }
+        let mut conn = self.pool.get().await?;
+        let rows = daily_records::page(&mut conn, &self.filter, self.after, EXPORT_PAGE).await?;
+        let last = is_last(&rows);
+        self.after = rows.last().map(|r| (r.ts, r.id)).or(self.after);
+        self.done = last;
+        Ok(Some(Page { rows, last }))
     }
 }

@@ -5,20 +5,25 @@
 //!
 //! Two ways in: `GET /export` with a bearer token (API clients), and the signed download link
 //! of `POST /export/links` (the dashboard's Export button: a browser navigating to a URL sends
-//! no `Authorization` header; see [`crate::export::links`]).
+//! no `Authorization` header; see [`crate::export::links`]). `GET /export/daily` streams the
+//! posted daily records the same way.
 
 use actix_web::http::header::CONTENT_DISPOSITION;
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
+use chrono::NaiveDate;
 use futures_util::stream;
+use persistence::postgres::queries::daily_records::DailyFilter;
 use persistence::postgres::queries::{export_links, runs::RunFilter};
 use persistence::PgPool;
-use protocol::runs::{ExportLink, ExportLinkRequest, RunView};
+use protocol::runs::{DailyRecordView, ExportLink, ExportLinkRequest, RunView};
+use serde::Deserialize;
+use utoipa::IntoParams;
 
 use crate::auth::AuthUser;
 use crate::error::ApiError;
-use crate::export::format::{encode_page, failure_trailer};
+use crate::export::format::{encode_page, failure_trailer, ExportRow};
 use crate::export::pages::Page;
-use crate::export::{ExportPages, Format};
+use crate::export::{CallPages, DailyPages, Format, Pager};
 use crate::routes::openapi::responses::{
     BadRequest, JsonBodyErrors, NotFound, Unauthorized, Unavailable,
 };
@@ -29,22 +34,30 @@ use crate::state::AppState;
 use super::runs::RunsQuery;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(export).service(create_link).service(download);
+    cfg.service(export)
+        .service(export_daily)
+        .service(create_link)
+        .service(download);
 }
 
 /// Where an export stream stands.
-struct ExportState {
-    pages: ExportPages,
+struct ExportState<P: Pager> {
+    pages: P,
     format: Format,
     /// A page read but not written yet (the first one is read before the answer starts).
-    pending: Option<Page>,
+    pending: Option<Page<P::Row>>,
     started: bool,
     /// Set after a failure: the stream ends with an error, so the connection is cut.
     failed: Option<ApiError>,
     finished: bool,
 }
 
-async fn next_chunk(mut state: ExportState) -> Option<(Result<web::Bytes, ApiError>, ExportState)> {
+async fn next_chunk<P: Pager>(
+    mut state: ExportState<P>,
+) -> Option<(Result<web::Bytes, ApiError>, ExportState<P>)>
+where
+    P::Row: ExportRow,
+{
     if let Some(error) = state.failed.take() {
         state.finished = true;
         return Some((Err(error), state));
@@ -66,33 +79,52 @@ async fn next_chunk(mut state: ExportState) -> Option<(Result<web::Bytes, ApiErr
             return Some((Ok(web::Bytes::from_static(trailer.as_bytes())), state));
         }
     };
-    let out = encode_page(state.format, &page.runs, !state.started, page.last);
+    let out = encode_page(state.format, &page.rows, !state.started, page.last);
     state.started = true;
     state.finished = page.last;
     Some((Ok(web::Bytes::from(out)), state))
 }
 
 /// A download's file name: what it holds and which days, e.g. `runs-3-2026-08-01-2026-08-07.csv`.
-fn file_name(query: &RunsQuery, format: Format) -> String {
-    let mut name = "runs".to_owned();
-    if let Some(a) = query.assistant {
+fn file_name(
+    what: &str,
+    assistant: Option<i64>,
+    days: [Option<NaiveDate>; 2],
+    format: Format,
+) -> String {
+    let mut name = what.to_owned();
+    if let Some(a) = assistant {
         name.push_str(&format!("-{a}"));
     }
-    for day in [query.start, query.end].into_iter().flatten() {
+    for day in days.into_iter().flatten() {
         name.push_str(&format!("-{day}"));
     }
     format!("{name}.{}", format.extension())
 }
 
-/// The streamed answer for `filter`: checks done, first page read, then the body streams.
-async fn stream_export(
+/// The streamed answer for the calls of `filter`.
+async fn stream_calls(
     pool: &PgPool,
     query: &RunsQuery,
     filter: RunFilter,
     sort: Sort,
     format: Format,
 ) -> Result<HttpResponse, ApiError> {
-    let mut pages = ExportPages::new(pool.clone(), filter, sort.order());
+    let pages = CallPages::new(pool.clone(), filter, sort.order());
+    let name = file_name("runs", query.assistant, [query.start, query.end], format);
+    stream_export(pages, format, &name).await
+}
+
+/// The streamed answer of `pages`: checks done, first page read, then the body streams.
+async fn stream_export<P>(
+    mut pages: P,
+    format: Format,
+    name: &str,
+) -> Result<HttpResponse, ApiError>
+where
+    P: Pager + 'static,
+    P::Row: ExportRow,
+{
     // Reading the first page can still fail as a problem document; later pages cannot.
     let first = pages.next().await?;
     let state = ExportState {
@@ -107,7 +139,7 @@ async fn stream_export(
         .content_type(format.content_type())
         .insert_header((
             CONTENT_DISPOSITION,
-            format!("attachment; filename=\"{}\"", file_name(query, format)),
+            format!("attachment; filename=\"{name}\""),
         ))
         .streaming(stream::unfold(state, next_chunk)))
 }
@@ -143,7 +175,79 @@ pub async fn export(
     let AppState { pool, owners, .. } = state.get_ref();
     let filter = query.filter(&user, pool, owners).await?;
     let format = Format::parse(query.format.as_deref())?;
-    stream_export(pool, &query, filter, query.sort()?, format).await
+    stream_calls(pool, &query, filter, query.sort()?, format).await
+}
+
+/// Query of the daily-records export.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct DailyExportQuery {
+    /// One of your assistants (default: all of them).
+    pub assistant: Option<i64>,
+    /// First UTC day, `YYYY-MM-DD`.
+    #[param(value_type = Option<String>, format = Date, pattern = "^[2-9][0-9]{3}-[0-9]{2}-[0-9]{2}$")]
+    pub start: Option<NaiveDate>,
+    /// Last UTC day, inclusive; not before `start`, at most 3,660 days in all.
+    #[param(value_type = Option<String>, format = Date, pattern = "^[2-9][0-9]{3}-[0-9]{2}-[0-9]{2}$")]
+    pub end: Option<NaiveDate>,
+    /// `csv` (default), `json` (one array) or `ndjson` (one object per line).
+    #[param(inline, value_type = Option<Format>)]
+    pub format: Option<String>,
+}
+
+/// The filter of a daily-records export for `owner_id` (every check that needs no database).
+pub fn daily_filter(
+    owner_id: i64,
+    assistant: Option<i64>,
+    start: Option<NaiveDate>,
+    end: Option<NaiveDate>,
+) -> Result<DailyFilter, ApiError> {
+    let days = RunsQuery {
+        start,
+        end,
+        ..RunsQuery::default()
+    }
+    .parse_filter()?;
+    Ok(DailyFilter {
+        owner_id,
+        assistant_id: assistant,
+        from: days.from,
+        until: days.until,
+    })
+}
+
+/// Every daily record you posted (one row per record as stored, oldest first), streamed as
+/// CSV, a JSON array or NDJSON, like the calls export.
+#[utoipa::path(
+    tag = "runs",
+    params(DailyExportQuery),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Every matching daily record, streamed (see `GET /export`)",
+            content((String = "text/csv"), ([DailyRecordView] = "application/json"), (DailyRecordView = "application/x-ndjson")),
+            headers(("content-disposition" = String, description = "`attachment; filename=\"daily-….csv\"`"))),
+        BadRequest,
+        Unauthorized,
+        NotFound,
+        Unavailable,
+    )
+)]
+#[get("/export/daily")]
+#[tracing::instrument(skip_all, fields(user_id = user.id))]
+pub async fn export_daily(
+    user: AuthUser,
+    query: web::Query<DailyExportQuery>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let AppState { pool, owners, .. } = state.get_ref();
+    if let Some(assistant) = query.assistant {
+        owners.check(pool, &user, assistant).await?;
+    }
+    let filter = daily_filter(user.id, query.assistant, query.start, query.end)?;
+    let format = Format::parse(query.format.as_deref())?;
+    let name = file_name("daily", query.assistant, [query.start, query.end], format);
+    stream_export(DailyPages::new(pool.clone(), filter), format, &name).await
 }
 
 /// The export query of a link request, checked and in canonical form (the order and spelling
@@ -255,7 +359,7 @@ pub async fn download(
         ));
     }
     drop(conn);
-    stream_export(pool, &query, filter, sort, format).await
+    stream_calls(pool, &query, filter, sort, format).await
 }
 
 #[cfg(test)]
@@ -278,16 +382,17 @@ mod tests {
 
     #[test]
     fn file_names_say_what_and_when() {
-        let query = RunsQuery {
-            assistant: Some(3),
-            start: chrono::NaiveDate::from_ymd_opt(2026, 8, 1),
-            end: chrono::NaiveDate::from_ymd_opt(2026, 8, 7),
-            ..RunsQuery::default()
-        };
+        let days = [
+            NaiveDate::from_ymd_opt(2026, 8, 1),
+            NaiveDate::from_ymd_opt(2026, 8, 7),
+        ];
         assert_eq!(
-            file_name(&query, Format::NdJson),
+            file_name("runs", Some(3), days, Format::NdJson),
             "runs-3-2026-08-01-2026-08-07.ndjson"
         );
-        assert_eq!(file_name(&RunsQuery::default(), Format::Csv), "runs.csv");
+        assert_eq!(
+            file_name("daily", None, [None, None], Format::Csv),
+            "daily.csv"
+        );
     }
 }

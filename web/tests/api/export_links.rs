@@ -221,7 +221,7 @@ async fn csv_cells_a_spreadsheet_would_run_are_defused_and_exports_equal_the_run
     }
 }
 
-fn cli(app: &TestApp, args: &[&str]) -> std::process::Output {
+pub fn cli(app: &TestApp, args: &[&str]) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_metrics-hub"))
         .arg("export")
         .args(args)

@@ -11,6 +11,7 @@ mod budgets;
 mod compat;
 mod costs;
 mod events;
+mod export_daily;
 mod export_links;
 mod health;
 mod helpers;

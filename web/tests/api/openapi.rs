@@ -30,6 +30,7 @@ const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/export"),
     ("post", "/api/v1/export/links"),
     ("get", "/api/v1/export/download"),
+    ("get", "/api/v1/export/daily"),
     ("get", "/api/v1/dashboard"),
     ("get", "/api/v1/summary"),
     ("get", "/api/v1/timeseries"),

@@ -5,6 +5,7 @@ pub mod analytics;
 pub mod assistants;
 pub mod budgets;
 pub mod compat;
+pub mod daily_records;
 pub mod domain;
 pub mod export_links;
 pub mod health;

@@ -80,6 +80,7 @@ v1_api!(
     runs::list_runs,
     runs::list_models,
     export::export,
+    export::export_daily,
     export::create_link,
     export::download,
     analytics::dashboard,
