@@ -45,17 +45,17 @@ pub fn RunsFilterBar(props: &RunsFilterBarProps) -> Html {
     html! {
         <div class="filter-group" role="group" aria-label="Call filters">
             <label>{ "Country " }
-                <input type="text" size="3" maxlength="2" placeholder="any" aria-label="Country"
+                <input type="text" class="code" maxlength="2" placeholder="any" aria-label="Country"
                        data-testid="country-filter" value={text(f.country.clone())}
                        onchange={changed(|n, v| n.country = parse_country(&v))} />
             </label>
             <label>{ "Latency ≥ " }
-                <input type="number" min="0" step="1" placeholder="ms" aria-label="Minimum latency (ms)"
+                <input type="number" class="narrow" min="0" step="1" placeholder="ms" aria-label="Minimum latency (ms)"
                        data-testid="min-latency-filter" value={text(f.min_latency_ms.map(|v| v.to_string()))}
                        onchange={changed(|n, v| n.min_latency_ms = parse_latency(&v))} />
             </label>
             <label>{ "Cost ≥ $" }
-                <input type="number" min="0" step="0.001" placeholder="0" aria-label="Minimum cost (USD)"
+                <input type="number" class="narrow" min="0" step="0.001" placeholder="0" aria-label="Minimum cost (USD)"
                        data-testid="min-cost-filter" value={text(f.min_cost.map(|v| v.to_string()))}
                        onchange={changed(|n, v| n.min_cost = parse_cost(&v))} />
             </label>
@@ -100,7 +100,7 @@ pub fn BucketNotice(props: &BucketNoticeProps) -> Html {
     html! {
         <p class="notice" data-testid="bucket-filter">
             { format!("The calls from {} to {} (a chart bucket). ", show(f.from), show(f.until)) }
-            <button class="button" data-testid="clear-bucket" onclick={on_clear}>{ "Show the whole range" }</button>
+            <button class="button" data-testid="clear-bucket" onclick={on_clear}>{ "Show every call of these days" }</button>
         </p>
     }
 }
