@@ -79,3 +79,43 @@ pub struct RunsPage {
     #[serde(default)]
     pub next_cursor: Option<String>,
 }
+
+/// Body of `POST /export/links`: the export a download link is for, as the query string of
+/// `GET /export` (filters, `sort` and `format`; no `cursor` or `limit`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct ExportLinkRequest {
+    /// e.g. `assistant=3&start=2026-08-01&end=2026-08-07&country=DE&format=csv`.
+    pub query: String,
+}
+
+/// A signed download link: `GET` it (no `Authorization` header needed) once, before it expires.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct ExportLink {
+    /// Path and query on the hub, e.g. `/api/v1/export/download?format=csv&token=…`.
+    pub url: String,
+    pub expires_at: DateTime<Utc>,
+}
+
+/// One posted daily record, as `GET /export/daily` writes it (one object per record as stored;
+/// several records of one day are several objects).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct DailyRecordView {
+    pub id: i64,
+    pub assistant_id: i64,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
+    pub date: chrono::NaiveDate,
+    pub call_count: i64,
+    pub total_minutes: f64,
+    /// US dollars.
+    pub total_cost: f64,
+    /// `totalCost / callCount`, 0 without calls.
+    pub avg_call_cost: f64,
+    #[serde(default)]
+    pub client_id: Option<String>,
+}

@@ -5,8 +5,8 @@
 //! - [`routes`]: one module per resource; [`auth`]: tokens, passwords, ownership.
 //! - [`error`]: the API error type, rendered as `application/problem+json`.
 //! - [`seed`]: demo data for `metrics-hub seed`.
-//! - [`cli`]: the other subcommands (`admin`, `retention`); [`admin`] and [`retention`] do
-//!   their work.
+//! - [`cli`]: the other subcommands (`admin`, `retention`, `export`); [`admin`], [`retention`]
+//!   and [`export`] (file formats, paging, signed download links) do their work.
 //! - [`otlp`]: the OpenTelemetry (OTLP/HTTP) receiver at `/v1/traces`.
 //! - [`prometheus`]: the hub's own metrics at `/metrics`.
 
@@ -14,6 +14,7 @@ pub mod admin;
 pub mod auth;
 pub mod cli;
 pub mod error;
+pub mod export;
 pub mod ingest;
 pub mod otlp;
 pub mod prometheus;

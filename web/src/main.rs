@@ -1,5 +1,6 @@
-//! `metrics-hub`: serve the hub, apply migrations, load demo data, name administrators, or
-//! run the retention cleanup (the commands' code lives in `web::cli`; this only dispatches). The benchmarks are a binary of their own, `metrics-hub-bench` (the `bench/`
+//! `metrics-hub`: serve the hub, apply migrations, load demo data, name administrators, run
+//! the retention cleanup or export an assistant's calls (the commands' code lives in
+//! `web::cli`; this only dispatches). The benchmarks are a binary of their own, `metrics-hub-bench` (the `bench/`
 //! crate), so none of their load generators is compiled into the server.
 
 use std::process::ExitCode;
@@ -51,13 +52,19 @@ enum Command {
     /// The former name of `admin promote EMAIL`, kept so existing scripts work.
     #[command(hide = true)]
     MakeAdmin { email: String },
+    /// Export one assistant's calls as CSV, JSON or NDJSON, straight from the database (an
+    /// operator command: it reads any user's data; see docs/export.md).
+    Export(Box<web::cli::export::ExportArgs>),
 }
 
 #[actix_web::main]
 async fn main() -> ExitCode {
-    // Kept to the end of main: dropping it flushes the exported traces.
-    let _telemetry = web::telemetry::init();
     let cli = Cli::parse();
+    // Kept to the end of main: dropping it flushes the exported traces.
+    let _telemetry = match cli.command {
+        Command::Export(_) => web::telemetry::init_stderr(),
+        _ => web::telemetry::init(),
+    };
     match run(cli.command).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
@@ -93,6 +100,12 @@ async fn run(command: Command) -> Result<(), Box<dyn std::error::Error>> {
                 "{}",
                 web::cli::retention::run(&pool, policy, command).await?
             );
+            return Ok(());
+        }
+        Command::Export(args) => {
+            let pool = persistence::postgres::pool::build_pool(&settings.database.pool())?;
+            let calls = web::cli::export::run(&pool, &args).await?;
+            tracing::info!(calls, "export written");
             return Ok(());
         }
     };

@@ -37,6 +37,7 @@
 //! | `APP_METRICS__TOKEN` | none | bearer token that `GET /metrics` (Prometheus) requires; unset: `/metrics` is off (404) |
 //! | `APP_AUTH__JWT_SECRET` | dev secret | HMAC secret of access tokens, at least 32 bytes |
 //! | `APP_AUTH__TOKEN_TTL_SECONDS` | `86400` | lifetime of an access token |
+//! | `APP_AUTH__EXPORT_LINK_TTL_SECONDS` | `60` | lifetime of a signed export download link (each works once) |
 //! | `APP_AUTH__ATTEMPTS_BURST` | `10` | password attempts (register, login) one client address may make at once |
 //! | `APP_AUTH__ATTEMPT_PERIOD_MS` | `2000` | after the burst, one more attempt per this interval (others: 429) |
 
@@ -180,6 +181,8 @@ pub struct RedisSettings {
 pub struct AuthSettings {
     pub jwt_secret: SecretString,
     pub token_ttl_seconds: u64,
+    /// Lifetime of a signed export download link.
+    pub export_link_ttl_seconds: u64,
     pub attempts_burst: u32,
     pub attempt_period_ms: u64,
 }
@@ -224,6 +227,7 @@ impl Settings {
             .set_default("redis.timeout_ms", 500)?
             .set_default("auth.jwt_secret", DEV_JWT_SECRET)?
             .set_default("auth.token_ttl_seconds", 86_400)?
+            .set_default("auth.export_link_ttl_seconds", 60)?
             .set_default("auth.attempts_burst", 10)?
             .set_default("auth.attempt_period_ms", 2_000)?
             .set_default("hub.buffer_capacity", 100_000)?
@@ -305,6 +309,11 @@ impl Settings {
         if self.auth.token_ttl_seconds == 0 {
             return Err(SettingsError::Invalid(
                 "APP_AUTH__TOKEN_TTL_SECONDS must be at least 1".into(),
+            ));
+        }
+        if !(1..=3_600).contains(&self.auth.export_link_ttl_seconds) {
+            return Err(SettingsError::Invalid(
+                "APP_AUTH__EXPORT_LINK_TTL_SECONDS must be 1 to 3600".into(),
             ));
         }
         Ok(())

@@ -136,6 +136,10 @@ impl Application {
             pool,
             payload_cache: PayloadCache::new(cache.clone()),
             cache,
+            export_links: crate::export::ExportLinks::new(
+                &settings.auth.jwt_secret,
+                Duration::from_secs(settings.auth.export_link_ttl_seconds),
+            ),
             keys,
             attempts,
             registry: registry.clone(),

@@ -15,6 +15,7 @@ use persistence::PgPool;
 use crate::auth::access::OwnerCache;
 use crate::auth::status::AccountStatus;
 use crate::auth::{JwtKeys, PasswordAttempts};
+use crate::export::ExportLinks;
 use crate::prometheus::Telemetry;
 use crate::ws::Heartbeat;
 
@@ -28,6 +29,8 @@ pub struct AppState {
     pub payload_cache: PayloadCache,
     /// Signs and verifies access tokens.
     pub keys: JwtKeys,
+    /// Signs and verifies export download links.
+    pub export_links: ExportLinks,
     /// Limits password attempts per account and per client address.
     pub attempts: PasswordAttempts,
     /// The assistant actors' registry: where ingested samples go.

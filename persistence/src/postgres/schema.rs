@@ -84,6 +84,14 @@ diesel::table! {
 }
 
 diesel::table! {
+    export_link_uses (id) {
+        id -> Text,
+        expires_at -> Timestamptz,
+        used_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     ingest_keys (id) {
         id -> Int8,
         assistant_id -> Int8,
@@ -211,6 +219,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     budget_alerts,
     budgets,
     day_rollups,
+    export_link_uses,
     ingest_keys,
     label_rollups,
     model_prices,

@@ -1,172 +1,63 @@
-//! The streamed export of every call matching the runs filters, as CSV, a JSON array or NDJSON:
-//! pages are read and written one at a time, never the whole result. Everything is checked and
-//! the first page read before the first byte; a failure after that ends the file with a marker
-//! and cuts the connection (docs/streaming.md).
+//! The streamed export of every call matching the runs filters, in the runs list's order, as
+//! CSV, a JSON array or NDJSON: pages are read and written one at a time, never the whole
+//! result. Everything is checked and the first page read before the first byte; a failure
+//! after that ends the file with a marker and cuts the connection (docs/streaming.md).
+//!
+//! Two ways in: `GET /export` with a bearer token (API clients), and the signed download link
+//! of `POST /export/links` (the dashboard's Export button: a browser navigating to a URL sends
+//! no `Authorization` header; see [`crate::export::links`]). `GET /export/daily` streams the
+//! posted daily records the same way.
 
-use actix_web::{get, web, HttpResponse};
+use actix_web::http::header::CONTENT_DISPOSITION;
+use actix_web::{get, post, web, HttpRequest, HttpResponse};
+use chrono::NaiveDate;
 use futures_util::stream;
-use hub::units::nanos_to_usd;
-use persistence::postgres::queries::runs::{self, Run, RunCursor, RunFilter};
+use persistence::postgres::queries::daily_records::DailyFilter;
+use persistence::postgres::queries::{export_links, runs::RunFilter};
 use persistence::PgPool;
-use utoipa::ToSchema;
+use protocol::runs::{DailyRecordView, ExportLink, ExportLinkRequest, RunView};
+use serde::Deserialize;
+use utoipa::IntoParams;
 
 use crate::auth::AuthUser;
 use crate::error::ApiError;
-use crate::routes::openapi::responses::{BadRequest, NotFound, Unauthorized, Unavailable};
+use crate::export::format::{encode_page, failure_trailer, ExportRow};
+use crate::export::pages::Page;
+use crate::export::{CallPages, DailyPages, Format, Pager};
+use crate::routes::openapi::responses::{
+    BadRequest, JsonBodyErrors, NotFound, Unauthorized, Unavailable,
+};
+use crate::routes::runs::query::Sort;
+use crate::routes::API_PREFIX;
 use crate::state::AppState;
 
-use protocol::runs::RunView;
-
-use super::runs::{run_view, RunsQuery};
-
-/// Runs read from the database per exported chunk.
-const EXPORT_PAGE: i64 = 2_000;
+use super::runs::RunsQuery;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(export);
-}
-
-/// Encoding of an export (the `format` parameter; its parsing and its schema in one place).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ToSchema)]
-#[schema(as = ExportFormat, rename_all = "lowercase")]
-pub enum Format {
-    Csv,
-    Json,
-    NdJson,
-}
-
-impl Format {
-    fn parse(text: Option<&str>) -> Result<Self, ApiError> {
-        match text {
-            None | Some("csv") => Ok(Self::Csv),
-            Some("json") => Ok(Self::Json),
-            Some("ndjson") => Ok(Self::NdJson),
-            Some(other) => Err(hub::ValidationErrors::single(
-                "format",
-                format!("{other:?} is not one of \"csv\", \"json\", \"ndjson\""),
-            )
-            .into()),
-        }
-    }
-
-    fn content_type_and_name(self) -> (&'static str, &'static str) {
-        match self {
-            Self::Csv => ("text/csv; charset=utf-8", "runs.csv"),
-            Self::Json => ("application/json", "runs.json"),
-            Self::NdJson => ("application/x-ndjson", "runs.ndjson"),
-        }
-    }
-}
-
-const CSV_HEADER: &str = "id,assistant_id,ts,model,status,status_code,latency_ms,duration_ms,tokens_in,tokens_out,cost_usd,country,domain,metadata\n";
-
-/// One CSV cell of client-supplied text: quoted when needed, and defused when a spreadsheet
-/// would read it as a formula (a leading `=`, `+`, `-`, `@`, tab or carriage return gets a `'`
-/// in front, as OWASP recommends), so an export is safe to open.
-fn csv_field(value: Option<&str>) -> String {
-    let Some(value) = value else {
-        return String::new();
-    };
-    let value = if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{value}")
-    } else {
-        value.to_owned()
-    };
-    if value.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", value.replace('"', "\"\""))
-    } else {
-        value
-    }
-}
-
-fn csv_line(run: &Run) -> String {
-    let opt = |v: Option<String>| v.unwrap_or_default();
-    format!(
-        "{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n",
-        run.id,
-        run.assistant_id,
-        run.ts.to_rfc3339(),
-        csv_field(run.model.as_deref()),
-        csv_field(run.status.as_deref()),
-        opt(run.status_code.map(|c| c.to_string())),
-        opt(run.latency_ms.map(|c| c.to_string())),
-        run.duration_ms,
-        run.tokens_in,
-        run.tokens_out,
-        nanos_to_usd(run.cost_nanos),
-        csv_field(run.country.as_deref()),
-        csv_field(run.domain.as_deref()),
-        csv_field(run.metadata.as_ref().map(ToString::to_string).as_deref()),
-    )
-}
-
-/// The text of one page of runs; `first` says whether nothing was written before it, `last`
-/// whether the export ends with it.
-fn encode_page(format: Format, page: &[Run], first: bool, last: bool) -> String {
-    let mut out = String::new();
-    if first {
-        out.push_str(match format {
-            Format::Csv => CSV_HEADER,
-            Format::Json => "[",
-            Format::NdJson => "",
-        });
-    }
-    for (i, run) in page.iter().enumerate() {
-        match format {
-            Format::Csv => out.push_str(&csv_line(run)),
-            Format::Json | Format::NdJson => {
-                if format == Format::Json && !(first && i == 0) {
-                    out.push(',');
-                }
-                let view = run_view(run.clone());
-                out.push_str(&serde_json::to_string(&view).unwrap_or_default());
-                if format == Format::NdJson {
-                    out.push('\n');
-                }
-            }
-        }
-    }
-    if last && format == Format::Json {
-        out.push(']');
-    }
-    out
-}
-
-/// What an export that fails midway writes before the connection is cut (see docs/streaming.md):
-/// a CSV gets a last line starting with `#`, NDJSON a last object with `error`; a JSON array is
-/// left unclosed, so every parser rejects it.
-fn failure_trailer(format: Format) -> &'static str {
-    match format {
-        Format::Csv => "#error: the export stopped early; this file is incomplete\n",
-        Format::NdJson => "{\"error\":\"the export stopped early; this file is incomplete\"}\n",
-        Format::Json => "",
-    }
+    cfg.service(export)
+        .service(export_daily)
+        .service(create_link)
+        .service(download);
 }
 
 /// Where an export stream stands.
-struct ExportState {
-    pool: PgPool,
-    filter: RunFilter,
+struct ExportState<P: Pager> {
+    pages: P,
     format: Format,
     /// A page read but not written yet (the first one is read before the answer starts).
-    pending: Option<Vec<Run>>,
-    cursor: Option<RunCursor>,
+    pending: Option<Page<P::Row>>,
     started: bool,
     /// Set after a failure: the stream ends with an error, so the connection is cut.
     failed: Option<ApiError>,
     finished: bool,
 }
 
-async fn read_page(
-    pool: &PgPool,
-    filter: &RunFilter,
-    cursor: Option<RunCursor>,
-) -> Result<Vec<Run>, ApiError> {
-    let mut conn = pool.get().await?;
-    Ok(runs::page(&mut conn, filter, cursor, EXPORT_PAGE).await?)
-}
-
-async fn next_chunk(mut state: ExportState) -> Option<(Result<web::Bytes, ApiError>, ExportState)> {
+async fn next_chunk<P: Pager>(
+    mut state: ExportState<P>,
+) -> Option<(Result<web::Bytes, ApiError>, ExportState<P>)>
+where
+    P::Row: ExportRow,
+{
     if let Some(error) = state.failed.take() {
         state.finished = true;
         return Some((Err(error), state));
@@ -175,29 +66,88 @@ async fn next_chunk(mut state: ExportState) -> Option<(Result<web::Bytes, ApiErr
         return None;
     }
     let page = match state.pending.take() {
-        Some(page) => Ok(page),
-        None => read_page(&state.pool, &state.filter, state.cursor).await,
+        Some(page) => Ok(Some(page)),
+        None => state.pages.next().await,
     };
     let page = match page {
-        Ok(page) => page,
+        Ok(Some(page)) => page,
+        Ok(None) => return None,
         Err(error) => {
             tracing::error!(%error, "export stopped midway");
-            state.failed = Some(error);
+            state.failed = Some(error.into());
             let trailer = failure_trailer(state.format);
             return Some((Ok(web::Bytes::from_static(trailer.as_bytes())), state));
         }
     };
-    let last = page.len() < usize::try_from(EXPORT_PAGE).unwrap_or(0);
-    let out = encode_page(state.format, &page, !state.started, last);
+    let out = encode_page(state.format, &page.rows, !state.started, page.last);
     state.started = true;
-    state.finished = last;
-    state.cursor = page.last().map(|r| RunCursor { ts: r.ts, id: r.id });
+    state.finished = page.last;
     Some((Ok(web::Bytes::from(out)), state))
 }
 
-/// Every call matching the filters, streamed as CSV, a JSON array or NDJSON. Everything is
-/// checked and the first page read before the first byte; an export that fails later ends with
-/// a marker (see docs/streaming.md) and a cut connection, never as a silently short file.
+/// A download's file name: what it holds and which days, e.g. `runs-3-2026-08-01-2026-08-07.csv`.
+fn file_name(
+    what: &str,
+    assistant: Option<i64>,
+    days: [Option<NaiveDate>; 2],
+    format: Format,
+) -> String {
+    let mut name = what.to_owned();
+    if let Some(a) = assistant {
+        name.push_str(&format!("-{a}"));
+    }
+    for day in days.into_iter().flatten() {
+        name.push_str(&format!("-{day}"));
+    }
+    format!("{name}.{}", format.extension())
+}
+
+/// The streamed answer for the calls of `filter`.
+async fn stream_calls(
+    pool: &PgPool,
+    query: &RunsQuery,
+    filter: RunFilter,
+    sort: Sort,
+    format: Format,
+) -> Result<HttpResponse, ApiError> {
+    let pages = CallPages::new(pool.clone(), filter, sort.order());
+    let name = file_name("runs", query.assistant, [query.start, query.end], format);
+    stream_export(pages, format, &name).await
+}
+
+/// The streamed answer of `pages`: checks done, first page read, then the body streams.
+async fn stream_export<P>(
+    mut pages: P,
+    format: Format,
+    name: &str,
+) -> Result<HttpResponse, ApiError>
+where
+    P: Pager + 'static,
+    P::Row: ExportRow,
+{
+    // Reading the first page can still fail as a problem document; later pages cannot.
+    let first = pages.next().await?;
+    let state = ExportState {
+        pages,
+        format,
+        pending: first,
+        started: false,
+        failed: None,
+        finished: false,
+    };
+    Ok(HttpResponse::Ok()
+        .content_type(format.content_type())
+        .insert_header((
+            CONTENT_DISPOSITION,
+            format!("attachment; filename=\"{name}\""),
+        ))
+        .streaming(stream::unfold(state, next_chunk)))
+}
+
+/// Every call matching the filters, in the `sort` order, streamed as CSV, a JSON array or
+/// NDJSON. Everything is checked and the first page read before the first byte; an export that
+/// fails later ends with a marker (see docs/streaming.md) and a cut connection, never as a
+/// silently short file.
 #[utoipa::path(
     tag = "runs",
     params(
@@ -208,7 +158,7 @@ async fn next_chunk(mut state: ExportState) -> Option<(Result<web::Bytes, ApiErr
     responses(
         (status = 200, description = "Every matching call, streamed: CSV (`format=csv`), a JSON array (`format=json`) or NDJSON (`format=ndjson`). A failure midway ends the file with a marker and cuts the connection (docs/streaming.md)",
             content((String = "text/csv"), ([RunView] = "application/json"), (RunView = "application/x-ndjson")),
-            headers(("content-disposition" = String, description = "`attachment; filename=\"runs.csv\"`, `runs.json` or `runs.ndjson`"))),
+            headers(("content-disposition" = String, description = "`attachment; filename=\"runs-….csv\"` (the assistant and days in the name), `.json` or `.ndjson`"))),
         BadRequest,
         Unauthorized,
         NotFound,
@@ -225,101 +175,224 @@ pub async fn export(
     let AppState { pool, owners, .. } = state.get_ref();
     let filter = query.filter(&user, pool, owners).await?;
     let format = Format::parse(query.format.as_deref())?;
-    // Everything that can fail before the first byte does so here, as a problem document: the
-    // filters above, and reading the first page.
-    let first = read_page(pool, &filter, None).await?;
-    let state = ExportState {
-        pool: pool.clone(),
-        filter,
-        format,
-        pending: Some(first),
-        cursor: None,
-        started: false,
-        failed: None,
-        finished: false,
-    };
-    let (content_type, name) = format.content_type_and_name();
-    Ok(HttpResponse::Ok()
-        .content_type(content_type)
-        .insert_header((
-            actix_web::http::header::CONTENT_DISPOSITION,
-            format!("attachment; filename=\"{name}\""),
-        ))
-        .streaming(stream::unfold(state, next_chunk)))
+    stream_calls(pool, &query, filter, query.sort()?, format).await
+}
+
+/// Query of the daily-records export.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct DailyExportQuery {
+    /// One of your assistants (default: all of them).
+    pub assistant: Option<i64>,
+    /// First UTC day, `YYYY-MM-DD`.
+    #[param(value_type = Option<String>, format = Date, pattern = "^[2-9][0-9]{3}-[0-9]{2}-[0-9]{2}$")]
+    pub start: Option<NaiveDate>,
+    /// Last UTC day, inclusive; not before `start`, at most 3,660 days in all.
+    #[param(value_type = Option<String>, format = Date, pattern = "^[2-9][0-9]{3}-[0-9]{2}-[0-9]{2}$")]
+    pub end: Option<NaiveDate>,
+    /// `csv` (default), `json` (one array) or `ndjson` (one object per line).
+    #[param(inline, value_type = Option<Format>)]
+    pub format: Option<String>,
+}
+
+/// The filter of a daily-records export for `owner_id` (every check that needs no database).
+pub fn daily_filter(
+    owner_id: i64,
+    assistant: Option<i64>,
+    start: Option<NaiveDate>,
+    end: Option<NaiveDate>,
+) -> Result<DailyFilter, ApiError> {
+    let days = RunsQuery {
+        start,
+        end,
+        ..RunsQuery::default()
+    }
+    .parse_filter()?;
+    Ok(DailyFilter {
+        owner_id,
+        assistant_id: assistant,
+        from: days.from,
+        until: days.until,
+    })
+}
+
+/// Every daily record you posted (one row per record as stored, oldest first), streamed as
+/// CSV, a JSON array or NDJSON, like the calls export.
+#[utoipa::path(
+    tag = "runs",
+    params(DailyExportQuery),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Every matching daily record, streamed (see `GET /export`)",
+            content((String = "text/csv"), ([DailyRecordView] = "application/json"), (DailyRecordView = "application/x-ndjson")),
+            headers(("content-disposition" = String, description = "`attachment; filename=\"daily-….csv\"`"))),
+        BadRequest,
+        Unauthorized,
+        NotFound,
+        Unavailable,
+    )
+)]
+#[get("/export/daily")]
+#[tracing::instrument(skip_all, fields(user_id = user.id))]
+pub async fn export_daily(
+    user: AuthUser,
+    query: web::Query<DailyExportQuery>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let AppState { pool, owners, .. } = state.get_ref();
+    if let Some(assistant) = query.assistant {
+        owners.check(pool, &user, assistant).await?;
+    }
+    let filter = daily_filter(user.id, query.assistant, query.start, query.end)?;
+    let format = Format::parse(query.format.as_deref())?;
+    let name = file_name("daily", query.assistant, [query.start, query.end], format);
+    stream_export(DailyPages::new(pool.clone(), filter), format, &name).await
+}
+
+/// The export query of a link request, checked and in canonical form (the order and spelling
+/// the link signs and the download compares).
+fn canonical_query(request: &ExportLinkRequest) -> Result<(RunsQuery, String), ApiError> {
+    let mut query: RunsQuery = serde_urlencoded::from_str(request.query.trim_start_matches('?'))
+        .map_err(|e| {
+            hub::ValidationErrors::single("query", format!("is not an export query: {e}"))
+        })?;
+    if query.cursor.is_some() || query.limit.is_some() {
+        return Err(hub::ValidationErrors::single(
+            "query",
+            "an export has no `cursor` or `limit`: it holds every matching call",
+        )
+        .into());
+    }
+    query.format = Some(
+        Format::parse(query.format.as_deref())?
+            .extension()
+            .to_owned(),
+    );
+    let text = serde_urlencoded::to_string(&query).map_err(ApiError::internal)?;
+    Ok((query, text))
+}
+
+/// A download link for an export: the URL carries the export query and a token made for it,
+/// valid once and for 60 seconds, so a browser can download by navigating to it.
+#[utoipa::path(
+    tag = "runs",
+    request_body = ExportLinkRequest,
+    security(("bearer" = [])),
+    responses(
+        (status = 201, body = ExportLink, description = "The link; `GET` it once within `expiresAt`"),
+        JsonBodyErrors,
+        Unauthorized,
+        NotFound,
+        Unavailable,
+    )
+)]
+#[post("/export/links")]
+#[tracing::instrument(skip_all, fields(user_id = user.id))]
+pub async fn create_link(
+    user: AuthUser,
+    body: web::Json<ExportLinkRequest>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let AppState {
+        pool,
+        owners,
+        export_links,
+        ..
+    } = state.get_ref();
+    let (query, text) = canonical_query(&body)?;
+    // The same checks as the download: a bad filter or another user's assistant fails here.
+    query.filter(&user, pool, owners).await?;
+    let link = export_links.issue(&user, &text)?;
+    Ok(HttpResponse::Created().json(ExportLink {
+        url: format!("{API_PREFIX}/export/download?{text}&token={}", link.token),
+        expires_at: link.expires_at,
+    }))
+}
+
+/// The export a download link names: its query exactly as signed, its token last.
+#[utoipa::path(
+    tag = "runs",
+    params(
+        RunsQuery,
+        ("format" = inline(Option<Format>), Query, description = "As signed"),
+        ("token" = String, Query, description = "The link's token (from `POST /export/links`); it must come last"),
+    ),
+    responses(
+        (status = 200, description = "As `GET /export`", content((String = "text/csv"), ([RunView] = "application/json"), (RunView = "application/x-ndjson"))),
+        BadRequest,
+        Unauthorized,
+        NotFound,
+        Unavailable,
+    )
+)]
+#[get("/export/download")]
+#[tracing::instrument(skip_all, fields(user_id))]
+pub async fn download(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let AppState {
+        pool,
+        owners,
+        export_links,
+        ..
+    } = state.get_ref();
+    let raw = req.query_string();
+    let (signed, token) = raw
+        .rsplit_once("&token=")
+        .or_else(|| raw.strip_prefix("token=").map(|t| ("", t)))
+        .ok_or(ApiError::Unauthorized(
+            "a download link needs its token: make one with POST /api/v1/export/links",
+        ))?;
+    let grant = export_links.verify(token, signed)?;
+    tracing::Span::current().record("user_id", grant.user.id);
+    let query: RunsQuery = serde_urlencoded::from_str(signed)
+        .map_err(|_| ApiError::Unauthorized("the download link is invalid"))?;
+    let filter = query.filter(&grant.user, pool, owners).await?;
+    let format = Format::parse(query.format.as_deref())?;
+    let sort = query.sort()?;
+    let mut conn = pool.get().await?;
+    if !export_links::claim(&mut conn, &grant.id, grant.expires_at).await? {
+        return Err(ApiError::Unauthorized(
+            "the download link has been used already: export again from the dashboard",
+        ));
+    }
+    drop(conn);
+    stream_calls(pool, &query, filter, sort, format).await
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chrono::DateTime;
-
-    fn run(id: i64, model: &str) -> Run {
-        Run {
-            id,
-            assistant_id: 1,
-            ts: DateTime::from_timestamp(1_780_000_000, 0).unwrap_or_default(),
-            model: Some(model.to_owned()),
-            status: Some("success".to_owned()),
-            status_code: Some(200),
-            latency_ms: Some(120),
-            duration_ms: 1000,
-            tokens_in: 10,
-            tokens_out: 5,
-            cost_nanos: 1_500_000_000,
-            country: None,
-            domain: Some("support".to_owned()),
-            metadata: None,
-            session_id: None,
-            ..Run::default()
-        }
-    }
 
     #[test]
-    fn csv_cells_that_a_spreadsheet_would_run_as_formulas_are_defused() {
-        for formula in ["=1+1", "+SUM(A1)", "-2+3", "@cmd", "\tx", "\rx"] {
-            let cell = csv_field(Some(formula));
-            let unquoted = cell.trim_start_matches('"');
-            assert!(unquoted.starts_with('\''), "{formula:?} became {cell:?}");
-        }
-        assert_eq!(
-            csv_field(Some("=HYPERLINK(\"x\")")),
-            "\"'=HYPERLINK(\"\"x\"\")\""
-        );
-        assert_eq!(csv_field(Some("gpt-4o")), "gpt-4o");
-        assert_eq!(csv_field(Some("a,b")), "\"a,b\"");
-        assert_eq!(csv_field(None), "");
-    }
-
-    #[test]
-    fn pages_join_into_one_valid_document_in_every_format() {
-        let pages = [vec![run(1, "a"), run(2, "b")], vec![run(3, "c")]];
-        let text = |format| {
-            encode_page(format, &pages[0], true, false)
-                + &encode_page(format, &pages[1], false, true)
+    fn link_queries_are_canonical_and_never_page() {
+        let request = |q: &str| ExportLinkRequest {
+            query: q.to_owned(),
         };
-        let json: Vec<serde_json::Value> =
-            serde_json::from_str(&text(Format::Json)).unwrap_or_default();
-        assert_eq!(json.len(), 3);
-        let ndjson = text(Format::NdJson);
-        let lines: Vec<&str> = ndjson.lines().collect();
-        assert_eq!(lines.len(), 3);
-        assert!(lines
-            .iter()
-            .all(|l| serde_json::from_str::<serde_json::Value>(l).is_ok()));
-        let csv = text(Format::Csv);
-        assert_eq!(csv.lines().count(), 4);
-        assert!(csv.starts_with("id,assistant_id"));
-        assert_eq!(encode_page(Format::Json, &[], true, true), "[]");
+        let a = canonical_query(&request("?format=csv&start=2026-08-01&assistant=3"));
+        let b = canonical_query(&request("assistant=3&start=2026-08-01"));
+        assert_eq!(a.map(|(_, t)| t).ok(), b.map(|(_, t)| t).ok());
+        assert!(canonical_query(&request("cursor=newest.1_1")).is_err());
+        assert!(canonical_query(&request("limit=5")).is_err());
+        assert!(canonical_query(&request("format=xml")).is_err());
+        assert!(canonical_query(&request("nope=1")).is_err());
     }
 
     #[test]
-    fn an_export_cut_short_can_be_told_from_a_complete_one() {
-        let head = encode_page(Format::Json, &[run(1, "a")], true, false);
-        let cut = head + failure_trailer(Format::Json);
-        assert!(serde_json::from_str::<serde_json::Value>(&cut).is_err());
-        assert!(failure_trailer(Format::Csv).starts_with('#'));
-        let last = failure_trailer(Format::NdJson);
-        let value: serde_json::Value = serde_json::from_str(last).unwrap_or_default();
-        assert!(value.get("error").is_some());
+    fn file_names_say_what_and_when() {
+        let days = [
+            NaiveDate::from_ymd_opt(2026, 8, 1),
+            NaiveDate::from_ymd_opt(2026, 8, 7),
+        ];
+        assert_eq!(
+            file_name("runs", Some(3), days, Format::NdJson),
+            "runs-3-2026-08-01-2026-08-07.ndjson"
+        );
+        assert_eq!(
+            file_name("daily", None, [None, None], Format::Csv),
+            "daily.csv"
+        );
     }
 }

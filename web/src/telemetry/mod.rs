@@ -57,17 +57,36 @@ fn tracer_provider() -> Result<SdkTracerProvider, opentelemetry_otlp::ExporterBu
         .build())
 }
 
-/// Installs the global subscriber once; later calls (tests) change nothing and export nothing.
+/// Installs the global subscriber once, logging to stdout; later calls (tests) change nothing
+/// and export nothing.
 pub fn init() -> Telemetry {
+    init_with(false)
+}
+
+/// As [`init`], but logging to stderr: for commands whose stdout is their output
+/// (`metrics-hub export`).
+pub fn init_stderr() -> Telemetry {
+    init_with(true)
+}
+
+fn init_with(stderr: bool) -> Telemetry {
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
     let json = std::env::var("APP_LOG_FORMAT").is_ok_and(|v| v.eq_ignore_ascii_case("json"));
-    let logs = if json {
-        tracing_subscriber::fmt::layer()
+    let logs = match (json, stderr) {
+        (true, false) => tracing_subscriber::fmt::layer()
             .json()
             .with_target(false)
-            .boxed()
-    } else {
-        tracing_subscriber::fmt::layer().with_target(false).boxed()
+            .boxed(),
+        (true, true) => tracing_subscriber::fmt::layer()
+            .json()
+            .with_target(false)
+            .with_writer(std::io::stderr)
+            .boxed(),
+        (false, false) => tracing_subscriber::fmt::layer().with_target(false).boxed(),
+        (false, true) => tracing_subscriber::fmt::layer()
+            .with_target(false)
+            .with_writer(std::io::stderr)
+            .boxed(),
     };
     let (provider, problem) = if exporting() {
         match tracer_provider() {

@@ -91,9 +91,20 @@ async fn dates_timestamps_and_cursors_outside_the_storable_range_are_400s() {
     for (path, field) in [
         ("/api/v1/runs?start=1000-01-01", "start"),
         ("/api/v1/runs?end=1000-01-01", "end"),
-        ("/api/v1/runs?cursor=9223372036854775807_1", "cursor"),
-        ("/api/v1/runs?cursor=-9223372036854775808_1", "cursor"),
-        ("/api/v1/runs?cursor=-62135596800000000_1", "cursor"),
+        ("/api/v1/runs?cursor=newest.9223372036854775807_1", "cursor"),
+        (
+            "/api/v1/runs?cursor=newest.-9223372036854775808_1",
+            "cursor",
+        ),
+        ("/api/v1/runs?cursor=oldest.-62135596800000000_1", "cursor"),
+        (
+            "/api/v1/runs?sort=oldest&cursor=oldest.-62135596800000000_1",
+            "cursor",
+        ),
+        (
+            "/api/v1/runs?sort=slowest&cursor=slowest.9223372036854775807_1",
+            "cursor",
+        ),
         ("/api/v1/runs?cursor=garbage", "cursor"),
         ("/api/v1/export?start=1000-01-01", "start"),
         ("/api/v1/export?format=csv&end=0001-01-01", "end"),

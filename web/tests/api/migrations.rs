@@ -53,6 +53,7 @@ async fn migrations_apply_revert_and_reapply() {
         "budget_alerts",
         "budgets",
         "day_rollups",
+        "export_link_uses",
         "ingest_keys",
         "label_rollups",
         "model_prices",

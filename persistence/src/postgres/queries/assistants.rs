@@ -117,3 +117,14 @@ pub async fn delete(conn: &mut AsyncPgConnection, id: i64) -> QueryResult<bool> 
         .await?;
     Ok(deleted > 0)
 }
+
+/// Every assistant called `name`, of any owner, oldest first (operator commands name
+/// assistants; names are unique per owner only).
+pub async fn find_by_name(conn: &mut AsyncPgConnection, name: &str) -> QueryResult<Vec<Assistant>> {
+    assistants::table
+        .filter(assistants::name.eq(name))
+        .order(assistants::id)
+        .select(Assistant::as_select())
+        .load(conn)
+        .await
+}

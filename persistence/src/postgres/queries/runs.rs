@@ -15,17 +15,92 @@ pub struct RunFilter {
     pub model: Option<String>,
     /// Only the calls of this session.
     pub session_id: Option<String>,
+    /// Only the calls labelled with this domain.
+    pub domain: Option<String>,
+    /// Only the calls from this country (as sent, e.g. `DE`).
+    pub country: Option<String>,
+    /// Only the calls whose latency is at least this many milliseconds (calls without a
+    /// latency never match).
+    pub min_latency_ms: Option<i32>,
+    /// Only the calls that cost at least this much (nano-dollars).
+    pub min_cost_nanos: Option<i64>,
     /// Inclusive lower bound of `ts`.
     pub from: Option<DateTime<Utc>>,
     /// Exclusive upper bound of `ts`.
     pub until: Option<DateTime<Utc>>,
 }
 
-/// Position after which the next page starts (newest first: strictly older than this).
+/// The order of a runs list. Every order ends with the call id, so it is total and a keyset
+/// cursor (the sort key and the id of the last call) names one position exactly.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum RunOrder {
+    /// Newest first (by time, then id).
+    #[default]
+    Newest,
+    /// Oldest first.
+    Oldest,
+    /// Highest latency first; calls without a latency come last.
+    Slowest,
+    /// Most expensive first.
+    Costliest,
+}
+
+/// The sort key of one call under a [`RunOrder`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SortKey {
+    /// `ts` (newest and oldest first).
+    Time(DateTime<Utc>),
+    /// A whole number: the latency (-1 for none) or the cost in nano-dollars.
+    Value(i64),
+}
+
+/// Position after which the next page starts: the sort key and id of the last call listed.
+/// It must come from the same [`RunOrder`] as the page asked for (the API checks this).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RunCursor {
-    pub ts: DateTime<Utc>,
+    pub key: SortKey,
     pub id: i64,
+}
+
+impl RunOrder {
+    /// The cursor that continues after `run`.
+    pub fn cursor_after(self, run: &Run) -> RunCursor {
+        let key = match self {
+            Self::Newest | Self::Oldest => SortKey::Time(run.ts),
+            Self::Slowest => SortKey::Value(run.latency_ms.map_or(-1, i64::from)),
+            Self::Costliest => SortKey::Value(run.cost_nanos),
+        };
+        RunCursor { key, id: run.id }
+    }
+
+    /// The SQL sort key, the comparison that continues after a cursor (`$7` is a time, `$11`
+    /// a number, `$8` the id), and the direction. Fixed strings only: nothing of the request
+    /// is spliced into the query. Each comparison is on the indexed expression itself (the
+    /// parameter is cast, never the column), so the order's index can start at the cursor.
+    fn sql(self) -> (&'static str, &'static str, &'static str) {
+        match self {
+            Self::Newest => (
+                "s.ts",
+                "($7::timestamptz IS NULL OR (s.ts, s.id) < ($7, $8))",
+                "DESC",
+            ),
+            Self::Oldest => (
+                "s.ts",
+                "($7::timestamptz IS NULL OR (s.ts, s.id) > ($7, $8))",
+                "ASC",
+            ),
+            Self::Slowest => (
+                "COALESCE(s.latency_ms, -1)",
+                "($11::bigint IS NULL OR (COALESCE(s.latency_ms, -1), s.id) < ($11::integer, $8))",
+                "DESC",
+            ),
+            Self::Costliest => (
+                "s.cost_nanos",
+                "($11::bigint IS NULL OR (s.cost_nanos, s.id) < ($11, $8))",
+                "DESC",
+            ),
+        }
+    }
 }
 
 /// One call as stored.
@@ -81,14 +156,21 @@ pub struct Run {
     pub price_owner_id: Option<i64>,
 }
 
-/// Up to `limit` calls matching `filter`, newest first, strictly after `cursor`.
+/// Up to `limit` calls matching `filter` in `order`, strictly after `cursor`.
 pub async fn page(
     conn: &mut AsyncPgConnection,
     filter: &RunFilter,
+    order: RunOrder,
     cursor: Option<RunCursor>,
     limit: i64,
 ) -> QueryResult<Vec<Run>> {
-    diesel::sql_query(
+    let (key, after, direction) = order.sql();
+    let (after_ts, after_value) = match cursor.map(|c| c.key) {
+        Some(SortKey::Time(ts)) => (Some(ts), None),
+        Some(SortKey::Value(value)) => (None, Some(value)),
+        None => (None, None),
+    };
+    diesel::sql_query(format!(
         "SELECT s.id, s.assistant_id, s.ts, s.model, s.status, s.status_code, s.latency_ms,
                 s.duration_ms, s.tokens_in, s.tokens_out, s.cost_nanos, s.country, s.domain,
                 s.metadata, s.session_id, s.llm_calls, s.tool_calls, s.cache_read_tokens,
@@ -104,21 +186,30 @@ pub async fn page(
            AND ($4::text IS NULL OR s.model = $4)
            AND ($5::timestamptz IS NULL OR s.ts >= $5)
            AND ($6::timestamptz IS NULL OR s.ts < $6)
-           AND ($7::timestamptz IS NULL OR (s.ts, s.id) < ($7, $8))
+           AND {after}
            AND ($10::text IS NULL OR s.session_id = $10)
-         ORDER BY s.ts DESC, s.id DESC
-         LIMIT $9",
-    )
+           AND ($12::text IS NULL OR s.domain = $12)
+           AND ($13::text IS NULL OR s.country = $13)
+           AND ($14::integer IS NULL OR s.latency_ms >= $14)
+           AND ($15::bigint IS NULL OR s.cost_nanos >= $15)
+         ORDER BY {key} {direction}, s.id {direction}
+         LIMIT $9"
+    ))
     .bind::<BigInt, _>(filter.owner_id)
     .bind::<Nullable<BigInt>, _>(filter.assistant_id)
     .bind::<Nullable<Text>, _>(filter.status.as_deref())
     .bind::<Nullable<Text>, _>(filter.model.as_deref())
     .bind::<Nullable<Timestamptz>, _>(filter.from)
     .bind::<Nullable<Timestamptz>, _>(filter.until)
-    .bind::<Nullable<Timestamptz>, _>(cursor.map(|c| c.ts))
+    .bind::<Nullable<Timestamptz>, _>(after_ts)
     .bind::<BigInt, _>(cursor.map_or(0, |c| c.id))
     .bind::<BigInt, _>(limit)
     .bind::<Nullable<Text>, _>(filter.session_id.as_deref())
+    .bind::<Nullable<BigInt>, _>(after_value)
+    .bind::<Nullable<Text>, _>(filter.domain.as_deref())
+    .bind::<Nullable<Text>, _>(filter.country.as_deref())
+    .bind::<Nullable<Integer>, _>(filter.min_latency_ms)
+    .bind::<Nullable<BigInt>, _>(filter.min_cost_nanos)
     .load(conn)
     .await
 }

@@ -16,7 +16,7 @@ use super::types::{
 use crate::filters::encode;
 use protocol::analytics::{Dashboard, ModelCalls};
 use protocol::prices::{AddPrice, PriceView};
-use protocol::runs::RunsPage;
+use protocol::runs::{ExportLink, ExportLinkRequest, RunsPage};
 use protocol::sessions::{LiveSessions, SessionHistory};
 
 /// Calls per page of the runs list.
@@ -192,6 +192,18 @@ impl Api {
             params.push(("cursor", cursor.to_owned()));
         }
         self.get(&with_query("/runs", &params)).await
+    }
+
+    /// `POST /export/links`: a signed, single-use download link for the export of `params`
+    /// (the `/runs` filters, `sort` and `format`).
+    pub async fn export_link(
+        &self,
+        params: &[(&'static str, String)],
+    ) -> Result<ExportLink, ApiError> {
+        let query = with_query("", params);
+        let query = query.trim_start_matches('?').to_owned();
+        self.post("/export/links", &ExportLinkRequest { query })
+            .await
     }
 
     /// `GET /prices`: every version of the shared price table.

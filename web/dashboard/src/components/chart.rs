@@ -2,7 +2,8 @@
 //! `echarts`). One ECharts instance per mounted chart: created on first render, given the new
 //! option whenever the spec changes (so live updates animate instead of redrawing), resized
 //! with the window, disposed on unmount. If ECharts failed to load, says so instead of
-//! breaking the page.
+//! breaking the page. With `on_click`, a click anywhere in a category's column of the plot
+//! reports that category's index (drill-down), not only a click on a bar or a point.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -31,6 +32,50 @@ extern "C" {
 
     #[wasm_bindgen(method)]
     fn dispose(this: &ECharts);
+
+    /// The instance's renderer, whose events cover the whole canvas.
+    #[derive(Clone, Debug)]
+    type ZRender;
+
+    #[wasm_bindgen(method, js_name = getZr)]
+    fn get_zr(this: &ECharts) -> ZRender;
+
+    #[wasm_bindgen(method)]
+    fn on(this: &ZRender, event: &str, handler: &js_sys::Function);
+
+    #[wasm_bindgen(catch, method, js_name = containPixel)]
+    fn contain_pixel(this: &ECharts, finder: &str, point: &JsValue) -> Result<bool, JsValue>;
+
+    #[wasm_bindgen(catch, method, js_name = convertFromPixel)]
+    fn convert_from_pixel(
+        this: &ECharts,
+        finder: &JsValue,
+        point: &JsValue,
+    ) -> Result<JsValue, JsValue>;
+}
+
+/// The category index under a renderer click event, if it is inside the plot.
+fn clicked_category(chart: &ECharts, event: &JsValue) -> Option<usize> {
+    let coordinate = |name: &str| {
+        js_sys::Reflect::get(event, &JsValue::from_str(name))
+            .ok()
+            .and_then(|v| v.as_f64())
+    };
+    let point = js_sys::Array::of2(
+        &JsValue::from_f64(coordinate("offsetX")?),
+        &JsValue::from_f64(coordinate("offsetY")?),
+    );
+    if !chart.contain_pixel("grid", &point).ok()? {
+        return None;
+    }
+    // In the grid's coordinates: `[category index, value]`.
+    let value = chart
+        .convert_from_pixel(&JsValue::from_str("grid"), &point)
+        .ok()?;
+    let index = js_sys::Reflect::get(&value, &JsValue::from_f64(0.0))
+        .ok()
+        .and_then(|v| v.as_f64())?;
+    (index >= 0.0).then(|| index.round() as usize)
 }
 
 fn echarts_loaded() -> bool {
@@ -54,6 +99,27 @@ pub struct EChartProps {
     /// CSS height of the chart.
     #[prop_or(AttrValue::Static("18rem"))]
     pub height: AttrValue,
+    /// Called with the index of the category clicked (a bucket of a time chart).
+    #[prop_or_default]
+    pub on_click: Option<Callback<usize>>,
+}
+
+/// The click handler of the chart's current props (kept up to date across renders) and the
+/// JavaScript closure registered once with the renderer.
+type ClickSlot = Rc<RefCell<Option<Callback<usize>>>>;
+type ClickClosure = Rc<RefCell<Option<Closure<dyn FnMut(JsValue)>>>>;
+
+/// Registers the renderer's click handler on `chart`, reporting to whatever `slot` holds.
+fn listen_for_clicks(chart: &ECharts, slot: &ClickSlot, keep: &ClickClosure) {
+    let (target, slot) = (chart.clone(), slot.clone());
+    let closure = Closure::<dyn FnMut(JsValue)>::new(move |event: JsValue| {
+        let callback = slot.borrow().clone();
+        if let (Some(callback), Some(index)) = (callback, clicked_category(&target, &event)) {
+            callback.emit(index);
+        }
+    });
+    chart.get_zr().on("click", closure.as_ref().unchecked_ref());
+    *keep.borrow_mut() = Some(closure);
 }
 
 /// A chart drawn by ECharts.
@@ -62,11 +128,15 @@ pub fn EChart(props: &EChartProps) -> Html {
     let node = use_node_ref();
     let instance: Rc<RefCell<Option<ECharts>>> = use_mut_ref(|| None);
     let failure = use_state(|| None::<String>);
+    let click_slot: ClickSlot = use_mut_ref(|| None);
+    let click_closure: ClickClosure = use_mut_ref(|| None);
+    click_slot.borrow_mut().clone_from(&props.on_click);
 
     {
         let node = node.clone();
         let instance = instance.clone();
         let failure = failure.clone();
+        let (click_slot, click_closure) = (click_slot.clone(), click_closure.clone());
         use_effect_with(props.spec.clone(), move |spec| {
             let result = (|| -> Result<(), String> {
                 if !echarts_loaded() {
@@ -78,7 +148,9 @@ pub fn EChart(props: &EChartProps) -> Html {
                         .cast::<web_sys::HtmlElement>()
                         .ok_or("the chart element is missing")?;
                     let theme = if spec.dark { "dark" } else { "" };
-                    *slot = Some(echarts_init(&element, theme).map_err(|e| format!("{e:?}"))?);
+                    let chart = echarts_init(&element, theme).map_err(|e| format!("{e:?}"))?;
+                    listen_for_clicks(&chart, &click_slot, &click_closure);
+                    *slot = Some(chart);
                 }
                 if let Some(chart) = slot.as_ref() {
                     let option = option_value(spec)?;
@@ -98,6 +170,7 @@ pub fn EChart(props: &EChartProps) -> Html {
 
     {
         let instance = instance.clone();
+        let click_closure = click_closure.clone();
         use_effect_with((), move |_| {
             let listener = web_sys::window().map(|window| {
                 let instance = instance.clone();
@@ -112,6 +185,7 @@ pub fn EChart(props: &EChartProps) -> Html {
                 if let Some(chart) = instance.borrow_mut().take() {
                     chart.dispose();
                 }
+                drop(click_closure.borrow_mut().take());
             }
         });
     }
@@ -119,7 +193,8 @@ pub fn EChart(props: &EChartProps) -> Html {
     let style = format!("height: {}", props.height);
     html! {
         <div class="chart-wrap">
-            <div id={props.id.clone()} ref={node} class="chart" style={style}
+            <div id={props.id.clone()} ref={node} class={classes!("chart", props.on_click.is_some().then_some("chart-clickable"))} style={style}
+                 data-clickable={props.on_click.is_some().then_some("true")}
                  role="img" aria-label={props.spec.description.clone()}
                  data-points={props.spec.categories.len().to_string()}></div>
             if let Some(message) = (*failure).clone() {

@@ -1,10 +1,11 @@
 //! Building blocks shared by the pages: the ECharts chart, assistant tiles, the live
 //! indicator, filter bar, navigation, an assistant's edit and delete, the loading / empty /
-//! error states, the tab's live feed and the toasts of live budget alerts.
+//! error states, the tab's live feed, the toasts of live budget alerts, and the Export button.
 
 pub mod assistant_manage;
 pub mod assistant_select;
 pub mod chart;
+pub mod export_button;
 pub mod filter_bar;
 pub mod live_indicator;
 pub mod live_provider;
@@ -17,6 +18,7 @@ pub mod toasts;
 pub use assistant_manage::{AssistantDelete, AssistantEdit};
 pub use assistant_select::AssistantSelect;
 pub use chart::EChart;
+pub use export_button::ExportButton;
 pub use filter_bar::FilterBar;
 pub use live_indicator::LiveIndicator;
 pub use live_provider::LiveProvider;

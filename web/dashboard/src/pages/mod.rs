@@ -15,7 +15,7 @@ mod not_found;
 mod overview;
 pub(crate) mod prices;
 mod register;
-mod runs;
+pub(crate) mod runs;
 mod wall;
 
 pub use admin::AdminPage;

@@ -6,7 +6,9 @@ use std::rc::Rc;
 
 use protocol::analytics::Dashboard;
 use yew::prelude::*;
+use yew_router::prelude::*;
 
+use super::drill::bucket_runs_pairs;
 use super::kpis::{kpi_cards, KpiCards};
 use super::notes::{correlation_hints, subtitle, warnings};
 use super::query::AnalyticsQuery;
@@ -15,6 +17,7 @@ use super::tables::{Anomalies, LabelTable, ModelTable, StatusCodes};
 use crate::charts::ChartSpec;
 use crate::components::{EChart, Empty, ErrorBox, Skeleton};
 use crate::hooks::Loadable;
+use crate::route::{push_with_query, Route};
 use crate::theme::use_dark;
 
 #[derive(Properties, PartialEq)]
@@ -34,6 +37,7 @@ pub fn AnalyticsBody(props: &AnalyticsBodyProps) -> Html {
         d.as_ref().map(|d| analytics_specs(d, *dark))
     });
     let reload = props.reload.clone();
+    let on_bucket = use_bucket_drill(props.data.data.clone(), props.query.clone());
     let (d, specs) = match (&props.data.data, &props.data.error, &*specs) {
         (None, Some(error), _) => {
             return html! { <ErrorBox title="Could not load the analytics" error={error.clone()} retry={reload} /> }
@@ -62,7 +66,7 @@ pub fn AnalyticsBody(props: &AnalyticsBodyProps) -> Html {
                     <pre class="copyable"><code>{ "curl -X POST http://localhost:8080/api/v1/assistants/1/events \\\n  -H 'x-api-key: mh_…' -H 'content-type: application/json' \\\n  -d '{\"model\":\"gpt-4o\",\"latencyMs\":850,\"tokensIn\":1200,\"tokensOut\":300,\"cost\":0.0123}'" }</code></pre>
                 </Empty>
             }
-            <Charts d={d.clone()} {specs} />
+            <Charts d={d.clone()} {specs} {on_bucket} />
             <section class="card">
                 <h3>{ "Models" }</h3>
                 <ModelTable models={d.top_models.clone()} calls={d.summary.calls} />
@@ -77,23 +81,42 @@ pub fn AnalyticsBody(props: &AnalyticsBodyProps) -> Html {
     }
 }
 
+/// Opens `/runs` for a clicked bucket of the time charts.
+#[hook]
+fn use_bucket_drill(data: Option<Rc<Dashboard>>, query: AnalyticsQuery) -> Callback<usize> {
+    let navigator = use_navigator();
+    Callback::from(move |index: usize| {
+        let pairs = data
+            .as_ref()
+            .and_then(|d| bucket_runs_pairs(d, &query, index));
+        if let (Some(navigator), Some(pairs)) = (&navigator, pairs) {
+            push_with_query(navigator, &Route::Runs, &pairs);
+        }
+    })
+}
+
 #[derive(Properties, PartialEq)]
 struct ChartsProps {
     d: Rc<Dashboard>,
     specs: AnalyticsSpecs,
+    /// A bucket of a time chart was clicked.
+    on_bucket: Callback<usize>,
 }
 
-/// The chart cards, each with its caption and, where it helps, a correlation hint.
+/// The chart cards, each with its caption and, where it helps, a correlation hint. A click on
+/// a bucket of a time chart opens that bucket's calls; the models chart has no buckets.
 #[component]
 fn Charts(props: &ChartsProps) -> Html {
     let (cost_hint, latency_hint) = correlation_hints(&props.d);
     let s = &props.specs;
+    let drill = Some(props.on_bucket.clone());
     let card =
         |id: &'static str, title: &'static str, spec: &Rc<ChartSpec>, hint: Option<String>| {
+            let on_click = (id != "chart-models").then(|| drill.clone()).flatten();
             html! {
                 <figure class="card chart-card">
                     <figcaption>{ title }</figcaption>
-                    <EChart id={id} spec={spec.clone()} />
+                    <EChart id={id} spec={spec.clone()} {on_click} />
                     if let Some(hint) = hint {
                         <p class="hint" data-testid={format!("{id}-hint")}>{ hint }</p>
                     }

@@ -1,7 +1,8 @@
 //! `/analytics`: every analytic the hub computes for all of a user's assistants or one, under
 //! the filters in the URL (range, assistant, status, model): KPI cards with their change, the
 //! requests, cost, latency and token charts with anomalies shaded, the model comparison,
-//! countries, domains and status codes. It reads `GET /dashboard` and refetches it (throttled)
+//! countries, domains and status codes. A click on a bucket of a time chart opens its calls on
+//! `/runs` ([`drill`]); Export downloads the calls of the view. It reads `GET /dashboard` and refetches it (throttled)
 //! when a live delta arrives, since deltas carry totals but not percentiles or breakdowns.
 //!
 //! The page loads and composes; [`query`] is the URL, [`kpis`], [`specs`], [`tables`] and
@@ -9,6 +10,7 @@
 
 mod body;
 mod domains;
+mod drill;
 pub(crate) mod kpis;
 mod notes;
 pub(crate) mod query;
@@ -22,9 +24,10 @@ use yew::prelude::*;
 use yew_router::prelude::*;
 
 use crate::api::types::Assistant;
-use crate::components::{AssistantSelect, FilterBar, LiveIndicator, Loading, Nav};
+use crate::components::{AssistantSelect, ExportButton, FilterBar, LiveIndicator, Loading, Nav};
 use crate::filters::Filters;
 use crate::hooks::{use_api, use_live, use_refresh_on, use_require_session};
+use crate::pages::runs::query::{runs_params, RunsFilters};
 use crate::route::{push_with_query, Route};
 use crate::session::Session;
 use body::AnalyticsBody;
@@ -154,6 +157,7 @@ fn AnalyticsPage(props: &PageProps) -> Html {
                     <AssistantSelect assistants={list} current={q.assistant} on_change={on.assistant} />
                     <FilterBar filters={q.filters.clone()} {today} on_change={on.filters} models={model_names} />
                     <DomainSelect domains={domains} current={q.domain.clone()} on_change={on.domain} />
+                    <ExportButton session={props.session.clone()} params={runs_params(&q, &RunsFilters::default(), today)} />
                 </div>
                 <AnalyticsBody data={dashboard.state.clone()} reload={dashboard.reload.clone()}
                                query={q.clone()} assistant={name} />

@@ -1,10 +1,14 @@
-//! `/runs`: the calls themselves, newest first, under the analytics filters in the URL (range,
-//! assistant, status, model), a keyset page at a time ("Load more"). New calls come in live:
-//! at the top of the page the list refreshes itself; scrolled down, a "N new" pill offers to.
-//! A click on a call opens it in full ([`detail`]).
+//! `/runs`: the calls themselves under the analytics filters in the URL (range, assistant,
+//! status, model, domain) and the page's own ([`filters`]: country, minimum latency and cost,
+//! the order, a chart bucket), a keyset page at a time ("Load more"), with an Export button for
+//! exactly that view. Newest first, new calls come in live: at the top of the page the list
+//! refreshes itself; scrolled down, a "N new" pill offers to. In another order new calls would
+//! land anywhere, so the page says it does not follow them. A click on a call opens it in full
+//! ([`detail`]).
 
 mod detail;
-mod query;
+mod filters;
+pub mod query;
 mod table;
 
 use std::collections::BTreeMap;
@@ -17,14 +21,17 @@ use yew::prelude::*;
 use yew_router::prelude::*;
 
 use crate::api::types::Assistant;
-use crate::components::{AssistantSelect, Empty, ErrorBox, FilterBar, LiveIndicator, Loading, Nav};
+use crate::components::{
+    AssistantSelect, Empty, ErrorBox, ExportButton, FilterBar, LiveIndicator, Loading, Nav,
+};
 use crate::filters::Filters;
 use crate::hooks::{use_api, use_live, use_refresh_on, use_require_session, ApiHandle};
 use crate::pages::analytics::query::AnalyticsQuery;
 use crate::route::{push_with_query, Route};
 use crate::session::Session;
 use detail::RunDetail;
-use query::{new_calls, runs_params};
+use filters::{BucketNotice, RunsFilterBar, SortNotice};
+use query::{new_calls, runs_params, RunsFilters, Sort};
 use table::RunsTable;
 
 /// Refresh the list at most this often while new calls arrive (at the top of the page).
@@ -82,6 +89,8 @@ fn RunsList(props: &PageProps) -> Html {
         .map(|l| l.query_str().to_owned())
         .unwrap_or_default();
     let q = AnalyticsQuery::parse(&query_str);
+    let extra = RunsFilters::parse(&query_str);
+    let newest = extra.sort == Sort::Newest;
     let today = Utc::now().date_naive();
     let assistants = use_api(props.session.clone(), |session| async move {
         session.api().assistants(session.user_id).await
@@ -108,30 +117,13 @@ fn RunsList(props: &PageProps) -> Html {
         .sum();
     let list_state = use_live_list(
         props.session.clone(),
-        q.clone(),
-        live.last_update,
-        (!live.assistants.is_empty()).then_some(today_calls),
+        (q.clone(), extra.clone()),
+        live.last_update.filter(|_| newest),
+        (!live.assistants.is_empty() && newest).then_some(today_calls),
     );
     let names: BTreeMap<i64, String> = list.iter().map(|a| (a.id, a.name.clone())).collect();
-    let go = use_go();
-    let on_filters = {
-        let (go, q) = (go.clone(), q.clone());
-        Callback::from(move |filters: Filters| {
-            go.emit(AnalyticsQuery {
-                filters,
-                ..q.clone()
-            })
-        })
-    };
-    let on_assistant = {
-        let (go, q) = (go.clone(), q.clone());
-        Callback::from(move |assistant| {
-            go.emit(AnalyticsQuery {
-                assistant,
-                ..q.clone()
-            })
-        })
-    };
+    let on = use_view_changes(&q, &extra);
+    let params = runs_params(&q, &extra, today);
     html! {
         <>
             <Nav />
@@ -141,10 +133,14 @@ fn RunsList(props: &PageProps) -> Html {
                     <LiveIndicator connection={live.connection.clone()} last_update={live.last_update} />
                 </div>
                 <div class="filters-row">
-                    <AssistantSelect assistants={list} current={q.assistant} on_change={on_assistant} />
-                    <FilterBar filters={q.filters.clone()} {today} on_change={on_filters}
+                    <AssistantSelect assistants={list} current={q.assistant} on_change={on.assistant} />
+                    <FilterBar filters={q.filters.clone()} {today} on_change={on.filters}
                                models={models.state.data.as_ref().map(|m| m.iter().map(|m| m.model.clone()).collect::<Vec<_>>())} />
+                    <RunsFilterBar filters={extra.clone()} on_change={on.extra.clone()} />
+                    <ExportButton session={props.session.clone()} params={params.clone()} />
                 </div>
+                <BucketNotice filters={extra.clone()} on_change={on.extra} />
+                <SortNotice sort={extra.sort} />
                 if let Some(id) = &q.session {
                     <p class="notice" data-testid="session-filter">
                         { format!("The calls of session {id}. ") }
@@ -154,7 +150,7 @@ fn RunsList(props: &PageProps) -> Html {
                 if let Some(n) = list_state.pending {
                     <button class="pill" data-testid="new-runs" onclick={list_state.show_new}>{ format!("{n} new — show") }</button>
                 }
-                <RunsBody session={props.session.clone()} params={runs_params(&q, today)} first={list_state.first}
+                <RunsBody session={props.session.clone()} {params} first={list_state.first}
                           more={list_state.more} {names} />
             </main>
         </>
@@ -175,7 +171,7 @@ struct LiveList {
 #[hook]
 fn use_live_list(
     session: Session,
-    q: AnalyticsQuery,
+    q: (AnalyticsQuery, RunsFilters),
     last_update: Option<chrono::DateTime<Utc>>,
     today_calls: Option<i64>,
 ) -> LiveList {
@@ -219,24 +215,69 @@ fn use_live_list(
     }
 }
 
-/// Puts a view in the URL.
+/// What the page's controls do; each puts the new view in the URL.
+struct ViewChanges {
+    filters: Callback<Filters>,
+    assistant: Callback<Option<i64>>,
+    extra: Callback<RunsFilters>,
+}
+
 #[hook]
-fn use_go() -> Callback<AnalyticsQuery> {
+fn use_view_changes(q: &AnalyticsQuery, extra: &RunsFilters) -> ViewChanges {
     let navigator = use_navigator();
-    Callback::from(move |q: AnalyticsQuery| {
+    let go = Callback::from(move |(q, extra): (AnalyticsQuery, RunsFilters)| {
         if let Some(navigator) = &navigator {
-            push_with_query(navigator, &Route::Runs, &q.to_pairs());
+            let mut pairs = q.to_pairs();
+            pairs.extend(extra.to_pairs());
+            push_with_query(navigator, &Route::Runs, &pairs);
         }
-    })
+    });
+    ViewChanges {
+        filters: {
+            let (go, q, extra) = (go.clone(), q.clone(), extra.clone());
+            Callback::from(move |filters| {
+                go.emit((
+                    AnalyticsQuery {
+                        filters,
+                        ..q.clone()
+                    },
+                    extra.clone(),
+                ))
+            })
+        },
+        assistant: {
+            let (go, q, extra) = (go.clone(), q.clone(), extra.clone());
+            Callback::from(move |assistant| {
+                go.emit((
+                    AnalyticsQuery {
+                        assistant,
+                        ..q.clone()
+                    },
+                    extra.clone(),
+                ))
+            })
+        },
+        extra: {
+            let q = q.clone();
+            Callback::from(move |extra| go.emit((q.clone(), extra)))
+        },
+    }
 }
 
 /// The first page of the view, again when `refresh` changes.
 #[hook]
-fn use_first_page(session: Session, q: AnalyticsQuery, refresh: u32) -> ApiHandle<RunsPage> {
-    use_api((session, q, refresh), |(session, q, _)| async move {
-        let params = runs_params(&q, Utc::now().date_naive());
-        session.api().runs(&params, None).await
-    })
+fn use_first_page(
+    session: Session,
+    q: (AnalyticsQuery, RunsFilters),
+    refresh: u32,
+) -> ApiHandle<RunsPage> {
+    use_api(
+        (session, q, refresh),
+        |(session, (q, extra), _)| async move {
+            let params = runs_params(&q, &extra, Utc::now().date_naive());
+            session.api().runs(&params, None).await
+        },
+    )
 }
 
 #[derive(Properties, PartialEq)]
