@@ -13,6 +13,8 @@
 //! - [`metrics`]: daily metrics read back: days, rolling averages, totals.
 //! - [`analytics`]: the dashboard payload, summaries and time series.
 //! - [`budgets`]: budgets and their alerts, as created, changed and listed.
+//! - [`alert_rules`]: error-rate and latency alert rules and their firings.
+//! - [`webhooks`]: webhooks, their deliveries, and the document POSTed to them.
 //! - [`compat`]: the seed documents' dashboard payloads (seed 002, seed 004).
 //! - [`live`]: the live WebSocket's messages, both ways.
 //! - [`prices`]: the price table.
@@ -21,6 +23,7 @@
 //! - [`json_int`]: integers as JSON Schema defines them (`284.0` is an integer).
 
 pub mod accounts;
+pub mod alert_rules;
 pub mod analytics;
 pub mod assistants;
 pub mod budgets;
@@ -32,3 +35,4 @@ pub mod metrics;
 pub mod prices;
 pub mod runs;
 pub mod sessions;
+pub mod webhooks;

@@ -1,10 +1,12 @@
 //! Queries, grouped by what they are about. Each is an async function over
 //! `&mut AsyncPgConnection` returning diesel's `QueryResult`.
 
+pub mod alert_rules;
 pub mod analytics;
 pub mod assistants;
 pub mod budgets;
 pub mod compat;
+pub mod deliveries;
 pub mod domain;
 pub mod health;
 pub mod ingest_keys;
@@ -14,3 +16,4 @@ pub mod retention;
 pub mod runs;
 pub mod sessions;
 pub mod users;
+pub mod webhooks;
