@@ -66,13 +66,19 @@ impl Metric {
 fn check_threshold(errors: &mut ValidationErrors, metric: Metric, value: f64) {
     let max = metric.max_threshold();
     if !value.is_finite() || !(0.0..=max).contains(&value) {
-        errors.add("threshold", format!("must be from 0 to {max} for {}", metric.as_str()));
+        errors.add(
+            "threshold",
+            format!("must be from 0 to {max} for {}", metric.as_str()),
+        );
     }
 }
 
 fn check_window(errors: &mut ValidationErrors, minutes: i64) -> i32 {
     if !(1..=MAX_WINDOW_MINUTES).contains(&minutes) {
-        errors.add("windowMinutes", format!("must be 1 to {MAX_WINDOW_MINUTES} minutes"));
+        errors.add(
+            "windowMinutes",
+            format!("must be 1 to {MAX_WINDOW_MINUTES} minutes"),
+        );
     }
     i32::try_from(minutes).unwrap_or(1)
 }
@@ -100,7 +106,9 @@ impl RuleSpec {
     /// Checks every field of `input`, reporting all bad ones at once.
     pub fn parse(input: &CreateAlertRule) -> Result<Self, ValidationErrors> {
         let mut errors = ValidationErrors::default();
-        let metric = Metric::parse(&input.metric).map_err(|e| errors.extend(e)).ok();
+        let metric = Metric::parse(&input.metric)
+            .map_err(|e| errors.extend(e))
+            .ok();
         if let Some(metric) = metric {
             check_threshold(&mut errors, metric, input.threshold);
         }
@@ -284,9 +292,13 @@ mod tests {
         input.min_calls = Some(0);
         let errors = RuleSpec::parse(&input).err().unwrap_or_default();
         assert_eq!(fields(&errors), ["threshold", "windowMinutes", "minCalls"]);
-        let errors = RuleSpec::parse(&create("p99", 5.0, 15)).err().unwrap_or_default();
+        let errors = RuleSpec::parse(&create("p99", 5.0, 15))
+            .err()
+            .unwrap_or_default();
         assert_eq!(fields(&errors), ["metric"]);
-        let errors = RuleSpec::parse(&create("latency_p95", f64::NAN, 61)).err().unwrap_or_default();
+        let errors = RuleSpec::parse(&create("latency_p95", f64::NAN, 61))
+            .err()
+            .unwrap_or_default();
         assert_eq!(fields(&errors), ["threshold", "windowMinutes"]);
         let spec = RuleSpec::parse(&create("latency_p95", 2000.0, 15));
         let spec = spec.unwrap_or_else(|e| panic!("{e:?}"));
@@ -320,7 +332,10 @@ mod tests {
             errors,
             p95_ms: None,
         };
-        assert_eq!(judge(Metric::ErrorRate, 5.0, 10, &seen(9, 9)), Verdict::TooFewCalls);
+        assert_eq!(
+            judge(Metric::ErrorRate, 5.0, 10, &seen(9, 9)),
+            Verdict::TooFewCalls
+        );
         assert_eq!(
             judge(Metric::ErrorRate, 5.0, 10, &seen(20, 1)),
             Verdict::Clear { value: 5.0 }
@@ -342,6 +357,9 @@ mod tests {
             judge(Metric::LatencyP95, 2500.0, 1, &slow),
             Verdict::Clear { value: 2500.0 }
         );
-        assert_eq!(judge(Metric::LatencyP95, 1.0, 1, &seen(5, 0)), Verdict::TooFewCalls);
+        assert_eq!(
+            judge(Metric::LatencyP95, 1.0, 1, &seen(5, 0)),
+            Verdict::TooFewCalls
+        );
     }
 }

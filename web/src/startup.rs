@@ -36,6 +36,10 @@ pub enum StartupError {
     Storage(#[from] persistence::PersistenceError),
     #[error("invalid settings: {0}")]
     Settings(&'static str),
+    #[error(transparent)]
+    InvalidSettings(#[from] crate::settings::SettingsError),
+    #[error("could not build the webhook client")]
+    WebhookClient(#[from] reqwest::Error),
     #[error("could not listen on {address}")]
     Bind {
         address: String,
@@ -80,9 +84,23 @@ impl Application {
             sessions: settings.sessions.config(),
             ..settings.hub.config()
         };
-        let store: Arc<dyn SampleStore> = Arc::new(PgStore::new(
+        let store: Arc<dyn SampleStore> = Arc::new(
+            PgStore::new(
+                pool.clone(),
+                Duration::from_millis(settings.database.write_timeout_ms),
+            )
+            .with_max_pending_deliveries(i64::from(settings.webhooks.max_pending)),
+        );
+        let webhooks = Arc::new(settings.webhooks.policy()?);
+        let sender = crate::webhooks::Sender::new(
+            Arc::clone(&webhooks),
+            Duration::from_millis(settings.webhooks.connect_timeout_ms),
+            Duration::from_millis(settings.webhooks.timeout_ms),
+        )?;
+        actix_web::rt::spawn(crate::webhooks::worker::run(
             pool.clone(),
-            Duration::from_millis(settings.database.write_timeout_ms),
+            sender,
+            settings.webhooks.worker(),
         ));
         let bus = RedisLiveBus::new(cache.clone());
         let shared_bus: Arc<dyn LiveBus> = Arc::new(bus.clone());
@@ -135,6 +153,7 @@ impl Application {
                 interval: Duration::from_millis(settings.hub.ws_heartbeat_ms),
                 timeout: Duration::from_millis(settings.hub.ws_timeout_ms),
             },
+            webhooks,
         });
         let server = HttpServer::new(move || {
             App::new()

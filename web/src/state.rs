@@ -14,6 +14,7 @@ use persistence::PgPool;
 
 use crate::auth::access::OwnerCache;
 use crate::auth::{JwtKeys, PasswordAttempts};
+use crate::webhooks::Policy;
 use crate::ws::Heartbeat;
 
 /// Shared services of one hub process (cheap to share: every field is a handle).
@@ -40,4 +41,6 @@ pub struct AppState {
     pub owners: OwnerCache,
     /// WebSocket keep-alive timing.
     pub heartbeat: Heartbeat,
+    /// Where webhooks may point (checked when one is created).
+    pub webhooks: Arc<Policy>,
 }

@@ -364,17 +364,20 @@ impl AssistantActor {
             }
             (Vec::new(), Vec::new())
         };
-        ctx.spawn(work.into_actor(self).map(|(unsent, unsent_rules), act, ctx| {
-            act.announcing = false;
-            // Retry unsent alerts with the next delta, unless stopping (they stay in the
-            // stored alert history either way).
-            if act.draining.is_empty() {
-                act.unannounced_alerts.splice(0..0, unsent);
-                act.unannounced_rule_alerts.splice(0..0, unsent_rules);
-            }
-            act.schedule_announce(ctx);
-            act.finish_drain_if_done(ctx);
-        }));
+        ctx.spawn(
+            work.into_actor(self)
+                .map(|(unsent, unsent_rules), act, ctx| {
+                    act.announcing = false;
+                    // Retry unsent alerts with the next delta, unless stopping (they stay in the
+                    // stored alert history either way).
+                    if act.draining.is_empty() {
+                        act.unannounced_alerts.splice(0..0, unsent);
+                        act.unannounced_rule_alerts.splice(0..0, unsent_rules);
+                    }
+                    act.schedule_announce(ctx);
+                    act.finish_drain_if_done(ctx);
+                }),
+        );
     }
 
     /// Whether something committed has not been announced yet (totals or budget alerts).

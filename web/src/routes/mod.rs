@@ -1,6 +1,7 @@
 //! The HTTP surface: one module per resource, wired together by [`configure`].
 
 pub mod accounts;
+pub mod alert_rules;
 pub mod analytics;
 pub mod assistants;
 pub mod budgets;
@@ -17,6 +18,7 @@ pub mod prices;
 pub mod runs;
 pub mod sessions;
 pub mod stats;
+pub mod webhooks;
 
 use actix_web::error::{JsonPayloadError, PathError, QueryPayloadError};
 use actix_web::{web, HttpRequest};
@@ -54,6 +56,8 @@ pub fn configure(
                     .configure(export::configure)
                     .configure(analytics::configure)
                     .configure(budgets::configure)
+                    .configure(webhooks::configure)
+                    .configure(alert_rules::configure)
                     .configure(prices::configure)
                     .configure(sessions::configure)
                     .configure(compat::configure)

@@ -230,8 +230,7 @@ pub async fn check(
                 };
                 let firing = raise(conn, &rule, metric, value, seen.calls, &context, now);
                 if let Some(firing) = firing.await? {
-                    queue_delivery(conn, &rule, &firing, &context, max_pending_deliveries)
-                        .await?;
+                    queue_delivery(conn, &rule, &firing, &context, max_pending_deliveries).await?;
                     raised.push(firing);
                 }
             }

@@ -106,9 +106,7 @@ pub async fn update(
     let mine = budgets::table
         .filter(budgets::id.eq(id))
         .filter(budgets::owner_id.eq(owner_id));
-    if changes.limit_nanos.is_none()
-        && changes.thresholds.is_none()
-        && changes.webhook_id.is_none()
+    if changes.limit_nanos.is_none() && changes.thresholds.is_none() && changes.webhook_id.is_none()
     {
         // Nothing to set (diesel refuses an empty SET): the budget as it is.
         return mine
