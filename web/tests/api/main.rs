@@ -31,4 +31,6 @@ mod sessions;
 mod shutdown;
 mod store_failures;
 mod validation;
+mod webhook_receiver;
+mod webhooks;
 mod ws_ingest;
