@@ -3,6 +3,7 @@
 
 mod accounts;
 mod admin;
+mod alert_rules;
 mod analytics;
 mod analytics_filters;
 mod assistants;
