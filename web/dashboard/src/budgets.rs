@@ -150,7 +150,7 @@ pub fn alert_text(alert: &BudgetAlert, names: &BTreeMap<i64, String>) -> (String
 }
 
 /// A refusal of the form before anything is sent, shown like the hub's own.
-fn refused(field: &str, message: String) -> ApiError {
+pub(crate) fn refused(field: &str, message: String) -> ApiError {
     ApiError::Invalid {
         detail: format!("{field}: {message}"),
         fields: vec![FieldError {

@@ -102,6 +102,10 @@ async fn run(url: String, assistants: Vec<i64>, dispatch: UseReducerDispatcher<L
                                 assistant_id: s.assistant_id,
                                 active: s.active_sessions,
                             });
+                        } else if let Ok(r) =
+                            serde_json::from_str::<::protocol::live::RuleAlertsMessage>(&text)
+                        {
+                            dispatch.dispatch(LiveAction::RuleAlerts(r.alerts));
                         }
                         continue;
                     }

@@ -23,6 +23,7 @@ use crate::components::{Loading, Nav};
 use crate::hooks::{use_api, use_require_session, use_tick};
 use crate::route::Route;
 use crate::session::Session;
+pub use form::text_field;
 use form::NewBudgetForm;
 use list::BudgetList;
 
