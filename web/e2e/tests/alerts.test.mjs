@@ -3,7 +3,7 @@
 // cross the threshold, the rule's toast shows on the open page, the history lists the firing
 // with its delivery "delivered", and the receiver this test starts (plain node http on
 // 127.0.0.1, allow-listed by scripts/e2e.sh) got one POST whose HMAC verifies with the secret
-// the page showed.
+// the page showed; a budget gets the webhook from its form.
 
 import assert from "node:assert/strict";
 import crypto from "node:crypto";
@@ -109,4 +109,14 @@ test("a rule made in the UI with a webhook fires once: toast, history with its d
   assert.equal(history[0].delivery.state, "delivered");
   await shot(page, "41-alerts");
   assert.equal(received.length, 1, "delivered once");
+
+  // A budget gets the same webhook from its form.
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Budgets", exact: true }).click();
+  await page.waitForURL((u) => u.pathname === "/budgets");
+  await page.getByLabel("Limit (US$)", { exact: true }).fill("5");
+  await page.locator("#budget-webhook").selectOption({ label: url });
+  await page.getByRole("button", { name: "Create budget" }).click();
+  await page.getByTestId("budget-webhook").waitFor();
+  const [budget] = (await api("/budgets", { token: user.token })).body;
+  assert.equal(budget.webhookId, webhook.id);
 });
