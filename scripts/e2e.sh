@@ -116,6 +116,9 @@ export APP_REDIS__KEY_PREFIX="e2e-${SUFFIX}:"
 # Every browser test registers and logs in from 127.0.0.1: lift the per-address limit of
 # password attempts (tested on its own in web/tests/api/accounts.rs).
 export APP_AUTH__ATTEMPTS_BURST=100000
+# alerts.test.mjs starts a webhook receiver on 127.0.0.1 (refused by default: SSRF policy).
+export APP_WEBHOOKS__ALLOW_HOSTS=127.0.0.1
+export APP_WEBHOOKS__POLL_INTERVAL_MS=200
 
 "$HUB" migrate >"$ARTIFACTS/hub.log" 2>&1 || die "migrate failed (see $ARTIFACTS/hub.log)"
 "$HUB" serve >>"$ARTIFACTS/hub.log" 2>&1 &

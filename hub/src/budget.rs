@@ -152,6 +152,8 @@ pub struct BudgetSpec {
     pub thresholds: Thresholds,
     /// Exactly as events carry it (no trimming: budgets match the stored label).
     pub domain: Option<String>,
+    /// The webhook its alerts are POSTed to (its owner is checked by the caller).
+    pub webhook_id: Option<i64>,
 }
 
 impl BudgetSpec {
@@ -177,6 +179,7 @@ impl BudgetSpec {
                     limit_nanos,
                     thresholds,
                     domain: input.domain.clone(),
+                    webhook_id: input.webhook_id,
                 })
             }
             _ => Err(errors),
@@ -189,6 +192,8 @@ impl BudgetSpec {
 pub struct BudgetChange {
     pub limit_nanos: Option<i64>,
     pub thresholds: Option<Thresholds>,
+    /// `Some(None)` removes the webhook.
+    pub webhook_id: Option<Option<i64>>,
 }
 
 impl BudgetChange {
@@ -205,6 +210,7 @@ impl BudgetChange {
         errors.into_result(Self {
             limit_nanos,
             thresholds,
+            webhook_id: input.webhook_id,
         })
     }
 }
@@ -297,6 +303,36 @@ impl BudgetAlert {
             threshold: i64::from(self.threshold),
             limit: crate::units::nanos_to_usd(self.limit_nanos),
             spent: crate::units::nanos_to_usd(self.spent_nanos),
+        }
+    }
+}
+
+impl BudgetAlert {
+    /// The document POSTed to the budget's webhook for this alert (stored alert `alert_id`,
+    /// raised at `triggered_at`, of a budget counting `domain`).
+    pub fn webhook_payload(
+        &self,
+        alert_id: i64,
+        triggered_at: DateTime<Utc>,
+        domain: Option<String>,
+    ) -> protocol::webhooks::WebhookPayload {
+        protocol::webhooks::WebhookPayload {
+            event: "alert.triggered".to_owned(),
+            kind: "budget".to_owned(),
+            alert_id,
+            assistant_id: self.assistant_id,
+            threshold: f64::from(self.threshold),
+            triggered_at,
+            budget: Some(protocol::webhooks::BudgetPayload {
+                budget_id: self.budget_id,
+                period: self.period.as_str().to_owned(),
+                period_start: self.period_start,
+                period_end: self.period.end(self.period_start),
+                limit: crate::units::nanos_to_usd(self.limit_nanos),
+                spent: crate::units::nanos_to_usd(self.spent_nanos),
+                domain,
+            }),
+            rule: None,
         }
     }
 }

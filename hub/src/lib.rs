@@ -8,6 +8,7 @@
 //! written once and shared by the web layer, the persistence layer and the tests.
 
 pub mod actors;
+pub mod alert_rules;
 pub mod analytics;
 pub mod budget;
 pub mod daily;

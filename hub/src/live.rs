@@ -2,9 +2,10 @@
 //! what a subscriber receives.
 
 use chrono::{DateTime, Utc};
-use protocol::live::{ServerMessage, SessionsMessage};
+use protocol::live::{RuleAlertsMessage, ServerMessage, SessionsMessage};
 use serde::{Deserialize, Serialize};
 
+use crate::alert_rules::RuleAlert;
 use crate::budget::BudgetAlert;
 use crate::sessions::Session;
 use crate::{Stats, Totals};
@@ -21,7 +22,7 @@ pub struct SessionsChange {
 }
 
 /// What changed for one assistant, and its state afterwards.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Delta {
     pub assistant_id: i64,
     /// Per-assistant sequence number, growing by 1 per delta except for jumps when numbering
@@ -39,6 +40,10 @@ pub struct Delta {
     /// A budget covering the assistant is spent for its current period.
     #[serde(default)]
     pub over_budget: bool,
+    /// Error-rate and latency rules these samples made fire (a `ruleAlerts` message follows
+    /// the delta on the WebSocket).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rule_alerts: Vec<RuleAlert>,
     /// The assistant's active sessions, when they changed (a `sessions` message follows the
     /// delta on the WebSocket).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -46,7 +51,11 @@ pub struct Delta {
 }
 
 /// What a live subscriber receives.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
+#[expect(
+    clippy::large_enum_variant,
+    reason = "both variants are large (a snapshot carries the whole Stats); each event is built once and moved, boxing would add an allocation per delta"
+)]
 pub enum LiveEvent {
     /// The current state; apply only if `seq` is not older than what the client holds.
     Snapshot {
@@ -60,7 +69,8 @@ pub enum LiveEvent {
 
 impl LiveEvent {
     /// The text frames a subscriber's WebSocket sends for this event at `now`: its
-    /// [`ServerMessage`], then, for a delta that changed sessions, a [`SessionsMessage`].
+    /// [`ServerMessage`], then, for a delta that changed sessions, a [`SessionsMessage`], and
+    /// for one that made rules fire, a [`RuleAlertsMessage`].
     pub fn frames(&self, now: DateTime<Utc>) -> Vec<String> {
         let sessions = match self {
             Self::Delta(Delta {
@@ -81,6 +91,16 @@ impl LiveEvent {
             vec![serde_json::to_string(&ServerMessage::from(self.clone())).unwrap_or_default()];
         if let Some(message) = sessions {
             frames.push(serde_json::to_string(&message).unwrap_or_default());
+        }
+        if let Self::Delta(delta) = self {
+            if !delta.rule_alerts.is_empty() {
+                let message = RuleAlertsMessage {
+                    assistant_id: delta.assistant_id,
+                    seq: delta.seq,
+                    alerts: delta.rule_alerts.iter().map(RuleAlert::view).collect(),
+                };
+                frames.push(serde_json::to_string(&message).unwrap_or_default());
+            }
         }
         frames
     }
@@ -133,6 +153,7 @@ mod tests {
                 last_7_days: totals,
             },
             alerts: Vec::new(),
+            rule_alerts: Vec::new(),
             over_budget: false,
             sessions: None,
         };

@@ -4,6 +4,7 @@
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
+use crate::alert_rules::RuleAlert;
 use crate::budget::BudgetCheck;
 use crate::live::Delta;
 use crate::sessions::{Session, SessionConfig};
@@ -84,6 +85,17 @@ pub trait SampleStore: Send + Sync + 'static {
         assistant_id: i64,
         now: DateTime<Utc>,
     ) -> Result<BudgetCheck, StoreError>;
+
+    /// Evaluates the error-rate and latency rules covering the assistant as of `now`: records
+    /// and returns the firings raised (one open firing per rule, whatever other nodes do),
+    /// resolves those whose metric is back under. A store without rules answers none.
+    async fn check_alert_rules(
+        &self,
+        _assistant_id: i64,
+        _now: DateTime<Utc>,
+    ) -> Result<Vec<RuleAlert>, StoreError> {
+        Ok(Vec::new())
+    }
 
     /// The assistant's live statistics as of `now`, from the durable rollups.
     async fn stats(&self, assistant_id: i64, now: DateTime<Utc>) -> Result<Stats, StoreError>;

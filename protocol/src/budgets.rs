@@ -52,6 +52,13 @@ pub struct CreateBudget {
         )
     )]
     pub domain: Option<String>,
+    /// One of your webhooks, POSTed each alert of the budget.
+    #[serde(
+        default,
+        deserialize_with = "crate::json_int::optional_integer",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub webhook_id: Option<i64>,
 }
 
 /// A change to one of your budgets: what is absent stays as it is.
@@ -74,6 +81,14 @@ pub struct UpdateBudget {
     )]
     #[cfg_attr(feature = "openapi", schema(schema_with = thresholds_schema))]
     pub thresholds: Option<Vec<i64>>,
+    /// One of your webhooks to POST the budget's alerts to; `null` removes it.
+    #[serde(
+        default,
+        deserialize_with = "crate::webhooks::nullable",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<i64>))]
+    pub webhook_id: Option<Option<i64>>,
 }
 
 /// A budget, and where it stands in its current period.
@@ -107,6 +122,8 @@ pub struct BudgetView {
     pub period_end: NaiveDate,
     /// The thresholds `spent` has reached this period, ascending.
     pub crossed: Vec<i64>,
+    /// The webhook its alerts are POSTed to, if any.
+    pub webhook_id: Option<i64>,
 }
 
 /// One alert: a budget's spend found at or over one of its thresholds in one period.
@@ -129,6 +146,8 @@ pub struct AlertView {
     /// The limit then, US dollars.
     pub limit: f64,
     pub triggered_at: DateTime<Utc>,
+    /// The webhook delivery, if the budget had a webhook when the alert was raised.
+    pub delivery: Option<crate::webhooks::DeliveryView>,
 }
 
 /// How long a budget's spend accumulates (UTC days or calendar months); for the document only,

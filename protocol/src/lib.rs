@@ -14,6 +14,8 @@
 //! - [`metrics`]: daily metrics read back: days, rolling averages, totals.
 //! - [`analytics`]: the dashboard payload, summaries and time series.
 //! - [`budgets`]: budgets and their alerts, as created, changed and listed.
+//! - [`alert_rules`]: error-rate and latency alert rules and their firings.
+//! - [`webhooks`]: webhooks, their deliveries, and the document POSTed to them.
 //! - [`compat`]: the seed documents' dashboard payloads (seed 002, seed 004).
 //! - [`live`]: the live WebSocket's messages, both ways.
 //! - [`prices`]: the price table.
@@ -23,6 +25,7 @@
 
 pub mod accounts;
 pub mod admin;
+pub mod alert_rules;
 pub mod analytics;
 pub mod assistants;
 pub mod budgets;
@@ -34,3 +37,4 @@ pub mod metrics;
 pub mod prices;
 pub mod runs;
 pub mod sessions;
+pub mod webhooks;

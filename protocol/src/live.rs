@@ -142,6 +142,37 @@ pub struct SessionsMessage {
     pub ended: usize,
 }
 
+/// An error-rate or latency rule that fired, as pushed live.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RuleAlert {
+    /// The firing's id (`GET /alert-rules/alerts`).
+    pub alert_id: i64,
+    pub rule_id: i64,
+    /// `error_rate` or `latency_p95`.
+    pub metric: String,
+    /// Percent for `error_rate`, milliseconds for `latency_p95`.
+    pub threshold: f64,
+    pub value: f64,
+    #[serde(default)]
+    pub calls: i64,
+    #[serde(default)]
+    pub window_minutes: i64,
+}
+
+/// `{"type": "ruleAlerts", ...}`, sent right after a delta whose batch made rules fire (same
+/// `assistantId` and `seq`). A struct of its own like [`SessionsMessage`], so clients matching
+/// every [`ServerMessage`] variant keep compiling; older clients parse it as
+/// [`ServerMessage::Unknown`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename = "ruleAlerts", rename_all = "camelCase")]
+pub struct RuleAlertsMessage {
+    pub assistant_id: i64,
+    pub seq: u64,
+    #[serde(default)]
+    pub alerts: Vec<RuleAlert>,
+}
+
 /// Client to server.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "camelCase", deny_unknown_fields)]

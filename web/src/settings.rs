@@ -35,6 +35,15 @@
 //! | `APP_LOG_FORMAT` | text | `json`: one JSON object per log line (read before the settings, see `telemetry`) |
 //! | `OTEL_EXPORTER_OTLP_ENDPOINT` | none | export the hub's own traces over OTLP/HTTP to this collector (and the other standard `OTEL_*` variables; see `telemetry`) |
 //! | `APP_METRICS__TOKEN` | none | bearer token that `GET /metrics` (Prometheus) requires; unset: `/metrics` is off (404) |
+//! | `APP_WEBHOOKS__ALLOW_HOSTS` | empty | comma-separated host names, addresses and CIDR ranges webhooks may target although they are not public (loopback, private, link-local, ...); see docs/alerts.md |
+//! | `APP_WEBHOOKS__MAX_ATTEMPTS` | `8` | attempts per webhook delivery in all, then it is `failed` |
+//! | `APP_WEBHOOKS__BACKOFF_BASE_MS` | `1000` | wait after the first failed attempt, doubled after each further one (with jitter) |
+//! | `APP_WEBHOOKS__BACKOFF_MAX_MS` | `300000` | longest wait between two attempts |
+//! | `APP_WEBHOOKS__CONNECT_TIMEOUT_MS` | `2000` | time limit to connect to a webhook |
+//! | `APP_WEBHOOKS__TIMEOUT_MS` | `5000` | time limit of one attempt, connecting included |
+//! | `APP_WEBHOOKS__POLL_INTERVAL_MS` | `1000` | how often a node looks for due deliveries |
+//! | `APP_WEBHOOKS__CONCURRENCY` | `8` | most attempts in flight per node (the in-memory queue) |
+//! | `APP_WEBHOOKS__MAX_PENDING` | `100` | most pending deliveries per webhook; further alerts' deliveries are stored as `dropped` |
 //! | `APP_AUTH__JWT_SECRET` | dev secret | HMAC secret of access tokens, at least 32 bytes |
 //! | `APP_AUTH__TOKEN_TTL_SECONDS` | `86400` | lifetime of an access token |
 //! | `APP_AUTH__EXPORT_LINK_TTL_SECONDS` | `60` | lifetime of a signed export download link (each works once) |
@@ -85,6 +94,45 @@ pub struct Settings {
     pub retention: RetentionSettings,
     #[serde(default)]
     pub metrics: MetricsSettings,
+    pub webhooks: WebhookSettings,
+}
+
+/// Webhook delivery of alerts.
+#[derive(Debug, Clone, Deserialize)]
+pub struct WebhookSettings {
+    /// Comma-separated exceptions to the SSRF policy (host names, addresses, CIDR ranges).
+    pub allow_hosts: String,
+    pub max_attempts: u32,
+    pub backoff_base_ms: u64,
+    pub backoff_max_ms: u64,
+    pub connect_timeout_ms: u64,
+    pub timeout_ms: u64,
+    pub poll_interval_ms: u64,
+    pub concurrency: usize,
+    pub max_pending: u32,
+}
+
+impl WebhookSettings {
+    /// The SSRF policy of these settings.
+    pub fn policy(&self) -> Result<crate::webhooks::Policy, SettingsError> {
+        crate::webhooks::AllowList::parse(&self.allow_hosts)
+            .map(crate::webhooks::Policy::new)
+            .map_err(|e| SettingsError::Invalid(format!("APP_WEBHOOKS__ALLOW_HOSTS: {e}")))
+    }
+
+    /// The delivery worker's pacing.
+    pub fn worker(&self) -> crate::webhooks::WorkerConfig {
+        let timeout = Duration::from_millis(self.timeout_ms);
+        crate::webhooks::WorkerConfig {
+            poll_interval: Duration::from_millis(self.poll_interval_ms),
+            concurrency: self.concurrency,
+            max_attempts: i32::try_from(self.max_attempts).unwrap_or(i32::MAX),
+            backoff_base: Duration::from_millis(self.backoff_base_ms),
+            backoff_max: Duration::from_millis(self.backoff_max_ms),
+            // An attempt ends within its timeout; the margin covers recording its outcome.
+            lease: timeout * 2 + Duration::from_secs(10),
+        }
+    }
 }
 
 /// The hub's own Prometheus endpoint.
@@ -241,7 +289,16 @@ impl Settings {
             .set_default("sessions.max_per_assistant", 10_000)?
             .set_default("retention.raw_sample_days", 90)?
             .set_default("retention.minute_rollup_days", 14)?
-            .set_default("retention.interval_seconds", 3_600)?;
+            .set_default("retention.interval_seconds", 3_600)?
+            .set_default("webhooks.allow_hosts", "")?
+            .set_default("webhooks.max_attempts", 8)?
+            .set_default("webhooks.backoff_base_ms", 1_000)?
+            .set_default("webhooks.backoff_max_ms", 300_000)?
+            .set_default("webhooks.connect_timeout_ms", 2_000)?
+            .set_default("webhooks.timeout_ms", 5_000)?
+            .set_default("webhooks.poll_interval_ms", 1_000)?
+            .set_default("webhooks.concurrency", 8)?
+            .set_default("webhooks.max_pending", 100)?;
         if let Ok(file) = std::env::var("APP_CONFIG_FILE") {
             builder = builder.add_source(config::File::with_name(&file).required(true));
         }
@@ -303,6 +360,21 @@ impl Settings {
         if self.auth.attempt_quota().is_none() || self.auth.attempt_period_ms == 0 {
             return Err(SettingsError::Invalid(
                 "APP_AUTH__ATTEMPTS_BURST and APP_AUTH__ATTEMPT_PERIOD_MS must be at least 1"
+                    .into(),
+            ));
+        }
+        self.webhooks.policy()?;
+        let w = &self.webhooks;
+        if w.max_attempts == 0
+            || w.concurrency == 0
+            || w.max_pending == 0
+            || w.timeout_ms == 0
+            || w.connect_timeout_ms == 0
+            || w.poll_interval_ms == 0
+        {
+            return Err(SettingsError::Invalid(
+                "APP_WEBHOOKS__MAX_ATTEMPTS, __CONCURRENCY, __MAX_PENDING, __TIMEOUT_MS, \
+                 __CONNECT_TIMEOUT_MS and __POLL_INTERVAL_MS must be at least 1"
                     .into(),
             ));
         }

@@ -40,6 +40,10 @@ pub enum StartupError {
     Storage(#[from] persistence::PersistenceError),
     #[error("invalid settings: {0}")]
     Settings(&'static str),
+    #[error(transparent)]
+    InvalidSettings(#[from] crate::settings::SettingsError),
+    #[error("could not build the webhook client")]
+    WebhookClient(#[from] reqwest::Error),
     #[error("could not listen on {address}")]
     Bind {
         address: String,
@@ -87,11 +91,25 @@ impl Application {
         let telemetry = Arc::new(Telemetry::new(settings.metrics.token.clone()));
         let instruments = telemetry.instruments.clone();
         let store: Arc<dyn SampleStore> = Arc::new(MeteredStore::new(
-            Arc::new(PgStore::new(
-                pool.clone(),
-                Duration::from_millis(settings.database.write_timeout_ms),
-            )),
+            Arc::new(
+                PgStore::new(
+                    pool.clone(),
+                    Duration::from_millis(settings.database.write_timeout_ms),
+                )
+                .with_max_pending_deliveries(i64::from(settings.webhooks.max_pending)),
+            ),
             instruments.clone(),
+        ));
+        let webhooks = Arc::new(settings.webhooks.policy()?);
+        let sender = crate::webhooks::Sender::new(
+            Arc::clone(&webhooks),
+            Duration::from_millis(settings.webhooks.connect_timeout_ms),
+            Duration::from_millis(settings.webhooks.timeout_ms),
+        )?;
+        actix_web::rt::spawn(crate::webhooks::worker::run(
+            pool.clone(),
+            sender,
+            settings.webhooks.worker(),
         ));
         let bus = RedisLiveBus::new(cache.clone());
         let shared_bus: Arc<dyn LiveBus> =
@@ -154,6 +172,7 @@ impl Application {
                 timeout: Duration::from_millis(settings.hub.ws_timeout_ms),
             },
             telemetry,
+            webhooks,
         });
         let server = HttpServer::new(move || {
             App::new()

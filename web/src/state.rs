@@ -17,6 +17,7 @@ use crate::auth::status::AccountStatus;
 use crate::auth::{JwtKeys, PasswordAttempts};
 use crate::export::ExportLinks;
 use crate::prometheus::Telemetry;
+use crate::webhooks::Policy;
 use crate::ws::Heartbeat;
 
 /// Shared services of one hub process (cheap to share: every field is a handle).
@@ -51,4 +52,6 @@ pub struct AppState {
     pub heartbeat: Heartbeat,
     /// The process's own metrics (`GET /metrics`).
     pub telemetry: Arc<Telemetry>,
+    /// Where webhooks may point (checked when one is created).
+    pub webhooks: Arc<Policy>,
 }

@@ -17,6 +17,7 @@ use tokio::sync::oneshot;
 use super::config::HubConfig;
 use super::live_hub::LiveHub;
 use super::messages::{Ack, Drain, Idle, Ingest, IngestError, Publish, SeqFloor};
+use crate::alert_rules::RuleAlert;
 use crate::budget::{BudgetAlert, BudgetCheck};
 use crate::live::{Delta, SessionsChange};
 use crate::sessions::SessionTracker;
@@ -49,6 +50,18 @@ impl std::fmt::Display for RequestIds<'_> {
     }
 }
 
+/// Evaluates the alert rules covering an assistant after one of its batches committed; a
+/// failure is logged and raises nothing (the next batch evaluates again).
+async fn check_rules_after_commit(store: &dyn SampleStore, assistant_id: i64) -> Vec<RuleAlert> {
+    match store.check_alert_rules(assistant_id, Utc::now()).await {
+        Ok(alerts) => alerts,
+        Err(error) => {
+            tracing::warn!(assistant_id, %error, "alert rules not evaluated");
+            Vec::new()
+        }
+    }
+}
+
 /// The actor of one assistant.
 pub struct AssistantActor {
     assistant_id: i64,
@@ -66,6 +79,8 @@ pub struct AssistantActor {
     unannounced: Totals,
     /// Budget alerts raised since the last announcement.
     unannounced_alerts: Vec<BudgetAlert>,
+    /// Rule firings raised since the last announcement.
+    unannounced_rule_alerts: Vec<RuleAlert>,
     /// Whether a budget covering the assistant was spent at the last check.
     over_budget: bool,
     last_announced: Option<Instant>,
@@ -101,6 +116,7 @@ impl AssistantActor {
             writing: false,
             unannounced: Totals::default(),
             unannounced_alerts: Vec::new(),
+            unannounced_rule_alerts: Vec::new(),
             over_budget: false,
             last_announced: None,
             announce_scheduled: false,
@@ -150,16 +166,19 @@ impl AssistantActor {
         let write = async move {
             let result = store.write_batch(assistant_id, &mut samples).await;
             // Budgets are checked after the commit; a failed check keeps the last known state.
-            let budgets = match &result {
-                Ok(_) => crate::budget::check_after_commit(store.as_ref(), assistant_id).await,
-                Err(_) => None,
+            let (budgets, rules) = match &result {
+                Ok(_) => (
+                    crate::budget::check_after_commit(store.as_ref(), assistant_id).await,
+                    check_rules_after_commit(store.as_ref(), assistant_id).await,
+                ),
+                Err(_) => (None, Vec::new()),
             };
-            (samples, result, budgets)
+            (samples, result, budgets, rules)
         };
         ctx.spawn(
             write
                 .into_actor(self)
-                .map(move |(samples, result, budgets), act, ctx| {
+                .map(move |(samples, result, budgets, rules), act, ctx| {
                     act.writing = false;
                     act.buffered = act.buffered.saturating_sub(rows);
                     act.last_activity = Instant::now();
@@ -171,6 +190,7 @@ impl AssistantActor {
                         act.over_budget = over_budget;
                         act.unannounced_alerts.extend(new_alerts);
                     }
+                    act.unannounced_rule_alerts.extend(rules);
                     let requests = RequestIds(&batch);
                     match result {
                         Ok(stored) => act.acknowledge(batch, &counts, &samples, &stored, ctx),
@@ -292,6 +312,7 @@ impl AssistantActor {
         }
         let added = std::mem::take(&mut self.unannounced);
         let alerts = std::mem::take(&mut self.unannounced_alerts);
+        let rule_alerts = std::mem::take(&mut self.unannounced_rule_alerts);
         let over_budget = self.over_budget;
         let sessions = self.sessions.has_changes().then(|| {
             let (changed, ended) = self.sessions.take_changes();
@@ -314,7 +335,7 @@ impl AssistantActor {
                 Err(error) => {
                     tracing::warn!(assistant_id, %error, "live stats unavailable; delta skipped");
                     // Alerts are announced once: keep them for the next delta.
-                    return alerts;
+                    return (alerts, rule_alerts);
                 }
             };
             let delta = Delta {
@@ -325,6 +346,7 @@ impl AssistantActor {
                 stats,
                 alerts,
                 over_budget,
+                rule_alerts,
                 sessions,
             };
             let published = match &bus {
@@ -340,24 +362,29 @@ impl AssistantActor {
             if published.is_err() {
                 live.do_send(Publish { delta });
             }
-            Vec::new()
+            (Vec::new(), Vec::new())
         };
-        ctx.spawn(work.into_actor(self).map(|unsent, act, ctx| {
-            act.announcing = false;
-            // Retry unsent alerts with the next delta, unless stopping (they stay in the
-            // stored alert history either way).
-            if act.draining.is_empty() {
-                act.unannounced_alerts.splice(0..0, unsent);
-            }
-            act.schedule_announce(ctx);
-            act.finish_drain_if_done(ctx);
-        }));
+        ctx.spawn(
+            work.into_actor(self)
+                .map(|(unsent, unsent_rules), act, ctx| {
+                    act.announcing = false;
+                    // Retry unsent alerts with the next delta, unless stopping (they stay in the
+                    // stored alert history either way).
+                    if act.draining.is_empty() {
+                        act.unannounced_alerts.splice(0..0, unsent);
+                        act.unannounced_rule_alerts.splice(0..0, unsent_rules);
+                    }
+                    act.schedule_announce(ctx);
+                    act.finish_drain_if_done(ctx);
+                }),
+        );
     }
 
     /// Whether something committed has not been announced yet (totals or budget alerts).
     fn has_news(&self) -> bool {
         !self.unannounced.is_empty()
             || !self.unannounced_alerts.is_empty()
+            || !self.unannounced_rule_alerts.is_empty()
             || self.sessions.has_changes()
     }
 

@@ -246,6 +246,7 @@ mod tests {
             added: Totals::default(),
             stats: Stats::default(),
             alerts: Vec::new(),
+            rule_alerts: Vec::new(),
             over_budget: false,
             sessions: None,
         }

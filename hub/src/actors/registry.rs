@@ -202,14 +202,16 @@ mod tests {
     #[actix_rt::test]
     async fn each_assistant_gets_an_actor_and_an_idle_one_is_drained_and_stopped() {
         let store = Arc::new(MemoryStore::default());
-        let registry = start(store.clone(), Duration::from_millis(40));
+        // Long enough that no actor idles out between these three quick requests even on a
+        // starved machine (a 40 ms timeout did, on a loaded CI), short enough to wait out below.
+        let registry = start(store.clone(), Duration::from_millis(500));
         for assistant in [1, 2, 1] {
             assert!(matches!(ingest(&registry, assistant).await, Some(Ok(_))));
         }
         assert_eq!(registry.send(ActiveCount).await.ok(), Some(2));
         let mut active = None;
-        for _ in 0..50 {
-            tokio::time::sleep(Duration::from_millis(20)).await;
+        for _ in 0..100 {
+            tokio::time::sleep(Duration::from_millis(50)).await;
             active = registry.send(ActiveCount).await.ok();
             if active == Some(0) {
                 break;

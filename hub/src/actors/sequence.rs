@@ -72,6 +72,7 @@ mod tests {
                 added: Default::default(),
                 stats: Default::default(),
                 alerts: Vec::new(),
+                rule_alerts: Vec::new(),
                 over_budget: false,
                 sessions: None,
             })

@@ -68,6 +68,7 @@ fn a_create_reports_every_bad_field() {
         limit: -1.0,
         thresholds: Some(vec![0]),
         domain: Some(String::new()),
+        webhook_id: None,
     };
     let errors = BudgetSpec::parse(&input).err().unwrap_or_default();
     assert_eq!(
@@ -100,6 +101,7 @@ fn a_change_keeps_what_it_does_not_name() {
     let change = BudgetChange::parse(&UpdateBudget {
         limit: Some(3.0),
         thresholds: Some(vec![90, 10]),
+        webhook_id: None,
     })
     .unwrap_or_default();
     assert_eq!(change.limit_nanos, Some(3_000_000_000));
@@ -110,6 +112,7 @@ fn a_change_keeps_what_it_does_not_name() {
     let errors = BudgetChange::parse(&UpdateBudget {
         limit: Some(0.0),
         thresholds: Some(vec![5000]),
+        webhook_id: None,
     })
     .err()
     .unwrap_or_default();

@@ -10,6 +10,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
 use super::{BusLabel, BusOp, Cause, CauseLabel, Instruments, Outcome, OutcomeLabel};
+use crate::alert_rules::RuleAlert;
 use crate::budget::BudgetCheck;
 use crate::live::Delta;
 use crate::sessions::{Session, SessionConfig};
@@ -79,6 +80,14 @@ impl SampleStore for MeteredStore {
         config: SessionConfig,
     ) -> Result<Vec<Session>, StoreError> {
         self.inner.active_sessions(assistant_id, now, config).await
+    }
+
+    async fn check_alert_rules(
+        &self,
+        assistant_id: i64,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<RuleAlert>, StoreError> {
+        self.inner.check_alert_rules(assistant_id, now).await
     }
 }
 

@@ -13,6 +13,7 @@ use diesel::sql_types::{
     Array, BigInt, Date, Integer, Jsonb, Nullable, SmallInt, Text, Timestamptz,
 };
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
+use hub::alert_rules::RuleAlert;
 use hub::budget::BudgetCheck;
 use hub::pricing::apply_prices;
 use hub::rollups::{self, UsageRollups};
@@ -22,7 +23,7 @@ use hub::{Sample, Stats};
 
 use crate::postgres::counters::{column_list, counter_arrays, Columns, ADD_COUNTERS};
 use crate::postgres::failure;
-use crate::postgres::queries::{budgets, prices, reports, sessions};
+use crate::postgres::queries::{alert_rules, budgets, prices, reports, sessions};
 use crate::postgres::{breakdown_rollups, PgPool};
 
 /// PostgreSQL-backed storage of the hub.
@@ -30,13 +31,30 @@ use crate::postgres::{breakdown_rollups, PgPool};
 pub struct PgStore {
     pool: PgPool,
     timeout: Duration,
+    /// Most pending webhook deliveries per webhook; alerts beyond are stored as dropped.
+    max_pending_deliveries: i64,
 }
+
+/// [`PgStore::max_pending_deliveries`] unless set otherwise.
+pub const DEFAULT_MAX_PENDING_DELIVERIES: i64 = 100;
 
 impl PgStore {
     /// A store on `pool` whose operations fail after `timeout` (a stalled database must not
     /// hold an assistant's buffer forever).
     pub fn new(pool: PgPool, timeout: Duration) -> Self {
-        Self { pool, timeout }
+        Self {
+            pool,
+            timeout,
+            max_pending_deliveries: DEFAULT_MAX_PENDING_DELIVERIES,
+        }
+    }
+
+    /// The same store, queueing at most `max` pending deliveries per webhook.
+    pub fn with_max_pending_deliveries(self, max: i64) -> Self {
+        Self {
+            max_pending_deliveries: max,
+            ..self
+        }
     }
 
     /// Runs `work` on a pooled connection, failing after the store's timeout; every failure is
@@ -71,8 +89,21 @@ impl SampleStore for PgStore {
         assistant_id: i64,
         now: DateTime<Utc>,
     ) -> Result<BudgetCheck, StoreError> {
-        self.bounded(async |conn| budgets::check(conn, assistant_id, now).await)
+        let max = self.max_pending_deliveries;
+        self.bounded(async |conn| budgets::check(conn, assistant_id, now, max).await)
             .await
+    }
+
+    async fn check_alert_rules(
+        &self,
+        assistant_id: i64,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<RuleAlert>, StoreError> {
+        let max = self.max_pending_deliveries;
+        self.bounded(async |conn| {
+            alert_rules::check_in_transaction(conn, assistant_id, now, max).await
+        })
+        .await
     }
 
     async fn stats(&self, assistant_id: i64, now: DateTime<Utc>) -> Result<Stats, StoreError> {

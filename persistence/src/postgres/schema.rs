@@ -1,6 +1,20 @@
 // @generated automatically by Diesel CLI.
 
 diesel::table! {
+    alert_rules (id) {
+        id -> Int8,
+        owner_id -> Int8,
+        assistant_id -> Nullable<Int8>,
+        metric -> Text,
+        threshold -> Float8,
+        window_minutes -> Int4,
+        min_calls -> Int4,
+        webhook_id -> Nullable<Int8>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     assistants (id) {
         id -> Int8,
         owner_id -> Int8,
@@ -59,6 +73,7 @@ diesel::table! {
         created_at -> Timestamptz,
         thresholds -> Array<Nullable<Int4>>,
         domain -> Nullable<Text>,
+        webhook_id -> Nullable<Int8>,
     }
 }
 
@@ -127,6 +142,23 @@ diesel::table! {
         created_at -> Timestamptz,
         cache_read_nanos_per_mtok -> Nullable<Int8>,
         owner_id -> Nullable<Int8>,
+    }
+}
+
+diesel::table! {
+    rule_alerts (id) {
+        id -> Int8,
+        rule_id -> Int8,
+        assistant_id -> Int8,
+        metric -> Text,
+        threshold -> Float8,
+        window_minutes -> Int4,
+        value -> Float8,
+        calls -> Int8,
+        window_start -> Timestamptz,
+        triggered_at -> Timestamptz,
+        resolved_at -> Nullable<Timestamptz>,
+        resolved_value -> Nullable<Float8>,
     }
 }
 
@@ -200,20 +232,61 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    webhook_deliveries (id) {
+        id -> Int8,
+        webhook_id -> Int8,
+        budget_alert_id -> Nullable<Int8>,
+        payload -> Text,
+        state -> Text,
+        attempts -> Int4,
+        next_attempt_at -> Nullable<Timestamptz>,
+        lease_until -> Nullable<Timestamptz>,
+        last_status -> Nullable<Int4>,
+        last_error -> Nullable<Text>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+        delivered_at -> Nullable<Timestamptz>,
+        rule_alert_id -> Nullable<Int8>,
+    }
+}
+
+diesel::table! {
+    webhooks (id) {
+        id -> Int8,
+        owner_id -> Int8,
+        url -> Text,
+        secret -> Text,
+        created_at -> Timestamptz,
+        secret_rotated_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::joinable!(alert_rules -> assistants (assistant_id));
+diesel::joinable!(alert_rules -> users (owner_id));
+diesel::joinable!(alert_rules -> webhooks (webhook_id));
 diesel::joinable!(assistants -> users (owner_id));
 diesel::joinable!(breakdown_rollups -> assistants (assistant_id));
 diesel::joinable!(budget_alerts -> budgets (budget_id));
 diesel::joinable!(budgets -> assistants (assistant_id));
 diesel::joinable!(budgets -> users (owner_id));
+diesel::joinable!(budgets -> webhooks (webhook_id));
 diesel::joinable!(day_rollups -> assistants (assistant_id));
 diesel::joinable!(ingest_keys -> assistants (assistant_id));
 diesel::joinable!(label_rollups -> assistants (assistant_id));
 diesel::joinable!(model_prices -> users (owner_id));
+diesel::joinable!(rule_alerts -> alert_rules (rule_id));
+diesel::joinable!(rule_alerts -> assistants (assistant_id));
 diesel::joinable!(sample_client_ids -> assistants (assistant_id));
 diesel::joinable!(time_rollups -> assistants (assistant_id));
 diesel::joinable!(usage_samples -> assistants (assistant_id));
+diesel::joinable!(webhook_deliveries -> budget_alerts (budget_alert_id));
+diesel::joinable!(webhook_deliveries -> rule_alerts (rule_alert_id));
+diesel::joinable!(webhook_deliveries -> webhooks (webhook_id));
+diesel::joinable!(webhooks -> users (owner_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    alert_rules,
     assistants,
     breakdown_rollups,
     budget_alerts,
@@ -223,8 +296,11 @@ diesel::allow_tables_to_appear_in_same_query!(
     ingest_keys,
     label_rollups,
     model_prices,
+    rule_alerts,
     sample_client_ids,
     time_rollups,
     usage_samples,
     users,
+    webhook_deliveries,
+    webhooks,
 );

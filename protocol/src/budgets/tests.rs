@@ -25,6 +25,7 @@ fn requests_take_integral_thresholds_and_refuse_unknown_fields() {
     let text = serde_json::to_string(&UpdateBudget {
         limit: Some(3.0),
         thresholds: None,
+        webhook_id: None,
     })
     .unwrap_or_default();
     assert_eq!(text, r#"{"limit":3.0}"#);

@@ -150,7 +150,7 @@ pub fn alert_text(alert: &BudgetAlert, names: &BTreeMap<i64, String>) -> (String
 }
 
 /// A refusal of the form before anything is sent, shown like the hub's own.
-fn refused(field: &str, message: String) -> ApiError {
+pub(crate) fn refused(field: &str, message: String) -> ApiError {
     ApiError::Invalid {
         detail: format!("{field}: {message}"),
         fields: vec![FieldError {
@@ -182,6 +182,7 @@ pub fn new_budget(
         limit: parse_limit(limit).map_err(|m| refused("limit", m))?,
         thresholds: Some(parse_thresholds(thresholds).map_err(|m| refused("thresholds", m))?),
         domain: Some(domain.trim().to_owned()).filter(|d| !d.is_empty()),
+        webhook_id: None,
     })
 }
 
@@ -190,6 +191,7 @@ pub fn budget_change(limit: &str, thresholds: &str) -> Result<UpdateBudget, ApiE
     Ok(UpdateBudget {
         limit: Some(parse_limit(limit).map_err(|m| refused("limit", m))?),
         thresholds: Some(parse_thresholds(thresholds).map_err(|m| refused("thresholds", m))?),
+        webhook_id: None,
     })
 }
 
@@ -223,6 +225,7 @@ mod tests {
                 limit: 2.5,
                 thresholds: Some(vec![80, 50]),
                 domain: Some("support".to_owned()),
+                webhook_id: None,
             }
         );
         let all = new_budget("", "monthly", "10", "100", "  ").unwrap_or_default();
@@ -238,7 +241,8 @@ mod tests {
             budget_change("5", "50 100").ok(),
             Some(UpdateBudget {
                 limit: Some(5.0),
-                thresholds: Some(vec![50, 100])
+                thresholds: Some(vec![50, 100]),
+                webhook_id: None,
             })
         );
     }

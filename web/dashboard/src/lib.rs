@@ -8,6 +8,7 @@
 //! compile and are unit-tested natively: `cargo test` in `web/dashboard`. The wasm build is
 //! `scripts/build-dashboard.sh`.
 
+pub mod alert_rules;
 pub mod api;
 pub mod app;
 pub mod budgets;

@@ -8,7 +8,7 @@ use chrono::Utc;
 use hub::budget::{BudgetChange, BudgetPeriod, BudgetSpec, Progress, Thresholds};
 use hub::units::nanos_to_usd;
 use persistence::postgres::models::{Budget, BudgetAlert, BudgetChanges, NewBudget};
-use persistence::postgres::queries::budgets;
+use persistence::postgres::queries::{budgets, deliveries};
 use protocol::budgets::{AlertView, BudgetView, CreateBudget, UpdateBudget};
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -18,6 +18,7 @@ use crate::error::ApiError;
 use crate::routes::openapi::responses::{
     BadRequest, Conflict, JsonBodyErrors, NotFound, Refused, Unauthorized, Unavailable,
 };
+use crate::routes::webhooks::{check_owned, delivery_view};
 use crate::state::AppState;
 
 /// Most budgets one user may have.
@@ -62,6 +63,7 @@ fn view(budget: Budget, spent_nanos: i64) -> BudgetView {
         period_start: progress.period_start,
         period_end: progress.period_end,
         crossed: progress.crossed.into_iter().map(i64::from).collect(),
+        webhook_id: budget.webhook_id,
     }
 }
 
@@ -113,6 +115,7 @@ pub async fn create_budget(
             return Err(ApiError::NotFound(format!("assistant {id} not found")));
         }
     }
+    check_owned(&mut conn, user.id, spec.webhook_id).await?;
     if budgets::count_for_owner(&mut conn, user.id).await? >= MAX_BUDGETS {
         return Err(ApiError::Conflict(format!(
             "you already have {MAX_BUDGETS} budgets; delete one first"
@@ -127,6 +130,7 @@ pub async fn create_budget(
             limit_nanos: spec.limit_nanos,
             thresholds: spec.thresholds.into_vec(),
             domain: spec.domain.as_deref(),
+            webhook_id: spec.webhook_id,
         },
     )
     .await?;
@@ -162,7 +166,8 @@ pub async fn list_budgets(
     Ok(HttpResponse::Ok().json(list))
 }
 
-/// Changes the limit and/or the thresholds of one of your budgets (absent fields stay). Alerts
+/// Changes the limit, the thresholds and/or the webhook of one of your budgets (absent fields
+/// stay; `webhookId: null` removes the webhook). Alerts
 /// already raised this period stay; the next ingested sample is checked against the new values.
 #[utoipa::path(
     tag = "budgets",
@@ -189,9 +194,11 @@ pub async fn update_budget(
     let id = path.into_inner();
     let change = BudgetChange::parse(&body)?;
     let mut conn = pool.get().await?;
+    check_owned(&mut conn, user.id, change.webhook_id.flatten()).await?;
     let changes = BudgetChanges {
         limit_nanos: change.limit_nanos,
         thresholds: change.thresholds.map(Thresholds::into_vec),
+        webhook_id: change.webhook_id,
     };
     let Some(budget) = budgets::update(&mut conn, user.id, id, &changes).await? else {
         return Err(ApiError::NotFound(format!("budget {id} not found")));
@@ -239,7 +246,10 @@ pub struct AlertsQuery {
     pub limit: Option<i64>,
 }
 
-fn alert_view((alert, budget): (BudgetAlert, Budget)) -> AlertView {
+fn alert_view(
+    (alert, budget): (BudgetAlert, Budget),
+    delivery: Option<protocol::webhooks::DeliveryView>,
+) -> AlertView {
     AlertView {
         id: alert.id,
         budget_id: alert.budget_id,
@@ -251,6 +261,7 @@ fn alert_view((alert, budget): (BudgetAlert, Budget)) -> AlertView {
         spent: nanos_to_usd(alert.spent_nanos),
         limit: nanos_to_usd(alert.limit_nanos),
         triggered_at: alert.triggered_at,
+        delivery,
     }
 }
 
@@ -281,10 +292,18 @@ pub async fn list_alerts(
         );
     }
     let mut conn = pool.get().await?;
-    let list: Vec<AlertView> = budgets::alerts_for_owner(&mut conn, user.id, limit)
-        .await?
+    let alerts = budgets::alerts_for_owner(&mut conn, user.id, limit).await?;
+    let ids: Vec<i64> = alerts.iter().map(|(a, _)| a.id).collect();
+    let mut sent = deliveries::of_budget_alerts(&mut conn, &ids).await?;
+    let list: Vec<AlertView> = alerts
         .into_iter()
-        .map(alert_view)
+        .map(|row| {
+            let delivery = sent
+                .iter()
+                .position(|d| d.budget_alert_id == Some(row.0.id))
+                .map(|i| delivery_view(sent.swap_remove(i)));
+            alert_view(row, delivery)
+        })
         .collect();
     Ok(HttpResponse::Ok().json(list))
 }

@@ -2,6 +2,7 @@
 
 pub mod accounts;
 pub mod admin;
+pub mod alert_rules;
 pub mod analytics;
 pub mod assistant_edits;
 pub mod assistants;
@@ -19,6 +20,7 @@ pub mod prices;
 pub mod runs;
 pub mod sessions;
 pub mod stats;
+pub mod webhooks;
 
 use actix_web::error::{JsonPayloadError, PathError, QueryPayloadError};
 use actix_web::{web, HttpRequest};
@@ -60,6 +62,8 @@ pub fn configure(
                     .configure(export::configure)
                     .configure(analytics::configure)
                     .configure(budgets::configure)
+                    .configure(webhooks::configure)
+                    .configure(alert_rules::configure)
                     .configure(prices::configure)
                     .configure(sessions::configure)
                     .configure(compat::configure)

@@ -21,6 +21,7 @@ fn delta(assistant_id: i64) -> Delta {
         added: Default::default(),
         stats: Default::default(),
         alerts: Vec::new(),
+        rule_alerts: Vec::new(),
         over_budget: false,
         sessions: None,
     }

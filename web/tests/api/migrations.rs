@@ -48,6 +48,7 @@ async fn migrations_apply_revert_and_reapply() {
     assert_eq!(applied.len(), total);
     let mut conn = database.connect().await;
     let expected = [
+        "alert_rules",
         "assistants",
         "breakdown_rollups",
         "budget_alerts",
@@ -57,10 +58,13 @@ async fn migrations_apply_revert_and_reapply() {
         "ingest_keys",
         "label_rollups",
         "model_prices",
+        "rule_alerts",
         "sample_client_ids",
         "time_rollups",
         "usage_samples",
         "users",
+        "webhook_deliveries",
+        "webhooks",
     ];
     assert_eq!(tables(&mut conn).await, expected);
 

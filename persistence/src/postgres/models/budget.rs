@@ -22,6 +22,8 @@ pub struct Budget {
     pub thresholds: Vec<Option<i32>>,
     /// Only the spend of calls sent with this `domain`; `None` for all of it.
     pub domain: Option<String>,
+    /// The webhook its alerts are POSTed to.
+    pub webhook_id: Option<i64>,
 }
 
 impl Budget {
@@ -41,6 +43,7 @@ pub struct NewBudget<'a> {
     pub limit_nanos: i64,
     pub thresholds: Vec<i32>,
     pub domain: Option<&'a str>,
+    pub webhook_id: Option<i64>,
 }
 
 /// What a change sets (`None` fields are left as they are).
@@ -49,4 +52,6 @@ pub struct NewBudget<'a> {
 pub struct BudgetChanges {
     pub limit_nanos: Option<i64>,
     pub thresholds: Option<Vec<i32>>,
+    /// `Some(None)` removes the webhook.
+    pub webhook_id: Option<Option<i64>>,
 }

@@ -1,15 +1,23 @@
 //! Row types, one file per table: `X` is what a query returns, `NewX` what an insert takes.
 
+pub mod alert_rule;
 pub mod assistant;
 pub mod budget;
 pub mod budget_alert;
 pub mod ingest_key;
 pub mod model_price;
+pub mod rule_alert;
 pub mod user;
+pub mod webhook;
+pub mod webhook_delivery;
 
+pub use alert_rule::{AlertRule, AlertRuleChanges, NewAlertRule};
 pub use assistant::{Assistant, NewAssistant};
 pub use budget::{Budget, BudgetChanges, NewBudget};
 pub use budget_alert::BudgetAlert;
 pub use ingest_key::{IngestKey, NewIngestKey};
 pub use model_price::{ModelPrice, NewModelPrice};
+pub use rule_alert::RuleAlert;
 pub use user::{NewUser, Role, User};
+pub use webhook::{NewWebhook, Webhook};
+pub use webhook_delivery::{Delivery, DeliveryState};

@@ -1,15 +1,17 @@
 //! Budgets: create, list (with each one's spend), change, delete, the alert history, and the
 //! check the actors run after each batch (spend per budget from `day_rollups`, or from the
 //! domain's `label_rollups` for a domain budget; an alert inserted once per budget, period and
-//! threshold reached, the unique key deciding between hub nodes checking at the same time).
+//! threshold reached, the unique key deciding between hub nodes checking at the same time, and
+//! its webhook delivery queued with it).
 
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Date, Integer, Nullable, Text};
-use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use diesel::sql_types::{BigInt, Date, Integer, Nullable, Text, Timestamptz};
+use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use hub::budget::{BudgetAlert as Alert, BudgetCheck, BudgetPeriod};
 
 use crate::postgres::models::{Budget, BudgetAlert, BudgetChanges, NewBudget};
+use crate::postgres::queries::deliveries;
 use crate::postgres::schema::{budget_alerts, budgets};
 
 /// The spend of budget `c` (columns `owner_id`, `assistant_id`, `domain`, `period_start`) from
@@ -104,7 +106,8 @@ pub async fn update(
     let mine = budgets::table
         .filter(budgets::id.eq(id))
         .filter(budgets::owner_id.eq(owner_id));
-    if changes.limit_nanos.is_none() && changes.thresholds.is_none() {
+    if changes.limit_nanos.is_none() && changes.thresholds.is_none() && changes.webhook_id.is_none()
+    {
         // Nothing to set (diesel refuses an empty SET): the budget as it is.
         return mine
             .select(Budget::as_select())
@@ -169,27 +172,85 @@ struct Checked {
     limit_nanos: i64,
     #[diesel(sql_type = BigInt)]
     spent_nanos: i64,
+    #[diesel(sql_type = Nullable<Text>)]
+    domain: Option<String>,
+    #[diesel(sql_type = Nullable<BigInt>)]
+    webhook_id: Option<i64>,
     #[diesel(sql_type = Nullable<Integer>)]
     threshold: Option<i32>,
+    #[diesel(sql_type = Nullable<BigInt>)]
+    alert_id: Option<i64>,
+    #[diesel(sql_type = Nullable<Timestamptz>)]
+    triggered_at: Option<DateTime<Utc>>,
 }
 
 /// Checks the budgets covering `assistant_id` (its own and its owner's user-wide ones) against
 /// their spend in the current UTC day or month; inserts an alert for each threshold reached
-/// that has none for this period yet, and returns those as new alerts.
+/// that has none for this period yet, and returns those as new alerts. The alert of a budget
+/// with a webhook gets its delivery queued in the same transaction (at most
+/// `max_pending_deliveries` pending per webhook, see [`deliveries::enqueue`]).
 ///
-/// One statement: two hub nodes checking at once both try to insert a reached threshold, the
-/// unique key (budget, period start, threshold) lets exactly one of them, and the other's
-/// `ON CONFLICT DO NOTHING` returns nothing. Every check runs after its batch committed, so the
-/// last check to start sees every batch committed before it: no threshold is missed.
+/// One statement decides: two hub nodes checking at once both try to insert a reached
+/// threshold, the unique key (budget, period start, threshold) lets exactly one of them, and the
+/// other's `ON CONFLICT DO NOTHING` returns nothing (nor queues a delivery). Every check runs
+/// after its batch committed, so the last check to start sees every batch committed before it:
+/// no threshold is missed.
 pub async fn check(
     conn: &mut AsyncPgConnection,
     assistant_id: i64,
     now: DateTime<Utc>,
+    max_pending_deliveries: i64,
 ) -> QueryResult<BudgetCheck> {
-    let rows: Vec<Checked> = diesel::sql_query(format!(
+    conn.transaction(async |conn| {
+        let rows = checked(conn, assistant_id, now).await?;
+        let over_budget = rows.iter().any(|r| r.spent_nanos >= r.limit_nanos);
+        let mut new_alerts = Vec::new();
+        for r in rows {
+            let (Some(threshold), Some(alert_id)) = (r.threshold, r.alert_id) else {
+                continue;
+            };
+            let alert = Alert {
+                threshold,
+                budget_id: r.id,
+                assistant_id: r.assistant_id,
+                period: BudgetPeriod::parse(&r.period).unwrap_or(BudgetPeriod::Daily),
+                period_start: r.period_start,
+                limit_nanos: r.limit_nanos,
+                spent_nanos: r.spent_nanos,
+            };
+            if let Some(webhook_id) = r.webhook_id {
+                let payload =
+                    alert.webhook_payload(alert_id, r.triggered_at.unwrap_or(now), r.domain);
+                let body = serde_json::to_string(&payload).unwrap_or_default();
+                deliveries::enqueue(
+                    conn,
+                    webhook_id,
+                    deliveries::AlertRef::Budget(alert_id),
+                    &body,
+                    max_pending_deliveries,
+                )
+                .await?;
+            }
+            new_alerts.push(alert);
+        }
+        Ok(BudgetCheck {
+            over_budget,
+            new_alerts,
+        })
+    })
+    .await
+}
+
+/// The statement of [`check`]: every budget covering the assistant, with the alerts it inserted.
+async fn checked(
+    conn: &mut AsyncPgConnection,
+    assistant_id: i64,
+    now: DateTime<Utc>,
+) -> QueryResult<Vec<Checked>> {
+    diesel::sql_query(format!(
         "WITH c AS (
              SELECT b.id, b.assistant_id, b.period, b.limit_nanos, b.thresholds, b.domain,
-                    b.owner_id, {PERIOD_START} AS period_start
+                    b.owner_id, b.webhook_id, {PERIOD_START} AS period_start
              FROM budgets b JOIN assistants a ON a.owner_id = b.owner_id
              WHERE a.id = $1 AND (b.assistant_id IS NULL OR b.assistant_id = $1)
          ),
@@ -202,34 +263,15 @@ pub async fn check(
              -- The same order on every node, so two checks never wait on each other's rows.
              ORDER BY s.id, t.threshold
              ON CONFLICT (budget_id, period_start, threshold) DO NOTHING
-             RETURNING budget_id, threshold
+             RETURNING id, budget_id, threshold, triggered_at
          )
          SELECT s.id, s.assistant_id, s.period, s.period_start, s.limit_nanos, s.spent_nanos,
-                f.threshold
+                s.domain, s.webhook_id, f.threshold, f.id AS alert_id, f.triggered_at
          FROM spend s LEFT JOIN fired f ON f.budget_id = s.id
          ORDER BY s.id, f.threshold"
     ))
     .bind::<BigInt, _>(assistant_id)
     .bind::<Date, _>(now.date_naive())
     .load(conn)
-    .await?;
-    let over_budget = rows.iter().any(|r| r.spent_nanos >= r.limit_nanos);
-    let new_alerts = rows
-        .into_iter()
-        .filter_map(|r| {
-            Some(Alert {
-                threshold: r.threshold?,
-                budget_id: r.id,
-                assistant_id: r.assistant_id,
-                period: BudgetPeriod::parse(&r.period).unwrap_or(BudgetPeriod::Daily),
-                period_start: r.period_start,
-                limit_nanos: r.limit_nanos,
-                spent_nanos: r.spent_nanos,
-            })
-        })
-        .collect();
-    Ok(BudgetCheck {
-        over_budget,
-        new_alerts,
-    })
+    .await
 }

@@ -1,11 +1,13 @@
 //! Queries, grouped by what they are about. Each is an async function over
 //! `&mut AsyncPgConnection` returning diesel's `QueryResult`.
 
+pub mod alert_rules;
 pub mod analytics;
 pub mod assistants;
 pub mod budgets;
 pub mod compat;
 pub mod daily_records;
+pub mod deliveries;
 pub mod domain;
 pub mod export_links;
 pub mod health;
@@ -17,3 +19,4 @@ pub mod runs;
 pub mod sessions;
 pub mod storage;
 pub mod users;
+pub mod webhooks;

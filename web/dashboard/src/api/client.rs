@@ -4,7 +4,9 @@
 
 use chrono::NaiveDate;
 use gloo_net::http::{Request, RequestBuilder, Response};
+use protocol::alert_rules::{AlertRuleView, CreateAlertRule, RuleAlertView};
 use protocol::budgets::{AlertView, BudgetView, CreateBudget, UpdateBudget};
+use protocol::webhooks::{CreateWebhook, WebhookSecret, WebhookView};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
@@ -371,6 +373,59 @@ impl Api {
     /// `GET /budgets/alerts`, newest first.
     pub async fn budget_alerts(&self) -> Result<Vec<AlertView>, ApiError> {
         self.get("/budgets/alerts").await
+    }
+
+    /// `DELETE` of an API path.
+    async fn delete(&self, path: &str) -> Result<(), ApiError> {
+        let builder = self.authorised(Request::delete(&Self::url(path)));
+        Self::send(builder.build()).await.map(|_| ())
+    }
+
+    /// `GET /webhooks` (never with secrets).
+    pub async fn webhooks(&self) -> Result<Vec<WebhookView>, ApiError> {
+        self.get("/webhooks").await
+    }
+
+    /// `POST /webhooks`: the answer holds the secret, shown only now.
+    pub async fn create_webhook(&self, url: &str) -> Result<WebhookSecret, ApiError> {
+        let body = CreateWebhook {
+            url: url.to_owned(),
+        };
+        self.post("/webhooks", &body).await
+    }
+
+    /// `POST /webhooks/{id}/secret`: a new secret, shown only now.
+    pub async fn rotate_webhook_secret(&self, id: i64) -> Result<WebhookSecret, ApiError> {
+        self.post(&format!("/webhooks/{id}/secret"), &serde_json::json!({}))
+            .await
+    }
+
+    /// `DELETE /webhooks/{id}`.
+    pub async fn delete_webhook(&self, id: i64) -> Result<(), ApiError> {
+        self.delete(&format!("/webhooks/{id}")).await
+    }
+
+    /// `GET /alert-rules`.
+    pub async fn alert_rules(&self) -> Result<Vec<AlertRuleView>, ApiError> {
+        self.get("/alert-rules").await
+    }
+
+    /// `POST /alert-rules`.
+    pub async fn create_alert_rule(
+        &self,
+        rule: &CreateAlertRule,
+    ) -> Result<AlertRuleView, ApiError> {
+        self.post("/alert-rules", rule).await
+    }
+
+    /// `DELETE /alert-rules/{id}`.
+    pub async fn delete_alert_rule(&self, id: i64) -> Result<(), ApiError> {
+        self.delete(&format!("/alert-rules/{id}")).await
+    }
+
+    /// `GET /alert-rules/alerts`, newest first.
+    pub async fn rule_alerts(&self) -> Result<Vec<RuleAlertView>, ApiError> {
+        self.get("/alert-rules/alerts").await
     }
 }
 

@@ -13,6 +13,7 @@ use yew::prelude::*;
 
 use crate::budgets::alert_text;
 use crate::hooks::{use_session, LiveContext};
+use crate::live::toasts::RuleToast;
 use crate::live::{Toast, ToastAction, Toasts, TOAST_MS};
 
 /// The toast host: nothing without a session (or outside the live provider).
@@ -46,12 +47,27 @@ fn Host(props: &HostProps) -> Html {
                 });
             },
         );
+        let dispatcher = toasts.dispatcher();
+        use_effect_with(
+            (live.rule_alerts.clone(), live.rule_alerts_received),
+            move |(alerts, received)| {
+                dispatcher.dispatch(ToastAction::AbsorbRules {
+                    alerts: alerts.clone(),
+                    received: *received,
+                });
+            },
+        );
     }
     {
         // Each toast gets its timer once, when it first shows.
         let dispatcher = toasts.dispatcher();
         let timed = use_mut_ref(BTreeSet::<u64>::new);
-        let shown: Vec<u64> = toasts.shown.iter().map(|t| t.id).collect();
+        let shown: Vec<u64> = toasts
+            .shown
+            .iter()
+            .map(|t| t.id)
+            .chain(toasts.rules_shown.iter().map(|t| t.id))
+            .collect();
         use_effect_with(shown, move |shown| {
             for id in shown.iter().copied() {
                 if timed.borrow_mut().insert(id) {
@@ -78,6 +94,9 @@ fn Host(props: &HostProps) -> Html {
         <div class="toasts" aria-live="polite" data-testid="toasts" data-state={state}>
             { for toasts.shown.iter().map(|toast| html! {
                 <ToastView key={toast.id} toast={toast.clone()} names={Rc::clone(&names)} on_close={dismiss.clone()} />
+            }) }
+            { for toasts.rules_shown.iter().map(|toast| html! {
+                <RuleToastView key={toast.id} toast={toast.clone()} on_close={dismiss.clone()} />
             }) }
         </div>
     }
@@ -108,6 +127,32 @@ fn ToastView(props: &ToastProps) -> Html {
     html! {
         <div {class} role="status" data-testid="toast"
              data-budget-id={alert.budget_id.to_string()} data-threshold={alert.threshold.to_string()}>
+            <div class="toast-body">
+                <strong class="toast-title">{ title }</strong>
+                <span class="toast-line">{ line }</span>
+            </div>
+            <button class="toast-close" type="button" aria-label="Dismiss" {onclick}>{ "×" }</button>
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct RuleToastProps {
+    toast: RuleToast,
+    on_close: Callback<u64>,
+}
+
+/// One rule firing and how to close it.
+#[component]
+fn RuleToastView(props: &RuleToastProps) -> Html {
+    let (title, line) = crate::alert_rules::rule_toast_text(&props.toast.alert);
+    let onclick = {
+        let (on_close, id) = (props.on_close.clone(), props.toast.id);
+        Callback::from(move |_| on_close.emit(id))
+    };
+    html! {
+        <div class="toast toast-over" role="status" data-testid="rule-toast"
+             data-rule-id={props.toast.alert.rule_id.to_string()}>
             <div class="toast-body">
                 <strong class="toast-title">{ title }</strong>
                 <span class="toast-line">{ line }</span>

@@ -199,11 +199,27 @@ async fn run(url: String, assistants: Vec<i64>, dispatch: UseReducerDispatcher<L
                         continue; // not ours to understand; the next frame may be
                     };
                     if message == protocol::ServerMessage::Unknown {
-                        if let Ok(s) = serde_json::from_str::<protocol::SessionsMessage>(&text) {
-                            dispatch.dispatch(LiveAction::Sessions {
-                                assistant_id: s.assistant_id,
-                                active: s.active_sessions,
-                            });
+                        // Tagged structs do not check their tag when parsed: pick by `type`.
+                        match message_type(&text).as_deref() {
+                            Some("sessions") => {
+                                if let Ok(s) =
+                                    serde_json::from_str::<protocol::SessionsMessage>(&text)
+                                {
+                                    dispatch.dispatch(LiveAction::Sessions {
+                                        assistant_id: s.assistant_id,
+                                        active: s.active_sessions,
+                                    });
+                                }
+                            }
+                            Some("ruleAlerts") => {
+                                if let Ok(r) = serde_json::from_str::<
+                                    ::protocol::live::RuleAlertsMessage,
+                                >(&text)
+                                {
+                                    dispatch.dispatch(LiveAction::RuleAlerts(r.alerts));
+                                }
+                            }
+                            _ => {}
                         }
                         continue;
                     }
@@ -249,6 +265,16 @@ async fn run(url: String, assistants: Vec<i64>, dispatch: UseReducerDispatcher<L
     }
 }
 
+/// The `type` of a server message, read on its own.
+fn message_type(text: &str) -> Option<String> {
+    #[derive(serde::Deserialize)]
+    struct Typed {
+        #[serde(rename = "type")]
+        kind: String,
+    }
+    serde_json::from_str::<Typed>(text).ok().map(|t| t.kind)
+}
+
 /// Waits until the socket is no longer connecting, then sends `text` if it is open. A socket
 /// that failed to open is not written to (the browser would log an error for that).
 async fn send_when_open(ws: &mut WebSocket, text: String) -> bool {
@@ -261,6 +287,15 @@ async fn send_when_open(ws: &mut WebSocket, text: String) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn messages_are_told_apart_by_their_type() {
+        let rules = r#"{"type":"ruleAlerts","assistantId":1,"seq":2,"alerts":[]}"#;
+        assert_eq!(message_type(rules).as_deref(), Some("ruleAlerts"));
+        // Without the check, this would parse as a sessions message (its tag is not checked).
+        assert!(serde_json::from_str::<protocol::SessionsMessage>(rules).is_ok());
+        assert_eq!(message_type("[1]"), None);
+    }
 
     #[test]
     fn socket_url_follows_the_page() {

@@ -146,6 +146,8 @@ pub enum LiveAction {
     Alerts(Vec<BudgetAlert>),
     /// How many sessions of an assistant are active (the `sessions` message).
     Sessions { assistant_id: i64, active: usize },
+    /// Alert rules that fired (the `ruleAlerts` message).
+    RuleAlerts(Vec<protocol::live::RuleAlert>),
 }
 
 /// The live state the pages render.
@@ -169,6 +171,11 @@ pub struct LiveState {
     pub active_sessions: BTreeMap<i64, usize>,
     /// `sessions` messages applied: pages that list sessions refetch when it moves.
     pub session_updates: u64,
+    /// Rule firings received while the page is open, newest first (at most [`MAX_ALERTS`]),
+    /// each once (by firing id).
+    pub rule_alerts: Vec<protocol::live::RuleAlert>,
+    /// Every firing ever put in `rule_alerts` (like `alerts_received`).
+    pub rule_alerts_received: u64,
 }
 
 /// Budget alerts a page keeps.
@@ -204,6 +211,22 @@ impl LiveState {
                 self.active_sessions.insert(assistant_id, active);
                 self.session_updates = self.session_updates.wrapping_add(1);
                 true
+            }
+            LiveAction::RuleAlerts(alerts) => {
+                let mut kept = false;
+                for alert in alerts {
+                    if !self
+                        .rule_alerts
+                        .iter()
+                        .any(|a| a.alert_id == alert.alert_id)
+                    {
+                        self.rule_alerts.insert(0, alert);
+                        self.rule_alerts_received = self.rule_alerts_received.saturating_add(1);
+                        kept = true;
+                    }
+                }
+                self.rule_alerts.truncate(MAX_ALERTS);
+                kept
             }
         }
     }
@@ -352,6 +375,8 @@ impl LiveState {
             alerts: self.alerts.clone(),
             alerts_received: self.alerts_received,
             alert_keys: self.alert_keys.clone(),
+            rule_alerts: self.rule_alerts.clone(),
+            rule_alerts_received: self.rule_alerts_received,
             session_updates: self.session_updates,
         }
     }

@@ -8,6 +8,7 @@ use std::rc::Rc;
 
 use super::state::{LiveState, MAX_ALERTS};
 use super::BudgetAlert;
+use protocol::live::RuleAlert;
 
 /// How long a toast stays, in milliseconds.
 pub const TOAST_MS: u32 = 10_000;
@@ -27,6 +28,17 @@ pub struct Toasts {
     /// How many alerts of the live feed have been turned into toasts.
     absorbed: u64,
     next_id: u64,
+    /// Toasts of alert rules that fired, oldest first (ids shared with `shown`).
+    pub rules_shown: Vec<RuleToast>,
+    /// How many rule firings of the live feed have been turned into toasts.
+    rules_absorbed: u64,
+}
+
+/// One rule firing on screen.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RuleToast {
+    pub id: u64,
+    pub alert: RuleAlert,
 }
 
 /// Inputs of the [`Toasts`] reducer.
@@ -35,6 +47,11 @@ pub enum ToastAction {
     /// The live state changed: show the alerts it received since the last time.
     Absorb {
         alerts: Vec<BudgetAlert>,
+        received: u64,
+    },
+    /// The live state's rule firings changed: show those received since the last time.
+    AbsorbRules {
+        alerts: Vec<RuleAlert>,
         received: u64,
     },
     /// Remove one toast (closed, or its time is up).
@@ -71,11 +88,34 @@ impl Toasts {
         ids
     }
 
+    /// Shows the rule firings not shown yet (`alerts` newest first, `received` counting every
+    /// one); returns the new toasts' ids.
+    fn absorb_rules(&mut self, alerts: &[RuleAlert], received: u64) -> Vec<u64> {
+        if received < self.rules_absorbed {
+            self.rules_absorbed = 0;
+        }
+        let fresh = usize::try_from(received - self.rules_absorbed)
+            .unwrap_or(usize::MAX)
+            .min(alerts.len());
+        self.rules_absorbed = received;
+        let mut ids = Vec::with_capacity(fresh);
+        for alert in alerts[..fresh].iter().rev() {
+            self.next_id += 1;
+            ids.push(self.next_id);
+            self.rules_shown.push(RuleToast {
+                id: self.next_id,
+                alert: alert.clone(),
+            });
+        }
+        ids
+    }
+
     /// Removes toast `id`; whether it was shown.
     pub fn dismiss(&mut self, id: u64) -> bool {
-        let before = self.shown.len();
+        let before = self.shown.len() + self.rules_shown.len();
         self.shown.retain(|t| t.id != id);
-        self.shown.len() != before
+        self.rules_shown.retain(|t| t.id != id);
+        self.shown.len() + self.rules_shown.len() != before
     }
 }
 
@@ -88,6 +128,10 @@ impl yew::Reducible for Toasts {
             ToastAction::Absorb { alerts, received } => {
                 let before = next.absorbed;
                 !next.absorb_alerts(&alerts, received).is_empty() || before != next.absorbed
+            }
+            ToastAction::AbsorbRules { alerts, received } => {
+                let before = next.rules_absorbed;
+                !next.absorb_rules(&alerts, received).is_empty() || before != next.rules_absorbed
             }
             ToastAction::Dismiss(id) => next.dismiss(id),
         };
@@ -175,5 +219,33 @@ mod tests {
             received: 1,
         });
         assert!(Rc::ptr_eq(&one, &again));
+    }
+
+    #[test]
+    fn each_rule_firing_becomes_one_toast_and_dismisses_by_id() {
+        let firing = |alert_id| RuleAlert {
+            alert_id,
+            rule_id: 1,
+            metric: "error_rate".into(),
+            threshold: 5.0,
+            value: 50.0,
+            calls: 10,
+            window_minutes: 15,
+        };
+        let mut toasts = Toasts::default();
+        assert_eq!(toasts.absorb_rules(&[firing(1)], 1), vec![1]);
+        assert!(toasts.absorb_rules(&[firing(1)], 1).is_empty());
+        assert_eq!(
+            toasts.absorb_rules(&[firing(3), firing(2), firing(1)], 3),
+            vec![2, 3]
+        );
+        let ids: Vec<i64> = toasts
+            .rules_shown
+            .iter()
+            .map(|t| t.alert.alert_id)
+            .collect();
+        assert_eq!(ids, [1, 2, 3]);
+        assert!(toasts.dismiss(2));
+        assert_eq!(toasts.rules_shown.len(), 2);
     }
 }

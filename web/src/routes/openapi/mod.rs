@@ -11,8 +11,8 @@ use utoipa::openapi::{RefOr, Schema};
 use utoipa::{Modify, OpenApi, PartialSchema, ToSchema};
 
 use super::{
-    accounts, admin, analytics, assistant_edits, assistants, budgets, compat, events, export,
-    health, keys, metrics, prices, runs, sessions, stats,
+    accounts, admin, alert_rules, analytics, assistant_edits, assistants, budgets, compat, events,
+    export, health, keys, metrics, prices, runs, sessions, stats, webhooks,
 };
 use crate::error::{Problem, ProblemField};
 
@@ -38,6 +38,8 @@ use crate::error::{Problem, ProblemField};
         (name = "events", description = "Per-call usage ingestion (see docs/streaming.md)"),
         (name = "analytics", description = "Dashboard payload, summary KPIs and time series (see docs/analytics.md)"),
         (name = "budgets", description = "Spending limits and their alerts"),
+        (name = "alerts", description = "Error-rate and latency alert rules and their firings (see docs/alerts.md)"),
+        (name = "webhooks", description = "Webhooks alerts are POSTed to, signed, and their deliveries (see docs/alerts.md)"),
         (name = "prices", description = "Versioned model prices (tokens to cost)"),
         (name = "keys", description = "Ingestion API keys for machine clients (`X-Api-Key`)"),
         (name = "runs", description = "Individual calls: list, models, CSV/JSON export"),
@@ -99,6 +101,16 @@ v1_api!(
     budgets::update_budget,
     budgets::delete_budget,
     budgets::list_alerts,
+    alert_rules::create_rule,
+    alert_rules::list_rules,
+    alert_rules::update_rule,
+    alert_rules::delete_rule,
+    alert_rules::list_rule_alerts,
+    webhooks::create_webhook,
+    webhooks::list_webhooks,
+    webhooks::rotate_secret,
+    webhooks::delete_webhook,
+    webhooks::list_deliveries,
     prices::list_prices,
     prices::add_price,
     prices::overrides::list_overrides,

@@ -21,6 +21,24 @@ pub struct NewBudgetFormProps {
     pub names: BTreeMap<i64, String>,
     /// A budget was created (the page reloads the list).
     pub on_created: Callback<()>,
+    /// The user's webhooks' URLs by id (where the budget's alerts may be POSTed).
+    pub webhooks: BTreeMap<i64, String>,
+}
+
+/// The webhook choice of the form (webhooks are added on `/alerts`).
+fn webhook_choice(webhook: &UseStateHandle<String>, webhooks: &BTreeMap<i64, String>) -> Html {
+    html! {
+        <div class="field">
+            <label for="budget-webhook">{ "Webhook" }</label>
+            <select id="budget-webhook" onchange={on_select(webhook)}>
+                <option value="" selected={webhook.is_empty()}>{ "No webhook" }</option>
+                { for webhooks.iter().map(|(id, url)| html! {
+                    <option value={id.to_string()} selected={**webhook == id.to_string()}>{ url.clone() }</option>
+                }) }
+            </select>
+            <p class="hint">{ "Its alerts are POSTed there, signed (add webhooks on Alerts)" }</p>
+        </div>
+    }
 }
 
 /// A `<select>`'s value kept in state.
@@ -69,11 +87,17 @@ pub fn NewBudgetForm(props: &NewBudgetFormProps) -> Html {
     let limit = use_text_input(String::new);
     let thresholds = use_text_input(|| DEFAULT_THRESHOLDS.to_owned());
     let domain = use_text_input(String::new);
+    let webhook = use_state(String::new);
     let error = use_state(|| None::<ApiError>);
     let busy = use_state(|| false);
     let onsubmit = {
-        let (scope, period, error, busy) =
-            (scope.clone(), period.clone(), error.clone(), busy.clone());
+        let (scope, period, error, busy, webhook) = (
+            scope.clone(),
+            period.clone(),
+            error.clone(),
+            busy.clone(),
+            webhook.clone(),
+        );
         let (limit, thresholds, domain) = (limit.clone(), thresholds.clone(), domain.clone());
         let (session, on_created) = (props.session.clone(), props.on_created.clone());
         Callback::from(move |e: SubmitEvent| {
@@ -89,7 +113,10 @@ pub fn NewBudgetForm(props: &NewBudgetFormProps) -> Html {
                 &domain.value(),
             );
             let body = match body {
-                Ok(body) => body,
+                Ok(body) => protocol::budgets::CreateBudget {
+                    webhook_id: webhook.parse().ok(),
+                    ..body
+                },
                 Err(refused) => return error.set(Some(refused)),
             };
             busy.set(true);
@@ -123,6 +150,7 @@ pub fn NewBudgetForm(props: &NewBudgetFormProps) -> Html {
                 { text_field("budget-thresholds".into(), "Thresholds (%)", &thresholds, field_messages(err.as_ref(), "thresholds"), "Each raises one alert per period") }
                 { text_field("budget-domain".into(), "Domain (optional)", &domain, field_messages(err.as_ref(), "domain"), "Count only calls sent with this domain") }
             </div>
+            { webhook_choice(&webhook, &props.webhooks) }
             if let Some(m) = form_error(err.as_ref()) { <p class="form-error" role="alert">{ m }</p> }
             <div class="form-actions">
                 <button class="button button-primary" type="submit" disabled={*busy}>{ if *busy { "Creating…" } else { "Create budget" } }</button>

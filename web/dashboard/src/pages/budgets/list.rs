@@ -129,6 +129,9 @@ fn BudgetRow(props: &RowProps) -> Html {
                 <div><dt>{ "Used" }</dt><dd data-testid="budget-percent">{ percent_text(b.percent_used) }</dd></div>
                 <div><dt>{ "Projected" }</dt><dd data-testid="budget-projected">{ format::usd(b.projected) }</dd></div>
                 <div><dt>{ "Thresholds" }</dt><dd data-testid="budget-thresholds">{ percents_text(&b.thresholds) }</dd></div>
+                if let Some(id) = b.webhook_id {
+                    <div><dt>{ "Webhook" }</dt><dd data-testid="budget-webhook">{ format!("#{id} (see Alerts)") }</dd></div>
+                }
             </dl>
             if *editing {
                 <EditBudget session={props.session.clone()} budget={b.clone()} on_saved={saved} on_cancel={toggle.clone()} />

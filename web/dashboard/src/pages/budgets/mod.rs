@@ -50,6 +50,15 @@ fn Budgets(props: &PageProps) -> Html {
     let assistants = use_api(props.session.clone(), |s| async move {
         s.api().assistants(s.user_id).await
     });
+    let hooks = use_api(props.session.clone(), |s| async move {
+        s.api().webhooks().await
+    });
+    let webhooks: BTreeMap<i64, String> = hooks
+        .state
+        .data
+        .iter()
+        .flat_map(|l| l.iter().map(|w| (w.id, w.url.clone())))
+        .collect();
     let action_error = use_state(|| None::<ApiError>);
     let list = assistants.state.data.clone();
     let names: BTreeMap<i64, String> = list
@@ -69,7 +78,7 @@ fn Budgets(props: &PageProps) -> Html {
                     <Link<Route> to={Route::Alerts} classes="button button-quiet">{ "Alert history" }</Link<Route>>
                 </div>
                 <p class="muted">{ "Spend is counted in US dollars per UTC day or calendar month, from the usage your assistants send." }</p>
-                <NewBudgetForm session={props.session.clone()} names={names.clone()} on_created={budgets.reload.clone()} />
+                <NewBudgetForm session={props.session.clone()} names={names.clone()} on_created={budgets.reload.clone()} {webhooks} />
                 if let Some(error) = (*action_error).clone() {
                     <p class="form-error" role="alert">{ explain(&error) }</p>
                 }
