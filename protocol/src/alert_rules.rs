@@ -26,7 +26,10 @@ pub struct CreateAlertRule {
     pub metric: String,
     /// The rule fires when the metric is above this: 0..=100 for `error_rate`, 0..=86,400,000
     /// for `latency_p95`.
-    #[cfg_attr(feature = "openapi", schema(example = 5.0, minimum = 0))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(example = 5.0, minimum = 0, maximum = 86_400_000)
+    )]
     pub threshold: f64,
     /// Minutes the metric is computed over (the current minute and those before it), 1..=60.
     #[serde(deserialize_with = "crate::json_int::integer")]
@@ -55,19 +58,23 @@ pub struct CreateAlertRule {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct UpdateAlertRule {
+    /// As on creation: 0..=100 for `error_rate`, 0..=86,400,000 for `latency_p95`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 86_400_000))]
     pub threshold: Option<f64>,
     #[serde(
         default,
         deserialize_with = "crate::json_int::optional_integer",
         skip_serializing_if = "Option::is_none"
     )]
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 60))]
     pub window_minutes: Option<i64>,
     #[serde(
         default,
         deserialize_with = "crate::json_int::optional_integer",
         skip_serializing_if = "Option::is_none"
     )]
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 1_000_000))]
     pub min_calls: Option<i64>,
     #[serde(
         default,
