@@ -150,8 +150,8 @@ test("status and model filters are kept in the URL", { timeout: TEST_TIMEOUT }, 
   await eventually(async () => assert.equal((await chartData(page, "chart-calls")).series[0].data.at(-1), 4));
   await page.getByLabel("Status").selectOption("error");
   await page.waitForURL((url) => url.searchParams.get("status") === "error" && url.searchParams.get("range") === "3m");
-  await page.getByLabel("Model").fill("gpt-4o");
-  await page.getByLabel("Model").press("Enter");
+  await page.getByLabel("Model", { exact: true }).fill("gpt-4o");
+  await page.getByLabel("Model", { exact: true }).press("Enter");
   await page.waitForURL((url) => url.searchParams.get("model") === "gpt-4o");
   await page.getByText("Filtered by status or model").waitFor();
 
@@ -160,7 +160,7 @@ test("status and model filters are kept in the URL", { timeout: TEST_TIMEOUT }, 
   await page.goto(`${BASE_URL}/`);
   await page.goto(link);
   assert.equal(await page.getByLabel("Status").inputValue(), "error");
-  assert.equal(await page.getByLabel("Model").inputValue(), "gpt-4o");
+  assert.equal(await page.getByLabel("Model", { exact: true }).inputValue(), "gpt-4o");
   assert.equal(await page.locator('[data-range="3m"]').getAttribute("aria-pressed"), "true");
   // The charts show only what the filters select: today's failed gpt-4o calls.
   await eventually(async () => assert.equal((await chartData(page, "chart-calls")).series[0].data.at(-1), 2));
