@@ -8,7 +8,7 @@ use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 use crate::filters::{custom, Filters, RangeChoice, StatusFilter};
-use crate::hooks::use_text_input;
+use crate::hooks::use_synced_text_input;
 
 /// The current filters, today (the latest day a range can end) and where new filters go.
 #[derive(Properties, PartialEq)]
@@ -135,13 +135,7 @@ struct MetricFiltersProps {
 /// re-render the page do not wipe it.
 #[component]
 fn MetricFilters(props: &MetricFiltersProps) -> Html {
-    let model_text = use_text_input(|| props.filters.model.clone().unwrap_or_default());
-    {
-        let model_text = model_text.clone();
-        use_effect_with(props.filters.model.clone(), move |model| {
-            model_text.set(model.clone().unwrap_or_default());
-        });
-    }
+    let model_text = use_synced_text_input(props.filters.model.clone().unwrap_or_default());
     let on_status = {
         let (f, cb) = (props.filters.clone(), props.on_change.clone());
         Callback::from(move |e: Event| {

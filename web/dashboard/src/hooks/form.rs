@@ -1,6 +1,6 @@
 //! Form inputs, the same way in every form (log in, register, new assistant, new key):
 //! [`use_text_input`] keeps a text field's value in state with the `oninput` callback that
-//! updates it, [`text_field`] draws it with its label, hint and message, and [`field_error`] /
+//! updates it ([`use_synced_text_input`] for one that edits a value owned elsewhere), [`text_field`] draws it with its label, hint and message, and [`field_error`] /
 //! [`form_error`] split a refused submission into the messages shown under each field and the
 //! one shown for the whole form.
 
@@ -60,6 +60,21 @@ where
         })
     };
     TextInput { state, oninput }
+}
+
+/// A text field that edits a value owned elsewhere (a filter in the URL): it starts with
+/// `value`, follows it when it changes there, and in between keeps what is typed, so a parent
+/// that re-renders (a live update) does not wipe a half-typed text. Yew sets an input's
+/// `value` from the virtual DOM on every render, so an input bound to the applied value alone
+/// loses what was typed but not yet applied.
+#[hook]
+pub fn use_synced_text_input(value: String) -> TextInput {
+    let input = use_text_input(|| value.clone());
+    {
+        let input = input.clone();
+        use_effect_with(value, move |value| input.set(value.clone()));
+    }
+    input
 }
 
 /// A labelled text field with the hub's message about it underneath.

@@ -6,6 +6,8 @@
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
+use crate::hooks::{use_synced_text_input, TextInput};
+
 use super::query::{parse_cost, parse_country, parse_latency, RunsFilters, Sort};
 
 #[derive(Properties, PartialEq)]
@@ -18,16 +20,36 @@ fn input_value(e: &Event) -> String {
     e.target_unchecked_into::<HtmlInputElement>().value()
 }
 
-/// The bar. Text fields apply on change (Enter or leaving the field); a value the API would
-/// refuse clears that filter.
+fn show_country(f: &RunsFilters) -> String {
+    f.country.clone().unwrap_or_default()
+}
+
+fn show_latency(f: &RunsFilters) -> String {
+    f.min_latency_ms.map(|v| v.to_string()).unwrap_or_default()
+}
+
+fn show_cost(f: &RunsFilters) -> String {
+    f.min_cost.map(|v| v.to_string()).unwrap_or_default()
+}
+
+/// The bar. Text fields apply on change (Enter or leaving the field); until then each keeps
+/// what is typed in its own state, so a live update that re-renders the page does not wipe it.
+/// A value the API would refuse clears that filter.
 #[component]
 pub fn RunsFilterBar(props: &RunsFilterBarProps) -> Html {
     let f = &props.filters;
-    let changed = |edit: fn(&mut RunsFilters, String)| {
-        let (f, cb) = (f.clone(), props.on_change.clone());
+    let country = use_synced_text_input(show_country(f));
+    let latency = use_synced_text_input(show_latency(f));
+    let cost = use_synced_text_input(show_cost(f));
+    // Applies the typed text, and shows what was applied (a refused text clears the field).
+    let changed = |input: &TextInput,
+                   edit: fn(&mut RunsFilters, String),
+                   show: fn(&RunsFilters) -> String| {
+        let (f, cb, input) = (f.clone(), props.on_change.clone(), input.clone());
         Callback::from(move |e: Event| {
             let mut next = f.clone();
             edit(&mut next, input_value(&e));
+            input.set(show(&next));
             cb.emit(next);
         })
     };
@@ -41,23 +63,22 @@ pub fn RunsFilterBar(props: &RunsFilterBarProps) -> Html {
             });
         })
     };
-    let text = |v: Option<String>| v.unwrap_or_default();
     html! {
         <div class="filter-group" role="group" aria-label="Call filters">
             <label>{ "Country " }
                 <input type="text" class="code" maxlength="2" placeholder="any" aria-label="Country"
-                       data-testid="country-filter" value={text(f.country.clone())}
-                       onchange={changed(|n, v| n.country = parse_country(&v))} />
+                       data-testid="country-filter" value={country.value()} oninput={country.oninput.clone()}
+                       onchange={changed(&country, |n, v| n.country = parse_country(&v), show_country)} />
             </label>
             <label>{ "Latency ≥ " }
                 <input type="number" class="narrow" min="0" step="1" placeholder="ms" aria-label="Minimum latency (ms)"
-                       data-testid="min-latency-filter" value={text(f.min_latency_ms.map(|v| v.to_string()))}
-                       onchange={changed(|n, v| n.min_latency_ms = parse_latency(&v))} />
+                       data-testid="min-latency-filter" value={latency.value()} oninput={latency.oninput.clone()}
+                       onchange={changed(&latency, |n, v| n.min_latency_ms = parse_latency(&v), show_latency)} />
             </label>
             <label>{ "Cost ≥ $" }
                 <input type="number" class="narrow" min="0" step="0.001" placeholder="0" aria-label="Minimum cost (USD)"
-                       data-testid="min-cost-filter" value={text(f.min_cost.map(|v| v.to_string()))}
-                       onchange={changed(|n, v| n.min_cost = parse_cost(&v))} />
+                       data-testid="min-cost-filter" value={cost.value()} oninput={cost.oninput.clone()}
+                       onchange={changed(&cost, |n, v| n.min_cost = parse_cost(&v), show_cost)} />
             </label>
             <label>{ "Order " }
                 <select aria-label="Order" data-testid="sort" onchange={on_sort}>
