@@ -21,6 +21,8 @@
 //! - [`prices`]: the price table.
 //! - [`runs`]: individual calls, as listed and exported.
 //! - [`sessions`]: active sessions and the session history.
+//! - [`sources`]: templates, connections, sources and their points, transformers, widgets and
+//!   their charts (metrics pulled from external APIs).
 //! - [`json_int`]: integers as JSON Schema defines them (`284.0` is an integer).
 
 pub mod accounts;
@@ -37,4 +39,5 @@ pub mod metrics;
 pub mod prices;
 pub mod runs;
 pub mod sessions;
+pub mod sources;
 pub mod webhooks;

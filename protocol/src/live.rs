@@ -173,6 +173,32 @@ pub struct RuleAlertsMessage {
     pub alerts: Vec<RuleAlert>,
 }
 
+/// `{"type": "source", ...}`: what a poll of a followed source did (sources are followed with
+/// [`ClientMessage::SubscribeSources`]). A struct of its own like [`SessionsMessage`]; older
+/// clients parse it as [`ServerMessage::Unknown`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename = "source", rename_all = "camelCase")]
+pub struct SourceMessage {
+    pub source_id: i64,
+    /// The points the poll wrote (inserted or updated), oldest first.
+    #[serde(default)]
+    pub points: Vec<crate::sources::PointView>,
+    /// A snapshot source: `points` replace every stored point.
+    #[serde(default)]
+    pub replaced: bool,
+    #[serde(default)]
+    pub last_fetched_at: Option<DateTime<Utc>>,
+    /// Why the poll failed, `null` after a success.
+    #[serde(default)]
+    pub last_error: Option<String>,
+    #[serde(default)]
+    pub consecutive_failures: i64,
+    /// Set when the failure needs the owner: the transformer was marked failed (nothing is
+    /// stored until a new one is written) or the source stopped retrying.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub alert: Option<String>,
+}
+
 /// Client to server.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "camelCase", deny_unknown_fields)]
@@ -186,6 +212,10 @@ pub enum ClientMessage {
     },
     /// Stop following `assistants`.
     Unsubscribe { assistants: Vec<i64> },
+    /// Follow sources: [`SourceMessage`]s after each of their polls.
+    SubscribeSources { sources: Vec<i64> },
+    /// Stop following `sources`.
+    UnsubscribeSources { sources: Vec<i64> },
 }
 
 #[cfg(test)]

@@ -78,6 +78,19 @@ diesel::table! {
 }
 
 diesel::table! {
+    connections (id) {
+        id -> Int8,
+        owner_id -> Int8,
+        integration -> Text,
+        name -> Text,
+        secret -> Bytea,
+        secret_hint -> Text,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     day_rollups (assistant_id, day) {
         assistant_id -> Int8,
         day -> Date,
@@ -146,6 +159,15 @@ diesel::table! {
 }
 
 diesel::table! {
+    points (source_id, ts) {
+        source_id -> Int8,
+        ts -> Timestamptz,
+        value -> Float8,
+        dimensions -> Jsonb,
+    }
+}
+
+diesel::table! {
     rule_alerts (id) {
         id -> Int8,
         rule_id -> Int8,
@@ -171,6 +193,28 @@ diesel::table! {
 }
 
 diesel::table! {
+    sources (id) {
+        id -> Int8,
+        owner_id -> Int8,
+        template_id -> Text,
+        name -> Text,
+        parameters -> Jsonb,
+        connection_id -> Nullable<Int8>,
+        frequency -> Text,
+        is_time_series -> Bool,
+        next_poll_at -> Nullable<Timestamptz>,
+        lease_until -> Nullable<Timestamptz>,
+        last_fetched_at -> Nullable<Timestamptz>,
+        last_error -> Nullable<Text>,
+        consecutive_failures -> Int4,
+        backfilled_at -> Nullable<Timestamptz>,
+        sample -> Nullable<Jsonb>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     time_rollups (assistant_id, width_seconds, bucket) {
         assistant_id -> Int8,
         width_seconds -> Int4,
@@ -188,6 +232,25 @@ diesel::table! {
         tool_call_runs -> Int8,
         cache_read_tokens -> Int8,
         cache_read_tokens_in -> Int8,
+    }
+}
+
+diesel::table! {
+    transformers (id) {
+        id -> Int8,
+        template_id -> Text,
+        endpoint -> Text,
+        source_id -> Nullable<Int8>,
+        version -> Int4,
+        program -> Text,
+        origin -> Text,
+        status -> Text,
+        failure_count -> Int4,
+        input_example -> Nullable<Jsonb>,
+        output_example -> Nullable<Jsonb>,
+        created_by -> Nullable<Int8>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
     }
 }
 
@@ -262,6 +325,23 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    widgets (id) {
+        id -> Int8,
+        owner_id -> Int8,
+        source_id -> Int8,
+        title -> Text,
+        chart_type -> Text,
+        date_range -> Text,
+        aggregation -> Text,
+        bucket -> Text,
+        dimensions -> Jsonb,
+        position -> Int4,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
 diesel::joinable!(alert_rules -> assistants (assistant_id));
 diesel::joinable!(alert_rules -> users (owner_id));
 diesel::joinable!(alert_rules -> webhooks (webhook_id));
@@ -271,19 +351,27 @@ diesel::joinable!(budget_alerts -> budgets (budget_id));
 diesel::joinable!(budgets -> assistants (assistant_id));
 diesel::joinable!(budgets -> users (owner_id));
 diesel::joinable!(budgets -> webhooks (webhook_id));
+diesel::joinable!(connections -> users (owner_id));
 diesel::joinable!(day_rollups -> assistants (assistant_id));
 diesel::joinable!(ingest_keys -> assistants (assistant_id));
 diesel::joinable!(label_rollups -> assistants (assistant_id));
 diesel::joinable!(model_prices -> users (owner_id));
+diesel::joinable!(points -> sources (source_id));
 diesel::joinable!(rule_alerts -> alert_rules (rule_id));
 diesel::joinable!(rule_alerts -> assistants (assistant_id));
 diesel::joinable!(sample_client_ids -> assistants (assistant_id));
+diesel::joinable!(sources -> connections (connection_id));
+diesel::joinable!(sources -> users (owner_id));
 diesel::joinable!(time_rollups -> assistants (assistant_id));
+diesel::joinable!(transformers -> sources (source_id));
+diesel::joinable!(transformers -> users (created_by));
 diesel::joinable!(usage_samples -> assistants (assistant_id));
 diesel::joinable!(webhook_deliveries -> budget_alerts (budget_alert_id));
 diesel::joinable!(webhook_deliveries -> rule_alerts (rule_alert_id));
 diesel::joinable!(webhook_deliveries -> webhooks (webhook_id));
 diesel::joinable!(webhooks -> users (owner_id));
+diesel::joinable!(widgets -> sources (source_id));
+diesel::joinable!(widgets -> users (owner_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     alert_rules,
@@ -291,16 +379,21 @@ diesel::allow_tables_to_appear_in_same_query!(
     breakdown_rollups,
     budget_alerts,
     budgets,
+    connections,
     day_rollups,
     export_link_uses,
     ingest_keys,
     label_rollups,
     model_prices,
+    points,
     rule_alerts,
     sample_client_ids,
+    sources,
     time_rollups,
+    transformers,
     usage_samples,
     users,
     webhook_deliveries,
     webhooks,
+    widgets,
 );

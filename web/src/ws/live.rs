@@ -128,6 +128,10 @@ impl LiveSession {
                     });
                 }
             }
+            ClientMessage::SubscribeSources { .. } | ClientMessage::UnsubscribeSources { .. } => {
+                let error = ApiError::BadRequest("source subscriptions are not served yet".into());
+                Self::error(ctx, None, &error);
+            }
         }
     }
 
