@@ -22,6 +22,7 @@ pub mod retention;
 pub mod routes;
 pub mod seed;
 pub mod settings;
+pub mod sources;
 pub mod startup;
 pub mod state;
 pub mod telemetry;

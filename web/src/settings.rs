@@ -44,6 +44,22 @@
 //! | `APP_WEBHOOKS__POLL_INTERVAL_MS` | `1000` | how often a node looks for due deliveries |
 //! | `APP_WEBHOOKS__CONCURRENCY` | `8` | most attempts in flight per node (the in-memory queue) |
 //! | `APP_WEBHOOKS__MAX_PENDING` | `100` | most pending deliveries per webhook; further alerts' deliveries are stored as `dropped` |
+//! | `APP_SOURCES__SECRET_KEY` | dev key | encrypts connection secrets (AES-256-GCM under its SHA-256), at least 32 bytes; `production` refuses the dev key |
+//! | `APP_SOURCES__BASE_URLS` | empty | `integration=url` pairs, comma-separated, overriding templates' base URLs (e.g. `github=http://127.0.0.1:9999`) |
+//! | `APP_SOURCES__ALLOW_HOSTS` | empty | host names, addresses and CIDR ranges the generic JSON template may fetch although they are not public (as `APP_WEBHOOKS__ALLOW_HOSTS`) |
+//! | `APP_SOURCES__SCHEDULER` | `true` | whether this node polls due sources |
+//! | `APP_SOURCES__TICK_MS` | `5000` | longest sleep of the scheduler between two looks for due sources |
+//! | `APP_SOURCES__CLAIM_BATCH` | `50` | most due sources claimed at once |
+//! | `APP_SOURCES__CONCURRENCY` | `16` | most polls in flight per node |
+//! | `APP_SOURCES__PER_INTEGRATION` | `4` | most polls in flight per integration per node |
+//! | `APP_SOURCES__LEASE_SECS` | `120` | how long a claimed source is reserved for the node polling it |
+//! | `APP_SOURCES__JITTER_MAX_SECS` | `300` | longest random delay added to a next poll (at most a tenth of the interval) |
+//! | `APP_SOURCES__FETCH_TIMEOUT_MS` | `10000` | time limit of one upstream request |
+//! | `APP_SOURCES__MAX_BODY_BYTES` | `8388608` | largest upstream response accepted |
+//! | `APP_LLM__BASE_URL` | none | OpenAI-compatible chat-completions endpoint (e.g. `https://api.openai.com/v1`) that writes missing transformers; off unless base URL and model are set |
+//! | `APP_LLM__API_KEY` | none | its bearer key |
+//! | `APP_LLM__MODEL` | none | the model asked |
+//! | `APP_LLM__TIMEOUT_MS` | `30000` | time limit of one request to it |
 //! | `APP_AUTH__JWT_SECRET` | dev secret | HMAC secret of access tokens, at least 32 bytes |
 //! | `APP_AUTH__TOKEN_TTL_SECONDS` | `86400` | lifetime of an access token |
 //! | `APP_AUTH__EXPORT_LINK_TTL_SECONDS` | `60` | lifetime of a signed export download link (each works once) |
@@ -95,6 +111,8 @@ pub struct Settings {
     #[serde(default)]
     pub metrics: MetricsSettings,
     pub webhooks: WebhookSettings,
+    pub sources: crate::sources::config::SourcesSettings,
+    pub llm: crate::sources::config::LlmSettings,
 }
 
 /// Webhook delivery of alerts.
@@ -299,6 +317,9 @@ impl Settings {
             .set_default("webhooks.poll_interval_ms", 1_000)?
             .set_default("webhooks.concurrency", 8)?
             .set_default("webhooks.max_pending", 100)?;
+        for (key, value) in crate::sources::config::defaults() {
+            builder = builder.set_default(key, value)?;
+        }
         if let Ok(file) = std::env::var("APP_CONFIG_FILE") {
             builder = builder.add_source(config::File::with_name(&file).required(true));
         }
@@ -364,6 +385,7 @@ impl Settings {
             ));
         }
         self.webhooks.policy()?;
+        self.sources.check(self.environment == Environment::Dev)?;
         let w = &self.webhooks;
         if w.max_attempts == 0
             || w.concurrency == 0

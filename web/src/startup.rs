@@ -129,6 +129,8 @@ impl Application {
             settings.hub.threads,
         )
         .start();
+        let sources = Arc::new(crate::sources::Sources::build(settings, cache.clone())?);
+        sources.live.follow();
         let deliver_to = live.clone();
         actix_web::rt::spawn(live_bus::follow(bus, move |delta| {
             deliver_to.do_send(Publish { delta });
@@ -173,6 +175,7 @@ impl Application {
             },
             telemetry,
             webhooks,
+            sources,
         });
         let server = HttpServer::new(move || {
             App::new()

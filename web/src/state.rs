@@ -54,4 +54,6 @@ pub struct AppState {
     pub telemetry: Arc<Telemetry>,
     /// Where webhooks may point (checked when one is created).
     pub webhooks: Arc<Policy>,
+    /// Sources: secrets, templates, fetching, live poll results (see `crate::sources`).
+    pub sources: Arc<crate::sources::Sources>,
 }

@@ -19,6 +19,7 @@ pub mod openapi;
 pub mod prices;
 pub mod runs;
 pub mod sessions;
+pub mod sources;
 pub mod stats;
 pub mod webhooks;
 
@@ -66,6 +67,7 @@ pub fn configure(
                     .configure(alert_rules::configure)
                     .configure(prices::configure)
                     .configure(sessions::configure)
+                    .configure(sources::configure)
                     .configure(compat::configure)
                     .configure(crate::ws::configure)
                     .configure(openapi::configure)

@@ -128,9 +128,20 @@ impl LiveSession {
                     });
                 }
             }
-            ClientMessage::SubscribeSources { .. } | ClientMessage::UnsubscribeSources { .. } => {
-                let error = ApiError::BadRequest("source subscriptions are not served yet".into());
-                Self::error(ctx, None, &error);
+            ClientMessage::SubscribeSources { sources } => {
+                if sources.len() > MAX_SUBSCRIBE {
+                    let error = ApiError::BadRequest(format!(
+                        "at most {MAX_SUBSCRIBE} sources per subscribe message"
+                    ));
+                    Self::error(ctx, None, &error);
+                    return;
+                }
+                self.subscribe_sources(sources, ctx);
+            }
+            ClientMessage::UnsubscribeSources { sources } => {
+                for source_id in sources {
+                    self.state.sources.live.unsubscribe(self.id, source_id);
+                }
             }
         }
     }
@@ -162,6 +173,48 @@ impl LiveSession {
     }
 }
 
+impl LiveSession {
+    /// Follows those of `sources` the user owns; the others answer an error (404, like a
+    /// missing source).
+    fn subscribe_sources(&mut self, sources: Vec<i64>, ctx: &mut ws::WebsocketContext<Self>) {
+        let (state, user) = (self.state.clone(), self.user);
+        let check = async move {
+            let mut conn = state.pool.get().await?;
+            let mut owned = Vec::new();
+            for id in &sources {
+                let found = persistence::postgres::queries::sources::find_owned(
+                    &mut conn, user.id, *id,
+                )
+                .await?;
+                owned.push((*id, found.is_some()));
+            }
+            Ok::<_, ApiError>(owned)
+        };
+        ctx.spawn(check.into_actor(self).map(|checked, act, ctx| match checked {
+            Ok(checked) => {
+                for (source_id, owned) in checked {
+                    if owned {
+                        let recipient = ctx.address().recipient();
+                        act.state.sources.live.subscribe(act.id, recipient, source_id);
+                    } else {
+                        let error = ApiError::NotFound(format!("source {source_id} not found"));
+                        Self::error(ctx, None, &error);
+                    }
+                }
+            }
+            Err(error) => Self::error(ctx, None, &error),
+        }));
+    }
+}
+
+impl Handler<crate::sources::live::SourceFrame> for LiveSession {
+    type Result = ();
+
+    fn handle(&mut self, msg: crate::sources::live::SourceFrame, ctx: &mut Self::Context) {
+        ctx.text(msg.text.to_string());
+    }
+}
+
 impl Actor for LiveSession {
     type Context = ws::WebsocketContext<Self>;
 
@@ -172,6 +225,7 @@ impl Actor for LiveSession {
     }
 
     fn stopped(&mut self, _: &mut Self::Context) {
+        self.state.sources.live.disconnect(self.id);
         self.hub.do_send(Disconnect {
             session_id: self.id,
         });

@@ -12,7 +12,7 @@ use utoipa::{Modify, OpenApi, PartialSchema, ToSchema};
 
 use super::{
     accounts, admin, alert_rules, analytics, assistant_edits, assistants, budgets, compat, events,
-    export, health, keys, metrics, prices, runs, sessions, stats, webhooks,
+    export, health, keys, metrics, prices, runs, sessions, sources, stats, webhooks,
 };
 use crate::error::{Problem, ProblemField};
 
@@ -45,6 +45,7 @@ use crate::error::{Problem, ProblemField};
         (name = "runs", description = "Individual calls: list, models, CSV/JSON export"),
         (name = "sessions", description = "Active sessions and session history (see docs/streaming.md)"),
         (name = "compat", description = "The seed documents' dashboard payloads (see docs/compat.md)"),
+        (name = "sources", description = "Metrics pulled on a schedule from external APIs: templates, connections, sources, transformers, widgets (see docs/sources.md)"),
         (name = "live", description = "WebSockets: live statistics (see docs/streaming.md)"),
         (name = "admin", description = "Administrators only: users, storage, retention (see docs/admin.md)"),
         (name = "health", description = "Liveness, readiness and this document"),
@@ -121,6 +122,15 @@ v1_api!(
     keys::revoke_key,
     sessions::live_sessions,
     sessions::session_history,
+    sources::connections::create_connection,
+    sources::connections::list_connections,
+    sources::connections::update_connection,
+    sources::connections::delete_connection,
+    sources::widgets::create_widget,
+    sources::widgets::list_widgets,
+    sources::widgets::update_widget,
+    sources::widgets::delete_widget,
+    sources::widgets::widget_chart,
     compat::seed_dashboard,
     compat::telemetry,
     crate::ws::live::live,

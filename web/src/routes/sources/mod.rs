@@ -1,0 +1,12 @@
+//! The sources API (issue #16, docs/sources.md): `connections`, `widgets` and their charts.
+//! Every resource is the owner's: another user's is a 404, like a missing one.
+
+pub mod connections;
+pub mod widgets;
+
+use actix_web::web;
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    connections::configure(cfg);
+    widgets::configure(cfg);
+}
