@@ -41,6 +41,8 @@ mod runs_order;
 mod seed;
 mod serving;
 mod sessions;
+mod sources;
+mod sources_charts;
 mod shutdown;
 mod store_failures;
 mod validation;
