@@ -20,6 +20,12 @@ pub struct Sources {
     pub base_urls: BTreeMap<String, String>,
     /// Live poll results to `/ws/live` followers on every node.
     pub live: live::SourceLive,
+    /// The templates shipped in the repository.
+    pub catalog: ::sources::Catalog,
+    /// Longest jitter added to a next poll, in seconds.
+    jitter_max_secs: i64,
+    /// Whether this process stored the template files' transformers.
+    seeded: std::sync::atomic::AtomicBool,
 }
 
 impl Sources {
@@ -29,7 +35,74 @@ impl Sources {
             secrets: secrets::SecretBox::new(&settings.sources.secret_key),
             base_urls: settings.sources.base_urls()?,
             live: live::SourceLive::new(cache),
+            catalog: ::sources::Catalog::builtin()
+                .map_err(|e| SettingsError::Invalid(format!("templates/: {e}")))?,
+            seeded: std::sync::atomic::AtomicBool::new(false),
+            jitter_max_secs: i64::try_from(settings.sources.jitter_max_secs).unwrap_or(i64::MAX),
         })
+    }
+
+    /// Stores the template files' transformers as the active shared ones (once per process;
+    /// a program seen before, even one that failed since, is not brought back).
+    pub async fn seed_transformers(
+        &self,
+        conn: &mut persistence::AsyncPgConnection,
+    ) -> diesel::QueryResult<()> {
+        use std::sync::atomic::Ordering;
+        if self.seeded.load(Ordering::Acquire) {
+            return Ok(());
+        }
+        for template in self.catalog.iter() {
+            for kind in [
+                ::sources::EndpointKind::Historical,
+                ::sources::EndpointKind::Polling,
+            ] {
+                if let Some(program) = template.transformer.get(kind) {
+                    persistence::postgres::queries::transformers::seed(
+                        conn,
+                        &template.id,
+                        kind.as_str(),
+                        program,
+                    )
+                    .await?;
+                }
+            }
+        }
+        self.seeded.store(true, Ordering::Release);
+        Ok(())
+    }
+
+    /// When a source polled at `frequency` is polled next after `now`: one interval later plus
+    /// a random jitter (at most a tenth of the interval, capped by the settings), so sources
+    /// created together spread out; `None` for manual sources.
+    pub fn next_poll(
+        &self,
+        frequency: ::sources::Frequency,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Option<chrono::DateTime<chrono::Utc>> {
+        use rand::Rng;
+        let interval = frequency.interval()?;
+        let cap = (interval.num_seconds() / 10).min(self.jitter_max_secs);
+        let jitter = if cap > 0 {
+            rand::thread_rng().gen_range(0..=cap)
+        } else {
+            0
+        };
+        Some(now + interval + chrono::Duration::seconds(jitter))
+    }
+
+    /// The template `id`, if the repository has it.
+    pub fn template(&self, id: &str) -> Option<&::sources::Template> {
+        self.catalog.get(id)
+    }
+
+    /// The base URL requests of `template` go to: the settings' override of its integration,
+    /// else its own.
+    pub fn base_url(&self, template: &::sources::Template) -> String {
+        self.base_urls
+            .get(&template.integration)
+            .cloned()
+            .unwrap_or_else(|| template.base_url.clone())
     }
 }
 

@@ -213,3 +213,13 @@ pub async fn set_examples(
     .await
     .map(drop)
 }
+
+/// (template, endpoint) of every active shared transformer.
+pub async fn active_shared(conn: &mut AsyncPgConnection) -> QueryResult<Vec<(String, String)>> {
+    transformers::table
+        .filter(transformers::status.eq("active"))
+        .filter(transformers::source_id.is_null())
+        .select((transformers::template_id, transformers::endpoint))
+        .load(conn)
+        .await
+}

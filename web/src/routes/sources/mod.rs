@@ -2,11 +2,15 @@
 //! Every resource is the owner's: another user's is a 404, like a missing one.
 
 pub mod connections;
+pub mod instances;
+pub mod templates;
 pub mod widgets;
 
 use actix_web::web;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(templates::list_templates);
     connections::configure(cfg);
+    instances::configure(cfg);
     widgets::configure(cfg);
 }
