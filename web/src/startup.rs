@@ -177,6 +177,12 @@ impl Application {
             webhooks,
             sources,
         });
+        if settings.sources.scheduler {
+            actix_web::rt::spawn(crate::sources::scheduler::run(
+                state.clone(),
+                crate::sources::scheduler::SchedulerConfig::of(&settings.sources),
+            ));
+        }
         let server = HttpServer::new(move || {
             App::new()
                 // gzip, brotli or zstd as the client accepts: the wasm dashboard (1.5 MB) and

@@ -4,7 +4,11 @@
 
 pub mod chart;
 pub mod config;
+pub mod generation;
 pub mod live;
+pub mod policy;
+pub mod poll;
+pub mod scheduler;
 pub mod secrets;
 pub mod views;
 
@@ -22,6 +26,14 @@ pub struct Sources {
     pub live: live::SourceLive,
     /// The templates shipped in the repository.
     pub catalog: ::sources::Catalog,
+    /// Fetches for templates that name their hosts.
+    named: ::sources::fetch::Fetcher,
+    /// Fetches for the generic template, under the SSRF policy.
+    generic: ::sources::fetch::Fetcher,
+    /// The LLM endpoint, when configured.
+    pub llm: Option<::sources::generate::LlmClient>,
+    /// Limits of one transformer run.
+    limits: ::sources::transform::Limits,
     /// Longest jitter added to a next poll, in seconds.
     jitter_max_secs: i64,
     /// Whether this process stored the template files' transformers.
@@ -31,7 +43,47 @@ pub struct Sources {
 impl Sources {
     /// Builds the services from settings (Redis is not contacted yet).
     pub fn build(settings: &Settings, cache: persistence::Cache) -> Result<Self, SettingsError> {
+        let s = &settings.sources;
+        let config = ::sources::fetch::FetchConfig {
+            timeout: std::time::Duration::from_millis(s.fetch_timeout_ms),
+            max_body_bytes: s.max_body_bytes,
+            max_redirects: 3,
+            user_agent: format!("metrics-hub/{}", env!("CARGO_PKG_VERSION")),
+        };
+        let fetch_error = |e: ::sources::fetch::FetchError| {
+            SettingsError::Invalid(format!("cannot build the sources' HTTP client: {e}"))
+        };
+        let named = ::sources::fetch::Fetcher::new(
+            config.clone(),
+            std::sync::Arc::new(policy::NamedHosts),
+        )
+        .map_err(fetch_error)?;
+        let generic = ::sources::fetch::Fetcher::new(
+            config,
+            std::sync::Arc::new(policy::GenericPolicy(s.policy()?)),
+        )
+        .map_err(fetch_error)?;
+        let llm = match settings.llm.endpoint() {
+            Some(e) => Some(
+                ::sources::generate::LlmClient::new(::sources::generate::LlmConfig {
+                    base_url: e.base_url,
+                    api_key: secrecy::ExposeSecret::expose_secret(&e.api_key).to_owned(),
+                    model: e.model,
+                    timeout: e.timeout,
+                })
+                .map_err(|e| SettingsError::Invalid(format!("APP_LLM__*: {e}")))?,
+            ),
+            None => None,
+        };
+        let limits = ::sources::transform::Limits {
+            max_input_bytes: s.max_body_bytes,
+            ..::sources::transform::Limits::default()
+        };
         Ok(Self {
+            named,
+            generic,
+            llm,
+            limits,
             secrets: secrets::SecretBox::new(&settings.sources.secret_key),
             base_urls: settings.sources.base_urls()?,
             live: live::SourceLive::new(cache),
@@ -91,6 +143,20 @@ impl Sources {
         Some(now + interval + chrono::Duration::seconds(jitter))
     }
 
+    /// The fetcher for `template`'s requests.
+    pub fn fetcher(&self, template: &::sources::Template) -> &::sources::fetch::Fetcher {
+        if template.hosts.is_empty() {
+            &self.generic
+        } else {
+            &self.named
+        }
+    }
+
+    /// Limits of one transformer run.
+    pub fn limits(&self) -> ::sources::transform::Limits {
+        self.limits.clone()
+    }
+
     /// The template `id`, if the repository has it.
     pub fn template(&self, id: &str) -> Option<&::sources::Template> {
         self.catalog.get(id)
@@ -104,6 +170,19 @@ impl Sources {
             .cloned()
             .unwrap_or_else(|| template.base_url.clone())
     }
+}
+
+/// Runs a transformer off the async threads (a run blocks for up to its time limit).
+pub async fn transform_blocking(
+    program: &str,
+    input: &serde_json::Value,
+    limits: ::sources::transform::Limits,
+) -> Result<Vec<::sources::transform::Point>, String> {
+    let (program, input) = (program.to_owned(), input.clone());
+    tokio::task::spawn_blocking(move || ::sources::transform::transform(&program, &input, &limits))
+        .await
+        .map_err(|e| format!("the transformer could not run: {e}"))?
+        .map_err(|e| e.to_string())
 }
 
 /// Chart settings a sentence was turned into (each validated against the allowed values).

@@ -43,6 +43,8 @@ mod serving;
 mod sessions;
 mod sources;
 mod sources_charts;
+mod sources_fixture;
+mod sources_polling;
 mod shutdown;
 mod store_failures;
 mod validation;

@@ -146,6 +146,11 @@ pub async fn claim_due(
 pub async fn next_due(conn: &mut AsyncPgConnection) -> QueryResult<Option<DateTime<Utc>>> {
     sources::table
         .filter(sources::next_poll_at.is_not_null())
+        .filter(
+            sources::lease_until
+                .is_null()
+                .or(sources::lease_until.lt(diesel::dsl::now)),
+        )
         .select(diesel::dsl::min(sources::next_poll_at))
         .first::<Option<DateTime<Utc>>>(conn)
         .await
@@ -257,17 +262,20 @@ pub async fn record_failure(
     }
 }
 
-/// Sets a source's error without counting a failure (e.g. "a transformer is needed").
+/// Sets a source's error without counting a failure (e.g. "a transformer is needed"), its
+/// sample and its next poll, and releases its lease.
 pub async fn set_error(
     conn: &mut AsyncPgConnection,
     source_id: i64,
     error: Option<&str>,
     sample: Option<Value>,
+    next_poll_at: Option<DateTime<Utc>>,
 ) -> QueryResult<Source> {
     diesel::update(sources::table.find(source_id))
         .set((
             sources::last_error.eq(error),
             sources::sample.eq(sample),
+            sources::next_poll_at.eq(next_poll_at),
             sources::lease_until.eq(None::<DateTime<Utc>>),
             sources::updated_at.eq(Utc::now()),
         ))
