@@ -11,8 +11,10 @@
 //!   sentence into chart settings.
 
 pub mod template;
+pub mod transform;
 
 pub use template::{
     Auth, Catalog, Endpoint, EndpointKind, Frequency, Parameter, ParameterKind, RenderedRequest,
     Template, TemplateError, TemplateTransformers,
 };
+pub use transform::{check_program, transform, Limits, Point, TransformError};
