@@ -10,6 +10,7 @@ pub mod policy;
 pub mod poll;
 pub mod scheduler;
 pub mod secrets;
+pub mod upstream;
 pub mod views;
 
 use std::collections::BTreeMap;
@@ -27,11 +28,11 @@ pub struct Sources {
     /// The templates shipped in the repository.
     pub catalog: ::sources::Catalog,
     /// Fetches for templates that name their hosts.
-    named: ::sources::fetch::Fetcher,
+    named: crate::sources::upstream::Fetcher,
     /// Fetches for the generic template, under the SSRF policy.
-    generic: ::sources::fetch::Fetcher,
+    generic: crate::sources::upstream::Fetcher,
     /// The LLM endpoint, when configured.
-    pub llm: Option<::sources::generate::LlmClient>,
+    pub llm: Option<crate::sources::upstream::LlmClient>,
     /// Limits of one transformer run.
     limits: ::sources::transform::Limits,
     /// Longest jitter added to a next poll, in seconds.
@@ -44,28 +45,28 @@ impl Sources {
     /// Builds the services from settings (Redis is not contacted yet).
     pub fn build(settings: &Settings, cache: persistence::Cache) -> Result<Self, SettingsError> {
         let s = &settings.sources;
-        let config = ::sources::fetch::FetchConfig {
+        let config = crate::sources::upstream::FetchConfig {
             timeout: std::time::Duration::from_millis(s.fetch_timeout_ms),
             max_body_bytes: s.max_body_bytes,
             max_redirects: 3,
             user_agent: format!("metrics-hub/{}", env!("CARGO_PKG_VERSION")),
         };
-        let fetch_error = |e: ::sources::fetch::FetchError| {
+        let fetch_error = |e: crate::sources::upstream::FetchError| {
             SettingsError::Invalid(format!("cannot build the sources' HTTP client: {e}"))
         };
-        let named = ::sources::fetch::Fetcher::new(
+        let named = crate::sources::upstream::Fetcher::new(
             config.clone(),
             std::sync::Arc::new(policy::NamedHosts),
         )
         .map_err(fetch_error)?;
-        let generic = ::sources::fetch::Fetcher::new(
+        let generic = crate::sources::upstream::Fetcher::new(
             config,
             std::sync::Arc::new(policy::GenericPolicy(s.policy()?)),
         )
         .map_err(fetch_error)?;
         let llm = match settings.llm.endpoint() {
             Some(e) => Some(
-                ::sources::generate::LlmClient::new(::sources::generate::LlmConfig {
+                crate::sources::upstream::LlmClient::new(crate::sources::upstream::LlmConfig {
                     base_url: e.base_url,
                     api_key: secrecy::ExposeSecret::expose_secret(&e.api_key).to_owned(),
                     model: e.model,
@@ -144,7 +145,7 @@ impl Sources {
     }
 
     /// The fetcher for `template`'s requests.
-    pub fn fetcher(&self, template: &::sources::Template) -> &::sources::fetch::Fetcher {
+    pub fn fetcher(&self, template: &::sources::Template) -> &crate::sources::upstream::Fetcher {
         if template.hosts.is_empty() {
             &self.generic
         } else {

@@ -18,7 +18,7 @@ use persistence::postgres::models::{Point, Source, Transformer};
 use persistence::postgres::queries::{connections, sources as source_rows, transformers};
 use protocol::live::SourceMessage;
 use serde_json::Value;
-use ::sources::fetch::FetchError;
+use crate::sources::upstream::FetchError;
 use ::sources::{EndpointKind, Frequency, Template};
 
 use crate::error::ApiError;

@@ -44,6 +44,7 @@ mod sessions;
 mod sources;
 mod sources_charts;
 mod sources_fixture;
+mod sources_nodes;
 mod sources_polling;
 mod shutdown;
 mod store_failures;

@@ -83,7 +83,9 @@ async fn a_new_source_has_its_history_at_once_and_refreshes() {
     let values: Vec<f64> = points.iter().filter_map(|p| p["value"].as_f64()).collect();
     assert!(values.windows(2).take(values.len() - 2).all(|w| w[1] == w[0] + 1.0), "{values:?}");
     assert_eq!(values.last(), Some(&100.0), "the polled count comes last");
-    // A refresh adds the current count; the history is not fetched again.
+    // A refresh adds the current count (a point per second: `$now` has seconds); the history
+    // is not fetched again.
+    tokio::time::sleep(std::time::Duration::from_millis(1_100)).await;
     fixture.set_stars(120);
     let refreshed = refresh(&app, &user, &source["id"]).await;
     assert_eq!(refreshed["pointsWritten"], 1);
