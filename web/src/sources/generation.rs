@@ -3,12 +3,12 @@
 //! real sample; a program is stored only if it runs on the sample and yields valid points
 //! (`::sources::generate` checks that), as a new active version with origin `generated`.
 
-use diesel_async::AsyncPgConnection;
 use persistence::postgres::models::{NewTransformer, Transformer};
 use persistence::postgres::queries::transformers;
 use serde_json::Value;
 use ::sources::{EndpointKind, Template};
 
+use crate::error::ApiError;
 use crate::state::AppState;
 
 /// Generates and stores a transformer for `template`'s `kind` responses (`scope`: the source
@@ -16,12 +16,11 @@ use crate::state::AppState;
 /// failed (logged).
 pub async fn generate(
     state: &AppState,
-    conn: &mut AsyncPgConnection,
     template: &Template,
     kind: EndpointKind,
     scope: Option<i64>,
     sample: &Value,
-) -> Result<Option<Transformer>, diesel::result::Error> {
+) -> Result<Option<Transformer>, ApiError> {
     let Some(llm) = state.sources.llm.as_ref() else {
         return Ok(None);
     };
@@ -38,7 +37,7 @@ pub async fn generate(
     };
     let output: Vec<_> = points.iter().map(|p| p.view()).collect();
     let stored = transformers::insert_version(
-        conn,
+        &mut *state.pool.get().await?,
         &NewTransformer {
             template_id: &template.id,
             endpoint: kind.as_str(),
@@ -63,14 +62,13 @@ pub async fn generate(
 /// Replaces `failed` with a transformer generated from `sample`; whether one was stored.
 pub async fn regenerate(
     state: &AppState,
-    conn: &mut AsyncPgConnection,
     template: &Template,
     failed: &Transformer,
     sample: &Value,
-) -> Result<bool, diesel::result::Error> {
+) -> Result<bool, ApiError> {
     let Ok(kind) = EndpointKind::parse(&failed.endpoint) else {
         return Ok(false);
     };
-    let generated = generate(state, conn, template, kind, failed.source_id, sample).await?;
+    let generated = generate(state, template, kind, failed.source_id, sample).await?;
     Ok(generated.is_some())
 }

@@ -13,7 +13,6 @@
 //! that it now retries every 6 hours.
 
 use chrono::{DateTime, Duration, Utc};
-use diesel_async::AsyncPgConnection;
 use persistence::postgres::models::{Point, Source, Transformer};
 use persistence::postgres::queries::{connections, sources as source_rows, transformers};
 use protocol::live::SourceMessage;
@@ -70,8 +69,27 @@ enum Failure {
          (with a preview on the sample) or configure an LLM endpoint (APP_LLM__*)"
     )]
     NoTransformer(&'static str, Value),
+    /// The hub's own failure (database): the request fails, nothing is recorded.
     #[error(transparent)]
-    Database(#[from] diesel::result::Error),
+    Hub(ApiError),
+}
+
+impl From<diesel::result::Error> for Failure {
+    fn from(e: diesel::result::Error) -> Self {
+        Self::Hub(e.into())
+    }
+}
+
+impl From<persistence::postgres::pool::PoolError> for Failure {
+    fn from(e: persistence::postgres::pool::PoolError) -> Self {
+        Self::Hub(e.into())
+    }
+}
+
+impl From<ApiError> for Failure {
+    fn from(e: ApiError) -> Self {
+        Self::Hub(e)
+    }
 }
 
 /// What a successful attempt gathered.
@@ -84,16 +102,19 @@ struct Gathered {
 /// Polls `source` once and records the outcome. Errors are only the hub's own (database);
 /// an upstream or transformer failure is an `Ok` outcome whose source carries `lastError`.
 pub async fn poll(state: &AppState, source: Source, mode: Mode) -> Result<Outcome, ApiError> {
-    let mut conn = state.pool.get().await?;
-    state.sources.seed_transformers(&mut conn).await?;
+    // No database connection is held while upstream or the LLM endpoint is asked.
+    state
+        .sources
+        .seed_transformers(&mut *state.pool.get().await?)
+        .await?;
     let mut source = source;
     // A regenerated transformer is tried at once, once.
     for round in 0..2 {
-        match attempt(state, &mut conn, &source, mode).await {
-            Ok(gathered) => return succeed(state, &mut conn, &source, gathered).await,
-            Err(Failure::Database(e)) => return Err(e.into()),
+        match attempt(state, &source, mode).await {
+            Ok(gathered) => return succeed(state, &source, gathered).await,
+            Err(Failure::Hub(e)) => return Err(e),
             Err(failure) => {
-                let (outcome, regenerated) = fail(state, &mut conn, &source, failure).await?;
+                let (outcome, regenerated) = fail(state, &source, failure).await?;
                 if !regenerated || round == 1 {
                     return Ok(outcome);
                 }
@@ -106,7 +127,6 @@ pub async fn poll(state: &AppState, source: Source, mode: Mode) -> Result<Outcom
 
 async fn secret_of(
     state: &AppState,
-    conn: &mut AsyncPgConnection,
     source: &Source,
     template: &Template,
 ) -> Result<Option<secrecy::SecretString>, Failure> {
@@ -119,7 +139,8 @@ async fn secret_of(
         }
         return Ok(None);
     };
-    let Some(connection) = connections::find(conn, id).await? else {
+    let found = connections::find(&mut *state.pool.get().await?, id).await?;
+    let Some(connection) = found else {
         return Err(Failure::Setup(format!("connection {id} no longer exists")));
     };
     state
@@ -157,23 +178,22 @@ async fn fetch(
 
 async fn attempt(
     state: &AppState,
-    conn: &mut AsyncPgConnection,
     source: &Source,
     mode: Mode,
 ) -> Result<Gathered, Failure> {
     let template = state.sources.template(&source.template_id).ok_or_else(|| {
         Failure::Setup(format!("template {} no longer exists", source.template_id))
     })?;
-    let secret = secret_of(state, conn, source, template).await?;
+    let secret = secret_of(state, source, template).await?;
     let sample = fetch(state, template, EndpointKind::Polling, source, secret.as_ref()).await?;
-    let mut points = run(state, conn, template, EndpointKind::Polling, source, &sample).await?;
+    let mut points = run(state, template, EndpointKind::Polling, source, &sample).await?;
     let backfill = template.historical.is_some()
         && template.is_time_series
         && (mode == Mode::Create || source.backfilled_at.is_none());
     if backfill {
         let kind = EndpointKind::Historical;
         let old = fetch(state, template, kind, source, secret.as_ref()).await?;
-        let mut history = run(state, conn, template, kind, source, &old).await?;
+        let mut history = run(state, template, kind, source, &old).await?;
         if let Some(days) = template.historical_data_limit_days {
             let oldest = Utc::now() - Duration::days(i64::from(days));
             history.retain(|p| p.timestamp >= oldest);
@@ -202,11 +222,9 @@ pub async fn sample(state: &AppState, source: &Source, kind: EndpointKind) -> Re
         .sources
         .template(&source.template_id)
         .ok_or_else(|| format!("template {} no longer exists", source.template_id))?;
-    let mut conn = state.pool.get().await.map_err(|e| e.to_string())?;
-    let secret = secret_of(state, &mut conn, source, template)
+    let secret = secret_of(state, source, template)
         .await
         .map_err(|e| e.to_string())?;
-    drop(conn);
     fetch(state, template, kind, source, secret.as_ref())
         .await
         .map_err(|e| e.to_string())
@@ -214,31 +232,31 @@ pub async fn sample(state: &AppState, source: &Source, kind: EndpointKind) -> Re
 
 /// The transformer that turns `template`'s `kind` responses into points for `source`: the
 /// active one, else a generated one (when an LLM endpoint is configured).
-pub async fn transformer_for(
+async fn transformer_for(
     state: &AppState,
-    conn: &mut AsyncPgConnection,
     template: &Template,
     kind: EndpointKind,
     source: &Source,
     sample: &Value,
-) -> Result<Option<Transformer>, diesel::result::Error> {
+) -> Result<Option<Transformer>, Failure> {
     let scope = template.hosts.is_empty().then_some(source.id);
-    let current = transformers::current(conn, &template.id, kind.as_str(), scope).await?;
+    let mut conn = state.pool.get().await?;
+    let current = transformers::current(&mut conn, &template.id, kind.as_str(), scope).await?;
+    drop(conn);
     if let Some(t) = current.filter(|t| t.status == "active") {
         return Ok(Some(t));
     }
-    super::generation::generate(state, conn, template, kind, scope, sample).await
+    Ok(super::generation::generate(state, template, kind, scope, sample).await?)
 }
 
 async fn run(
     state: &AppState,
-    conn: &mut AsyncPgConnection,
     template: &Template,
     kind: EndpointKind,
     source: &Source,
     sample: &Value,
 ) -> Result<Vec<::sources::transform::Point>, Failure> {
-    let Some(transformer) = transformer_for(state, conn, template, kind, source, sample).await?
+    let Some(transformer) = transformer_for(state, template, kind, source, sample).await?
     else {
         return Err(Failure::NoTransformer(kind.as_str(), sample.clone()));
     };
@@ -246,7 +264,8 @@ async fn run(
         Ok(points) => {
             if transformer.input_example.is_none() {
                 let output = serde_json::json!(points.iter().map(|p| p.view()).collect::<Vec<_>>());
-                transformers::set_examples(conn, transformer.id, sample, &output).await?;
+                let mut conn = state.pool.get().await?;
+                transformers::set_examples(&mut conn, transformer.id, sample, &output).await?;
             }
             Ok(points)
         }
@@ -272,7 +291,6 @@ fn frequency_of(source: &Source) -> Frequency {
 
 async fn succeed(
     state: &AppState,
-    conn: &mut AsyncPgConnection,
     source: &Source,
     gathered: Gathered,
 ) -> Result<Outcome, ApiError> {
@@ -292,7 +310,10 @@ async fn succeed(
         backfilled: gathered.backfilled,
         replace: !source.is_time_series,
     };
-    let (written, after) = source_rows::store_success(conn, source.id, &rows, &success).await?;
+    let mut conn = state.pool.get().await?;
+    let (written, after) =
+        source_rows::store_success(&mut conn, source.id, &rows, &success).await?;
+    drop(conn);
     tracing::info!(source_id = source.id, written, "source polled");
     let mut views: Vec<_> = gathered.points.iter().map(|p| p.view()).collect();
     views.sort_by_key(|p| p.timestamp);
@@ -335,7 +356,6 @@ fn retry_at(source: &Source, failure: &Failure, failures: i32, now: DateTime<Utc
 /// Records `failure`; whether a regenerated transformer is worth trying at once.
 async fn fail(
     state: &AppState,
-    conn: &mut AsyncPgConnection,
     source: &Source,
     failure: Failure,
 ) -> Result<(Outcome, bool), ApiError> {
@@ -345,51 +365,59 @@ async fn fail(
     if let Failure::NoTransformer(_, sample) = &failure {
         // Not counted: nothing upstream is wrong, a transformer is missing.
         let next = state.sources.next_poll(frequency_of(source), now);
-        let after =
-            source_rows::set_error(conn, source.id, Some(&message), bounded(sample.clone()), next)
-                .await?;
+        let sample = bounded(sample.clone());
+        let mut conn = state.pool.get().await?;
+        let after = source_rows::set_error(&mut conn, source.id, Some(&message), sample, next)
+            .await?;
+        drop(conn);
         announce(state, &after, None).await;
         return Ok((outcome(after), false));
     }
     let failures = source.consecutive_failures.saturating_add(1);
     let next = retry_at(source, &failure, failures, now);
-    let sample = match &failure {
-        Failure::Transform { sample, .. } => bounded(sample.clone()),
-        _ => None,
+    let (broken, sample) = match &failure {
+        Failure::Transform {
+            transformer,
+            sample,
+            ..
+        } => (Some(transformer.as_ref()), bounded(sample.clone())),
+        _ => (None, None),
     };
-    let after = source_rows::record_failure(conn, source.id, &message, next, sample).await?;
-    let mut alert = None;
+    // The LLM endpoint is asked before a database connection is taken.
     let mut regenerated = false;
-    if let Failure::Transform {
-        transformer,
-        sample,
-        ..
-    } = &failure
-    {
-        transformers::count_failure(conn, transformer.id).await?;
-        if after.consecutive_failures >= ALERT_AFTER {
-            let template = state.sources.template(&source.template_id);
-            regenerated = match template {
-                Some(t) => super::generation::regenerate(state, conn, t, transformer, sample).await?,
-                None => false,
-            };
-            if !regenerated {
-                transformers::mark_failed(conn, transformer.id).await?;
-                alert = Some(format!(
+    if let (Some(broken), true) = (broken, failures >= ALERT_AFTER) {
+        if let (Some(t), Failure::Transform { sample, .. }) =
+            (state.sources.template(&source.template_id), &failure)
+        {
+            regenerated = super::generation::regenerate(state, t, broken, sample).await?;
+        }
+    }
+    let mut conn = state.pool.get().await?;
+    let after = source_rows::record_failure(&mut conn, source.id, &message, next, sample).await?;
+    let alert = match broken {
+        Some(broken) => {
+            transformers::count_failure(&mut conn, broken.id).await?;
+            if failures >= ALERT_AFTER && !regenerated {
+                transformers::mark_failed(&mut conn, broken.id).await?;
+                Some(format!(
                     "The transformer of \"{}\" failed {ALERT_AFTER} polls in a row and was \
                      marked failed; nothing is stored until a new one is written. Last error: \
                      {message}",
                     source.name
-                ));
+                ))
+            } else {
+                None
             }
         }
-    } else if after.consecutive_failures == ALERT_AFTER {
-        alert = Some(format!(
-            "\"{}\" failed {ALERT_AFTER} polls in a row and is now retried every 6 hours. \
-             Last error: {message}",
-            source.name
-        ));
-    }
+        None => (after.consecutive_failures == ALERT_AFTER).then(|| {
+            format!(
+                "\"{}\" failed {ALERT_AFTER} polls in a row and is now retried every 6 hours. \
+                 Last error: {message}",
+                source.name
+            )
+        }),
+    };
+    drop(conn);
     if let Some(alert) = &alert {
         tracing::warn!(source_id = source.id, owner_id = source.owner_id, %alert, "source alert");
     }
