@@ -10,9 +10,11 @@
 //! - [`generate`]: the optional OpenAI-compatible endpoint that writes transformers and turns a
 //!   sentence into chart settings.
 
+pub mod fetch;
 pub mod template;
 pub mod transform;
 
+pub use fetch::{AddressPolicy, FetchConfig, FetchError, Fetched, Fetcher};
 pub use template::{
     Auth, Catalog, Endpoint, EndpointKind, Frequency, Parameter, ParameterKind, RenderedRequest,
     Template, TemplateError, TemplateTransformers,
