@@ -1,115 +1,11 @@
 //! TEMPORARY stand-in for `::sources::fetch` and `::sources::generate` (the contract's API),
 //! until the sources crate ships them; replaced by re-exports then.
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use serde_json::Value;
 
-pub trait AddressPolicy: Send + Sync {
-    fn check(&self, host: &str, ip: std::net::IpAddr) -> Result<(), String>;
-}
-
-#[derive(Debug, Clone)]
-pub struct FetchConfig {
-    pub timeout: Duration,
-    pub max_body_bytes: usize,
-    pub max_redirects: usize,
-    pub user_agent: String,
-}
-
-pub struct Fetched {
-    pub status: u16,
-    pub body: Value,
-}
-
-#[derive(Debug, thiserror::Error)]
-pub enum FetchError {
-    #[error("refused: {0}")]
-    Refused(String),
-    #[error("the upstream did not answer in time")]
-    Timeout,
-    #[error("the response is larger than {0} bytes")]
-    TooLarge(usize),
-    #[error("the upstream answered {status}: {body_excerpt}")]
-    Status { status: u16, body_excerpt: String },
-    #[error("the upstream is rate limiting (429)")]
-    RateLimited { retry_after: Option<Duration> },
-    #[error("the response is not JSON: {0}")]
-    NotJson(String),
-    #[error("network error: {0}")]
-    Network(String),
-}
-
-pub struct Fetcher {
-    client: reqwest::Client,
-    _policy: Arc<dyn AddressPolicy>,
-}
-
-impl Fetcher {
-    pub fn new(cfg: FetchConfig, policy: Arc<dyn AddressPolicy>) -> Result<Self, FetchError> {
-        let client = reqwest::Client::builder()
-            .timeout(cfg.timeout)
-            .user_agent(cfg.user_agent)
-            .build()
-            .map_err(|e| FetchError::Network(e.to_string()))?;
-        Ok(Self {
-            client,
-            _policy: policy,
-        })
-    }
-
-    pub async fn fetch(
-        &self,
-        req: &::sources::RenderedRequest,
-        auth: &::sources::Auth,
-        secret: Option<&str>,
-        _hosts: &[String],
-    ) -> Result<Fetched, FetchError> {
-        let mut builder = self.client.request(req.method.clone(), req.url.clone());
-        for (k, v) in &req.headers {
-            builder = builder.header(k, v);
-        }
-        if let (Some(secret), ::sources::Auth::Bearer) = (secret, auth) {
-            builder = builder.bearer_auth(secret);
-        }
-        if let Some(body) = &req.body {
-            builder = builder.json(body);
-        }
-        let response = builder.send().await.map_err(|e| {
-            if e.is_timeout() {
-                FetchError::Timeout
-            } else {
-                FetchError::Network(e.to_string())
-            }
-        })?;
-        let status = response.status().as_u16();
-        if status == 429 {
-            let retry_after = response
-                .headers()
-                .get("retry-after")
-                .and_then(|v| v.to_str().ok())
-                .and_then(|v| v.parse::<u64>().ok())
-                .map(Duration::from_secs);
-            return Err(FetchError::RateLimited { retry_after });
-        }
-        let text = response.text().await.map_err(|e| {
-            if e.is_timeout() {
-                FetchError::Timeout
-            } else {
-                FetchError::Network(e.to_string())
-            }
-        })?;
-        if status >= 300 {
-            return Err(FetchError::Status {
-                status,
-                body_excerpt: text.chars().take(200).collect(),
-            });
-        }
-        let body = serde_json::from_str(&text).map_err(|e| FetchError::NotJson(e.to_string()))?;
-        Ok(Fetched { status, body })
-    }
-}
+pub use ::sources::fetch::{AddressPolicy, FetchConfig, FetchError, Fetched, Fetcher};
 
 pub struct LlmConfig {
     pub base_url: String,
