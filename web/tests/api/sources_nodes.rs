@@ -115,7 +115,14 @@ async fn the_generic_template_needs_a_transformer_written_or_generated() {
     let error = created["source"]["lastError"].as_str().unwrap_or_default();
     assert!(error.contains("transformer"), "{created}");
     assert_eq!(created["source"]["nextPollAt"], Value::Null, "manual");
-    // With one: the bad program is refused, the good one stored for this source.
+    // The generic template may not reach loopback unless the settings allow it.
+    let strict = spawn_sources_app(&fixture, |s| s.sources.allow_hosts = String::new()).await;
+    let someone = strict.new_user().await;
+    let response = strict.post("/api/v1/sources", Some(&someone.token), &body).await;
+    let refused = json_of(response).await;
+    let error = refused["source"]["lastError"].as_str().unwrap_or_default();
+    assert!(error.contains("loopback"), "{refused}");
+    // With an LLM endpoint: the bad program is refused, the good one stored for this source.
     let app = spawn_sources_app(&fixture, |s| {
         s.llm.base_url = Some(format!("{}/v1", fixture.url));
         s.llm.model = Some("fixture".into());
