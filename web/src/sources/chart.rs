@@ -139,7 +139,11 @@ pub async fn compute(
         .iter()
         .enumerate()
         .map(|(i, key)| {
-            let label = if i == 0 { source.name.clone() } else { key.clone() };
+            let label = if i == 0 {
+                source.name.clone()
+            } else {
+                key.clone()
+            };
             let color = COLORS[i % COLORS.len()].to_owned();
             (key.clone(), SeriesConfig { label, color })
         })

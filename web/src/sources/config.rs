@@ -110,7 +110,12 @@ impl SourcesSettings {
     /// The base URL overrides by integration.
     pub fn base_urls(&self) -> Result<BTreeMap<String, String>, SettingsError> {
         let mut out = BTreeMap::new();
-        for pair in self.base_urls.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        for pair in self
+            .base_urls
+            .split(',')
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+        {
             let (name, url) = pair.split_once('=').ok_or_else(|| {
                 SettingsError::Invalid(format!(
                     "APP_SOURCES__BASE_URLS: `{pair}` is not integration=url"

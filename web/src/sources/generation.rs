@@ -3,10 +3,10 @@
 //! real sample; a program is stored only if it runs on the sample and yields valid points
 //! (`::sources::generate` checks that), as a new active version with origin `generated`.
 
+use ::sources::{EndpointKind, Template};
 use persistence::postgres::models::{NewTransformer, Transformer};
 use persistence::postgres::queries::transformers;
 use serde_json::Value;
-use ::sources::{EndpointKind, Template};
 
 use crate::error::ApiError;
 use crate::state::AppState;

@@ -12,13 +12,13 @@
 //! marked failed and the owner alerted; a source whose fetches keep failing alerts its owner
 //! that it now retries every 6 hours.
 
+use crate::sources::upstream::FetchError;
+use ::sources::{EndpointKind, Frequency, Template};
 use chrono::{DateTime, Duration, Utc};
 use persistence::postgres::models::{Point, Source, Transformer};
 use persistence::postgres::queries::{connections, sources as source_rows, transformers};
 use protocol::live::SourceMessage;
 use serde_json::Value;
-use crate::sources::upstream::FetchError;
-use ::sources::{EndpointKind, Frequency, Template};
 
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -176,16 +176,19 @@ async fn fetch(
     Ok(fetched.body)
 }
 
-async fn attempt(
-    state: &AppState,
-    source: &Source,
-    mode: Mode,
-) -> Result<Gathered, Failure> {
+async fn attempt(state: &AppState, source: &Source, mode: Mode) -> Result<Gathered, Failure> {
     let template = state.sources.template(&source.template_id).ok_or_else(|| {
         Failure::Setup(format!("template {} no longer exists", source.template_id))
     })?;
     let secret = secret_of(state, source, template).await?;
-    let sample = fetch(state, template, EndpointKind::Polling, source, secret.as_ref()).await?;
+    let sample = fetch(
+        state,
+        template,
+        EndpointKind::Polling,
+        source,
+        secret.as_ref(),
+    )
+    .await?;
     let mut points = run(state, template, EndpointKind::Polling, source, &sample).await?;
     let backfill = template.historical.is_some()
         && template.is_time_series
@@ -212,7 +215,11 @@ async fn attempt(
 /// The response a transformer of `kind` would run on for `source`: the stored sample of the
 /// polling endpoint (fetched now when there is none), or the historical endpoint's, fetched
 /// now. The error is a sentence for a preview.
-pub async fn sample(state: &AppState, source: &Source, kind: EndpointKind) -> Result<Value, String> {
+pub async fn sample(
+    state: &AppState,
+    source: &Source,
+    kind: EndpointKind,
+) -> Result<Value, String> {
     if kind == EndpointKind::Polling {
         if let Some(sample) = &source.sample {
             return Ok(sample.clone());
@@ -256,8 +263,7 @@ async fn run(
     source: &Source,
     sample: &Value,
 ) -> Result<Vec<::sources::transform::Point>, Failure> {
-    let Some(transformer) = transformer_for(state, template, kind, source, sample).await?
-    else {
+    let Some(transformer) = transformer_for(state, template, kind, source, sample).await? else {
         return Err(Failure::NoTransformer(kind.as_str(), sample.clone()));
     };
     match super::transform_blocking(&transformer.program, sample, state.sources.limits()).await {
@@ -338,7 +344,12 @@ async fn succeed(
 
 /// When to try again after the `failures`-th failure in a row: now, in 1 h, then every 6 h;
 /// an upstream 429 waits what it asked. Manual sources wait for the next refresh.
-fn retry_at(source: &Source, failure: &Failure, failures: i32, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+fn retry_at(
+    source: &Source,
+    failure: &Failure,
+    failures: i32,
+    now: DateTime<Utc>,
+) -> Option<DateTime<Utc>> {
     frequency_of(source).interval()?;
     if let Failure::Fetch(FetchError::RateLimited {
         retry_after: Some(wait),
@@ -367,8 +378,8 @@ async fn fail(
         let next = state.sources.next_poll(frequency_of(source), now);
         let sample = bounded(sample.clone());
         let mut conn = state.pool.get().await?;
-        let after = source_rows::set_error(&mut conn, source.id, Some(&message), sample, next)
-            .await?;
+        let after =
+            source_rows::set_error(&mut conn, source.id, Some(&message), sample, next).await?;
         drop(conn);
         announce(state, &after, None).await;
         return Ok((outcome(after), false));

@@ -125,7 +125,10 @@ async fn claim(
             .template(&source.template_id)
             .map_or_else(|| "unknown".to_owned(), |t| t.integration.clone());
         let (state, slots) = (state.clone(), Arc::clone(slots));
-        let limit = config.lease.saturating_sub(Duration::from_secs(5)).max(Duration::from_secs(1));
+        let limit = config
+            .lease
+            .saturating_sub(Duration::from_secs(5))
+            .max(Duration::from_secs(1));
         slots.outstanding.fetch_add(1, Ordering::AcqRel);
         actix_web::rt::spawn(async move {
             let of_integration = slots.of_integration(&integration);

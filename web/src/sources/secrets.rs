@@ -73,7 +73,11 @@ impl SecretBox {
 /// apart without revealing them.
 pub fn hint(secret: &str) -> String {
     let chars: Vec<char> = secret.chars().collect();
-    let shown = if chars.len() >= 12 { 4 } else { chars.len() / 4 };
+    let shown = if chars.len() >= 12 {
+        4
+    } else {
+        chars.len() / 4
+    };
     let tail: String = chars[chars.len() - shown..].iter().collect();
     format!("…{tail}")
 }

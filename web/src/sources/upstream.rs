@@ -41,7 +41,10 @@ impl LlmClient {
     }
 
     async fn ask(&self, prompt: String) -> Result<String, GenerateError> {
-        let url = format!("{}/chat/completions", self.cfg.base_url.trim_end_matches('/'));
+        let url = format!(
+            "{}/chat/completions",
+            self.cfg.base_url.trim_end_matches('/')
+        );
         let body = serde_json::json!({"model": self.cfg.model,
             "messages": [{"role": "user", "content": prompt}]});
         let answer: Value = self

@@ -182,28 +182,35 @@ impl LiveSession {
             let mut conn = state.pool.get().await?;
             let mut owned = Vec::new();
             for id in &sources {
-                let found = persistence::postgres::queries::sources::find_owned(
-                    &mut conn, user.id, *id,
-                )
-                .await?;
+                let found =
+                    persistence::postgres::queries::sources::find_owned(&mut conn, user.id, *id)
+                        .await?;
                 owned.push((*id, found.is_some()));
             }
             Ok::<_, ApiError>(owned)
         };
-        ctx.spawn(check.into_actor(self).map(|checked, act, ctx| match checked {
-            Ok(checked) => {
-                for (source_id, owned) in checked {
-                    if owned {
-                        let recipient = ctx.address().recipient();
-                        act.state.sources.live.subscribe(act.id, recipient, source_id);
-                    } else {
-                        let error = ApiError::NotFound(format!("source {source_id} not found"));
-                        Self::error(ctx, None, &error);
+        ctx.spawn(
+            check
+                .into_actor(self)
+                .map(|checked, act, ctx| match checked {
+                    Ok(checked) => {
+                        for (source_id, owned) in checked {
+                            if owned {
+                                let recipient = ctx.address().recipient();
+                                act.state
+                                    .sources
+                                    .live
+                                    .subscribe(act.id, recipient, source_id);
+                            } else {
+                                let error =
+                                    ApiError::NotFound(format!("source {source_id} not found"));
+                                Self::error(ctx, None, &error);
+                            }
+                        }
                     }
-                }
-            }
-            Err(error) => Self::error(ctx, None, &error),
-        }));
+                    Err(error) => Self::error(ctx, None, &error),
+                }),
+        );
     }
 }
 

@@ -80,7 +80,10 @@ async fn a_connection_secret_is_encrypted_at_rest_and_never_answered() {
             secret.len()
         ))
         .await;
-    assert_eq!(raw, 0, "the secret is stored in the clear or too short to be sealed");
+    assert_eq!(
+        raw, 0,
+        "the secret is stored in the clear or too short to be sealed"
+    );
     let second = create_connection(&app, &user, secret).await;
     let same = app
         .database
@@ -124,7 +127,11 @@ async fn connections_are_validated_and_private() {
     fields.sort();
     assert_eq!(fields, ["integration", "name", "secret"]);
     let response = app
-        .post("/api/v1/connections", None, &json!({"integration": "github"}))
+        .post(
+            "/api/v1/connections",
+            None,
+            &json!({"integration": "github"}),
+        )
         .await;
     assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
     let id = create_connection(&app, &user, "token-1234")
@@ -160,7 +167,9 @@ async fn a_connection_in_use_cannot_be_deleted() {
     let response = call(&app, &user, reqwest::Method::DELETE, &path, None).await;
     assert_problem(response, StatusCode::CONFLICT).await;
     app.database
-        .count(&format!("DELETE FROM sources WHERE id = {source} RETURNING 1::bigint AS n"))
+        .count(&format!(
+            "DELETE FROM sources WHERE id = {source} RETURNING 1::bigint AS n"
+        ))
         .await;
     let response = call(&app, &user, reqwest::Method::DELETE, &path, None).await;
     assert_eq!(response.status(), StatusCode::NO_CONTENT);

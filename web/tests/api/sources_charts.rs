@@ -100,7 +100,11 @@ async fn charts_match_raw_sql_for_every_aggregation_and_bucket() {
                 .await;
                 let view = chart(&app, &user, &widget).await;
                 let want = expected(&app, source, agg, bucket, days).await;
-                assert_rows(&view["chartData"], &want, &format!("{range} {agg} {bucket}"));
+                assert_rows(
+                    &view["chartData"],
+                    &want,
+                    &format!("{range} {agg} {bucket}"),
+                );
                 assert_eq!(view["dataKeys"], json!(["value", "deletions"]));
                 assert_eq!(view["xAxisKey"], "date");
                 assert_eq!(view["showLegend"], true);
@@ -167,7 +171,11 @@ async fn widgets_are_validated_private_and_editable() {
     fields.sort();
     assert_eq!(fields, ["aggregation", "bucket", "chartType", "dateRange"]);
     let response = app
-        .post("/api/v1/widgets", Some(&other.token), &json!({"sourceId": source}))
+        .post(
+            "/api/v1/widgets",
+            Some(&other.token),
+            &json!({"sourceId": source}),
+        )
         .await;
     assert_problem(response, StatusCode::NOT_FOUND).await;
     let response = app
@@ -193,7 +201,11 @@ async fn widgets_are_validated_private_and_editable() {
     assert_eq!(changed["chartType"], "area");
     assert_eq!(changed["title"], "Mine");
     let chart_path = format!("{path}/chart");
-    assert_problem(app.get(&chart_path, Some(&other.token)).await, StatusCode::NOT_FOUND).await;
+    assert_problem(
+        app.get(&chart_path, Some(&other.token)).await,
+        StatusCode::NOT_FOUND,
+    )
+    .await;
     let response = call(&app, &other, reqwest::Method::DELETE, &path, None).await;
     assert_problem(response, StatusCode::NOT_FOUND).await;
     let listed = json_of(app.get("/api/v1/widgets", Some(&user.token)).await).await;

@@ -112,7 +112,9 @@ async fn handle(
                 .rev()
                 .take(100)
                 .map(|ago| {
-                    let at = (now - Days::days(ago)).format("%Y-%m-%dT%H:%M:%SZ").to_string();
+                    let at = (now - Days::days(ago))
+                        .format("%Y-%m-%dT%H:%M:%SZ")
+                        .to_string();
                     json!({"starred_at": at, "user": {"login": format!("user{ago}"), "id": ago}})
                 })
                 .collect();

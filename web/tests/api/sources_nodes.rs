@@ -52,7 +52,10 @@ async fn two_schedulers_poll_each_due_source_exactly_once() {
     let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
     let done = "SELECT count(*) AS n FROM sources WHERE last_fetched_at IS NOT NULL";
     while app.database.count(done).await < sources {
-        assert!(tokio::time::Instant::now() < deadline, "not every source was polled");
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "not every source was polled"
+        );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     // Give a double poll the time to happen.
@@ -77,16 +80,26 @@ async fn subscribers_of_a_source_get_its_polls_and_alerts_live() {
     let created = create_stars(&app, &user, "r", "daily").await;
     let id = created["source"]["id"].clone();
     let mut ws = connect(&app, &user.token).await;
-    send(&mut ws, json!({"type": "subscribeSources", "sources": [id]})).await;
+    send(
+        &mut ws,
+        json!({"type": "subscribeSources", "sources": [id]}),
+    )
+    .await;
     let mut theirs = connect(&app, &other.token).await;
-    send(&mut theirs, json!({"type": "subscribeSources", "sources": [id]})).await;
+    send(
+        &mut theirs,
+        json!({"type": "subscribeSources", "sources": [id]}),
+    )
+    .await;
     let refused = next(&mut theirs, Duration::from_secs(5)).await;
     assert_eq!(refused.map(|m| m["status"].clone()), Some(json!(404)));
     // The subscription is checked asynchronously; give it a moment before polling.
     tokio::time::sleep(Duration::from_millis(300)).await;
     fixture.set_stars(150);
     refresh(&app, &user, &id).await;
-    let message = next(&mut ws, Duration::from_secs(5)).await.unwrap_or(Value::Null);
+    let message = next(&mut ws, Duration::from_secs(5))
+        .await
+        .unwrap_or(Value::Null);
     assert_eq!(message["type"], "source", "{message}");
     assert_eq!(message["sourceId"], id);
     assert_eq!(message["points"][0]["value"], 150.0);
@@ -94,18 +107,23 @@ async fn subscribers_of_a_source_get_its_polls_and_alerts_live() {
     fixture.set_mode(Mode::ChangedShape);
     for round in 1..=3 {
         refresh(&app, &user, &id).await;
-        let message = next(&mut ws, Duration::from_secs(5)).await.unwrap_or(Value::Null);
+        let message = next(&mut ws, Duration::from_secs(5))
+            .await
+            .unwrap_or(Value::Null);
         assert_eq!(message["consecutiveFailures"], round, "{message}");
         assert_eq!(message["alert"].is_string(), round == 3, "{message}");
     }
-    assert!(next(&mut theirs, Duration::from_millis(300)).await.is_none());
+    assert!(next(&mut theirs, Duration::from_millis(300))
+        .await
+        .is_none());
 }
 
 #[actix_web::test]
 async fn the_generic_template_needs_a_transformer_written_or_generated() {
     let fixture = Fixture::start();
     let url = format!("{}/stats.json", fixture.url);
-    let body = json!({"templateId": "http-json", "parameters": {"URL": url}, "frequency": "manual"});
+    let body =
+        json!({"templateId": "http-json", "parameters": {"URL": url}, "frequency": "manual"});
     // Without an LLM endpoint: created, with the error saying a transformer is needed.
     let app = spawn_sources_app(&fixture, |_| {}).await;
     let user = app.new_user().await;
@@ -118,7 +136,9 @@ async fn the_generic_template_needs_a_transformer_written_or_generated() {
     // The generic template may not reach loopback unless the settings allow it.
     let strict = spawn_sources_app(&fixture, |s| s.sources.allow_hosts = String::new()).await;
     let someone = strict.new_user().await;
-    let response = strict.post("/api/v1/sources", Some(&someone.token), &body).await;
+    let response = strict
+        .post("/api/v1/sources", Some(&someone.token), &body)
+        .await;
     let refused = json_of(response).await;
     let error = refused["source"]["lastError"].as_str().unwrap_or_default();
     assert!(error.contains("loopback"), "{refused}");
@@ -136,20 +156,33 @@ async fn the_generic_template_needs_a_transformer_written_or_generated() {
     let created = json_of(response).await;
     assert_eq!(created["source"]["lastError"], Value::Null, "{created}");
     assert_eq!(created["pointsWritten"], 1);
-    assert_eq!(fixture.prompts().len(), 2, "one retry after the bad program");
+    assert_eq!(
+        fixture.prompts().len(),
+        2,
+        "one retry after the bad program"
+    );
     let prompt = fixture.prompts()[0].to_string();
-    assert!(prompt.contains("visitors"), "the real sample is sent: {prompt}");
+    assert!(
+        prompt.contains("visitors"),
+        "the real sample is sent: {prompt}"
+    );
     let listed = json_of(
-        app.get("/api/v1/transformers?templateId=http-json", Some(&user.token))
-            .await,
+        app.get(
+            "/api/v1/transformers?templateId=http-json",
+            Some(&user.token),
+        )
+        .await,
     )
     .await;
     assert_eq!(listed[0]["origin"], "generated", "{listed}");
     assert_eq!(listed[0]["sourceId"], created["source"]["id"]);
     let other = app.new_user().await;
     let theirs = json_of(
-        app.get("/api/v1/transformers?templateId=http-json", Some(&other.token))
-            .await,
+        app.get(
+            "/api/v1/transformers?templateId=http-json",
+            Some(&other.token),
+        )
+        .await,
     )
     .await;
     assert_eq!(theirs, json!([]));

@@ -69,7 +69,10 @@ async fn a_new_source_has_its_history_at_once_and_refreshes() {
     assert!((90..=93).contains(&written), "{created}");
     assert_eq!(source["points"].as_i64(), Some(written));
     let next = time(&source["nextPollAt"]) - Utc::now();
-    assert!(next > chrono::Duration::hours(23) && next < chrono::Duration::hours(25), "{next}");
+    assert!(
+        next > chrono::Duration::hours(23) && next < chrono::Duration::hours(25),
+        "{next}"
+    );
     assert!(fixture
         .authorizations()
         .iter()
@@ -79,9 +82,18 @@ async fn a_new_source_has_its_history_at_once_and_refreshes() {
     let page = json_of(app.get(&path, Some(&user.token)).await).await;
     let points = page["points"].as_array().cloned().unwrap_or_default();
     let oldest = time(&points[0]["timestamp"]);
-    assert!(Utc::now() - oldest <= chrono::Duration::days(90), "{oldest}");
+    assert!(
+        Utc::now() - oldest <= chrono::Duration::days(90),
+        "{oldest}"
+    );
     let values: Vec<f64> = points.iter().filter_map(|p| p["value"].as_f64()).collect();
-    assert!(values.windows(2).take(values.len() - 2).all(|w| w[1] == w[0] + 1.0), "{values:?}");
+    assert!(
+        values
+            .windows(2)
+            .take(values.len() - 2)
+            .all(|w| w[1] == w[0] + 1.0),
+        "{values:?}"
+    );
     assert_eq!(values.last(), Some(&100.0), "the polled count comes last");
     // A refresh adds the current count (a point per second: `$now` has seconds); the history
     // is not fetched again.
@@ -91,7 +103,11 @@ async fn a_new_source_has_its_history_at_once_and_refreshes() {
     assert_eq!(refreshed["pointsWritten"], 1);
     assert_eq!(refreshed["source"]["points"].as_i64(), Some(written + 1));
     assert_eq!(fixture.hits("/repos/o/r/stargazers"), 1);
-    let page = json_of(app.get(&format!("{path}?start=2000-01-01"), Some(&user.token)).await).await;
+    let page = json_of(
+        app.get(&format!("{path}?start=2000-01-01"), Some(&user.token))
+            .await,
+    )
+    .await;
     let last = page["points"].as_array().and_then(|p| p.last().cloned());
     assert_eq!(last.map(|p| p["value"].clone()), Some(json!(120.0)));
     // Another user sees none of it.
@@ -106,7 +122,10 @@ async fn fails(app: &TestApp, user: &TestUser, fixture: &Fixture, id: &Value, mo
     let answer = refresh(app, user, id).await;
     let source = answer["source"].clone();
     assert_eq!(answer["pointsWritten"], 0, "{mode:?}: {answer}");
-    assert!(source["lastError"].as_str().is_some_and(|e| !e.is_empty()), "{mode:?}: {source}");
+    assert!(
+        source["lastError"].as_str().is_some_and(|e| !e.is_empty()),
+        "{mode:?}: {source}"
+    );
     source
 }
 
@@ -120,22 +139,40 @@ async fn upstream_failures_are_recorded_and_retried_later() {
     let before = created["source"]["points"].as_i64();
     let s = fails(&app, &user, &fixture, &id, Mode::Fail500).await;
     assert_eq!(s["consecutiveFailures"], 1);
-    assert!(s["lastError"].as_str().unwrap_or_default().contains("500"), "{s}");
-    assert!((time(&s["nextPollAt"]) - Utc::now()).num_seconds().abs() < 30, "retried at once");
+    assert!(
+        s["lastError"].as_str().unwrap_or_default().contains("500"),
+        "{s}"
+    );
+    assert!(
+        (time(&s["nextPollAt"]) - Utc::now()).num_seconds().abs() < 30,
+        "retried at once"
+    );
     let s = fails(&app, &user, &fixture, &id, Mode::Malformed).await;
     assert_eq!(s["consecutiveFailures"], 2);
     let wait = time(&s["nextPollAt"]) - Utc::now();
-    assert!((wait - chrono::Duration::hours(1)).num_seconds().abs() < 30, "{wait}");
+    assert!(
+        (wait - chrono::Duration::hours(1)).num_seconds().abs() < 30,
+        "{wait}"
+    );
     let s = fails(&app, &user, &fixture, &id, Mode::RateLimited(600)).await;
     assert_eq!(s["consecutiveFailures"], 3);
     let wait = time(&s["nextPollAt"]) - Utc::now();
-    assert!((wait - chrono::Duration::seconds(600)).num_seconds().abs() < 30, "{wait}");
+    assert!(
+        (wait - chrono::Duration::seconds(600)).num_seconds().abs() < 30,
+        "{wait}"
+    );
     let started = std::time::Instant::now();
     let s = fails(&app, &user, &fixture, &id, Mode::Silent).await;
-    assert!(started.elapsed() < std::time::Duration::from_secs(10), "the fetch timed out");
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(10),
+        "the fetch timed out"
+    );
     assert_eq!(s["consecutiveFailures"], 4);
     let wait = time(&s["nextPollAt"]) - Utc::now();
-    assert!((wait - chrono::Duration::hours(6)).num_seconds().abs() < 30, "{wait}");
+    assert!(
+        (wait - chrono::Duration::hours(6)).num_seconds().abs() < 30,
+        "{wait}"
+    );
     assert_eq!(s["points"].as_i64(), before, "nothing was written");
     // Upstream failures never count against the transformer.
     let failures = app
@@ -162,12 +199,21 @@ async fn a_broken_transformer_fails_three_times_then_a_user_writes_a_new_one() {
     for round in 1..=3 {
         let s = fails(&app, &user, &fixture, &id, Mode::ChangedShape).await;
         assert_eq!(s["consecutiveFailures"], round);
-        assert!(s["lastError"].as_str().unwrap_or_default().contains("transformer"), "{s}");
+        assert!(
+            s["lastError"]
+                .as_str()
+                .unwrap_or_default()
+                .contains("transformer"),
+            "{s}"
+        );
         assert_eq!(app.database.count(polling).await, round);
     }
     let listed = json_of(
-        app.get("/api/v1/transformers?templateId=github-repo-stars", Some(&user.token))
-            .await,
+        app.get(
+            "/api/v1/transformers?templateId=github-repo-stars",
+            Some(&user.token),
+        )
+        .await,
     )
     .await;
     let states: Vec<(Value, Value)> = listed
@@ -177,12 +223,18 @@ async fn a_broken_transformer_fails_three_times_then_a_user_writes_a_new_one() {
         .iter()
         .map(|t| (t["endpoint"].clone(), t["status"].clone()))
         .collect();
-    assert!(states.contains(&(json!("polling"), json!("failed"))), "{listed}");
+    assert!(
+        states.contains(&(json!("polling"), json!("failed"))),
+        "{listed}"
+    );
     let templates = json_of(app.get("/api/v1/templates", Some(&user.token)).await).await;
     let stars = templates
         .as_array()
         .and_then(|t| t.iter().find(|t| t["id"] == "github-repo-stars").cloned());
-    assert_eq!(stars.map(|t| t["hasTransformer"].clone()), Some(json!(false)));
+    assert_eq!(
+        stars.map(|t| t["hasTransformer"].clone()),
+        Some(json!(false))
+    );
     // A preview on the new shape, then the program stored and the source polled with it.
     let program = "{timestamp: $now, value: .stars.total}";
     let body = json!({"sourceId": id, "endpoint": "polling", "program": program});
@@ -195,16 +247,29 @@ async fn a_broken_transformer_fails_three_times_then_a_user_writes_a_new_one() {
     assert_eq!(preview["points"][0]["value"], 100.0);
     assert_eq!(preview["input"]["stars"]["total"], 100);
     let bad = json!({"sourceId": id, "program": "{timestamp: $now, value: .missing}"});
-    let response = app.post("/api/v1/transformers", Some(&user.token), &bad).await;
+    let response = app
+        .post("/api/v1/transformers", Some(&user.token), &bad)
+        .await;
     assert_eq!(response.status(), StatusCode::BAD_REQUEST);
-    let response = app.post("/api/v1/transformers", Some(&user.token), &body).await;
+    let response = app
+        .post("/api/v1/transformers", Some(&user.token), &body)
+        .await;
     assert_eq!(response.status(), StatusCode::CREATED);
     let stored = json_of(response).await;
-    assert_eq!((stored["origin"].clone(), stored["status"].clone()), (json!("user"), json!("active")));
-    let source = json_of(app.get(&format!("/api/v1/sources/{id}"), Some(&user.token)).await).await;
+    assert_eq!(
+        (stored["origin"].clone(), stored["status"].clone()),
+        (json!("user"), json!("active"))
+    );
+    let source = json_of(
+        app.get(&format!("/api/v1/sources/{id}"), Some(&user.token))
+            .await,
+    )
+    .await;
     assert_eq!(source["lastError"], Value::Null, "{source}");
     assert_eq!(source["consecutiveFailures"], 0);
     // Now that it works, nobody may replace it.
-    let response = app.post("/api/v1/transformers", Some(&user.token), &body).await;
+    let response = app
+        .post("/api/v1/transformers", Some(&user.token), &body)
+        .await;
     assert_eq!(response.status(), StatusCode::CONFLICT);
 }

@@ -5,8 +5,8 @@
 
 use chrono::{DateTime, Utc};
 use diesel::sql_types::{Array, BigInt, Double, Nullable, Text, Timestamptz};
-use diesel::{OptionalExtension, QueryResult};
 use diesel::QueryableByName;
+use diesel::{OptionalExtension, QueryResult};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
 /// How values in one bucket are combined.

@@ -55,7 +55,11 @@ pub async fn list(
         query = query.filter(transformers::template_id.eq(template_id.to_owned()));
     }
     query
-        .order((transformers::template_id, transformers::endpoint, transformers::version.desc()))
+        .order((
+            transformers::template_id,
+            transformers::endpoint,
+            transformers::version.desc(),
+        ))
         .limit(limit)
         .select(Transformer::as_select())
         .load(conn)
@@ -100,13 +104,19 @@ pub async fn insert_version(
         match new.source_id {
             Some(id) => {
                 diesel::update(target.filter(transformers::source_id.eq(id)))
-                    .set((transformers::status.eq("deprecated"), transformers::updated_at.eq(now)))
+                    .set((
+                        transformers::status.eq("deprecated"),
+                        transformers::updated_at.eq(now),
+                    ))
                     .execute(conn)
                     .await?
             }
             None => {
                 diesel::update(target.filter(transformers::source_id.is_null()))
-                    .set((transformers::status.eq("deprecated"), transformers::updated_at.eq(now)))
+                    .set((
+                        transformers::status.eq("deprecated"),
+                        transformers::updated_at.eq(now),
+                    ))
                     .execute(conn)
                     .await?
             }
@@ -187,7 +197,10 @@ pub async fn count_failure(conn: &mut AsyncPgConnection, id: i64) -> QueryResult
 /// Marks a transformer failed (it broke three polls in a row and was not regenerated).
 pub async fn mark_failed(conn: &mut AsyncPgConnection, id: i64) -> QueryResult<()> {
     diesel::update(transformers::table.find(id))
-        .set((transformers::status.eq("failed"), transformers::updated_at.eq(Utc::now())))
+        .set((
+            transformers::status.eq("failed"),
+            transformers::updated_at.eq(Utc::now()),
+        ))
         .execute(conn)
         .await
         .map(drop)

@@ -149,7 +149,10 @@ pub async fn update_source(
             (Some((c, _)), Some(t)) if c.integration == t.integration => {}
             (Some(_), Some(t)) => errors.add(
                 "connectionId",
-                format!("must be a connection of the `{}` integration", t.integration),
+                format!(
+                    "must be a connection of the `{}` integration",
+                    t.integration
+                ),
             ),
             _ => errors.add("connectionId", "no such connection of yours"),
         }

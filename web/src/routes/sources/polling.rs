@@ -51,7 +51,13 @@ async fn check(
     };
     let base = state.sources.base_url(template);
     let now = Utc::now();
-    if let Err(e) = template.render(::sources::EndpointKind::Polling, &body.parameters, &base, now, None) {
+    if let Err(e) = template.render(
+        ::sources::EndpointKind::Polling,
+        &body.parameters,
+        &base,
+        now,
+        None,
+    ) {
         errors.add("parameters", e.to_string());
     }
     match body.connection_id {
@@ -59,13 +65,19 @@ async fn check(
             Some((c, _)) if c.integration == template.integration => {}
             Some(_) => errors.add(
                 "connectionId",
-                format!("must be a connection of the `{}` integration", template.integration),
+                format!(
+                    "must be a connection of the `{}` integration",
+                    template.integration
+                ),
             ),
             None => errors.add("connectionId", "no such connection of yours"),
         },
         None if template.needs_connection => errors.add(
             "connectionId",
-            format!("the `{}` integration needs a connection", template.integration),
+            format!(
+                "the `{}` integration needs a connection",
+                template.integration
+            ),
         ),
         None => {}
     }

@@ -4,6 +4,7 @@
 //! if it runs on the sample and yields valid points, and only where no working transformer
 //! exists (the template has none, or it failed) or for the generic template's own source.
 
+use ::sources::EndpointKind;
 use actix_web::{get, post, web, HttpResponse};
 use hub::ValidationErrors;
 use persistence::postgres::models::NewTransformer;
@@ -11,7 +12,6 @@ use persistence::postgres::queries::{sources, transformers};
 use protocol::sources::{TransformerPreview, TransformerView, WriteTransformer};
 use serde::Deserialize;
 use utoipa::IntoParams;
-use ::sources::EndpointKind;
 
 use super::instances::owned;
 use crate::auth::AuthUser;
@@ -90,7 +90,9 @@ pub async fn get_transformer(
     let id = path.into_inner();
     let mut conn = state.pool.get().await?;
     let not_found = || ApiError::NotFound(format!("transformer {id} not found"));
-    let found = transformers::find(&mut conn, id).await?.ok_or_else(not_found)?;
+    let found = transformers::find(&mut conn, id)
+        .await?
+        .ok_or_else(not_found)?;
     if let Some(source_id) = found.source_id {
         sources::find_owned(&mut conn, user.id, source_id)
             .await?
@@ -110,8 +112,13 @@ async fn try_program(
     state: &AppState,
     user: &AuthUser,
     body: &WriteTransformer,
-) -> Result<(Option<serde_json::Value>, Result<Vec<::sources::transform::Point>, String>), ApiError>
-{
+) -> Result<
+    (
+        Option<serde_json::Value>,
+        Result<Vec<::sources::transform::Point>, String>,
+    ),
+    ApiError,
+> {
     let kind = endpoint_of(body)?;
     let mut errors = ValidationErrors::default();
     errors.check_text("program", body.program.trim(), MAX_PROGRAM_CHARS);
@@ -234,7 +241,11 @@ pub async fn write_transformer(
     )
     .await?;
     drop(conn);
-    tracing::info!(transformer_id = stored.id, version = stored.version, "transformer written");
+    tracing::info!(
+        transformer_id = stored.id,
+        version = stored.version,
+        "transformer written"
+    );
     poll(&state, source, Mode::Refresh).await?;
     Ok(HttpResponse::Created().json(views::transformer(stored)))
 }
