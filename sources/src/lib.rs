@@ -11,10 +11,12 @@
 //!   sentence into chart settings.
 
 pub mod fetch;
+pub mod generate;
 pub mod template;
 pub mod transform;
 
 pub use fetch::{AddressPolicy, FetchConfig, FetchError, Fetched, Fetcher};
+pub use generate::{ChartSpec, GenerateError, LlmClient, LlmConfig};
 pub use template::{
     Auth, Catalog, Endpoint, EndpointKind, Frequency, Parameter, ParameterKind, RenderedRequest,
     Template, TemplateError, TemplateTransformers,
