@@ -10,7 +10,6 @@ pub mod policy;
 pub mod poll;
 pub mod scheduler;
 pub mod secrets;
-pub mod upstream;
 pub mod views;
 
 use std::collections::BTreeMap;
@@ -28,11 +27,11 @@ pub struct Sources {
     /// The templates shipped in the repository.
     pub catalog: ::sources::Catalog,
     /// Fetches for templates that name their hosts.
-    named: crate::sources::upstream::Fetcher,
+    named: ::sources::Fetcher,
     /// Fetches for the generic template, under the SSRF policy.
-    generic: crate::sources::upstream::Fetcher,
+    generic: ::sources::Fetcher,
     /// The LLM endpoint, when configured.
-    pub llm: Option<crate::sources::upstream::LlmClient>,
+    pub llm: Option<::sources::LlmClient>,
     /// Limits of one transformer run.
     limits: ::sources::transform::Limits,
     /// Longest jitter added to a next poll, in seconds.
@@ -45,28 +44,26 @@ impl Sources {
     /// Builds the services from settings (Redis is not contacted yet).
     pub fn build(settings: &Settings, cache: persistence::Cache) -> Result<Self, SettingsError> {
         let s = &settings.sources;
-        let config = crate::sources::upstream::FetchConfig {
+        let config = ::sources::FetchConfig {
             timeout: std::time::Duration::from_millis(s.fetch_timeout_ms),
             max_body_bytes: s.max_body_bytes,
             max_redirects: 3,
             user_agent: format!("metrics-hub/{}", env!("CARGO_PKG_VERSION")),
         };
-        let fetch_error = |e: crate::sources::upstream::FetchError| {
+        let fetch_error = |e: ::sources::FetchError| {
             SettingsError::Invalid(format!("cannot build the sources' HTTP client: {e}"))
         };
-        let named = crate::sources::upstream::Fetcher::new(
-            config.clone(),
-            std::sync::Arc::new(policy::NamedHosts),
-        )
-        .map_err(fetch_error)?;
-        let generic = crate::sources::upstream::Fetcher::new(
+        let named =
+            ::sources::Fetcher::new(config.clone(), std::sync::Arc::new(policy::NamedHosts))
+                .map_err(fetch_error)?;
+        let generic = ::sources::Fetcher::new(
             config,
             std::sync::Arc::new(policy::GenericPolicy(s.policy()?)),
         )
         .map_err(fetch_error)?;
         let llm = match settings.llm.endpoint() {
             Some(e) => Some(
-                crate::sources::upstream::LlmClient::new(crate::sources::upstream::LlmConfig {
+                ::sources::LlmClient::new(::sources::LlmConfig {
                     base_url: e.base_url,
                     api_key: secrecy::ExposeSecret::expose_secret(&e.api_key).to_owned(),
                     model: e.model,
@@ -145,7 +142,7 @@ impl Sources {
     }
 
     /// The fetcher for `template`'s requests.
-    pub fn fetcher(&self, template: &::sources::Template) -> &crate::sources::upstream::Fetcher {
+    pub fn fetcher(&self, template: &::sources::Template) -> &::sources::Fetcher {
         if template.hosts.is_empty() {
             &self.generic
         } else {
@@ -186,24 +183,23 @@ pub async fn transform_blocking(
         .map_err(|e| e.to_string())
 }
 
-/// Chart settings a sentence was turned into (each validated against the allowed values).
-#[derive(Debug, Clone, Default)]
-pub struct DescribedChart {
-    pub chart_type: Option<String>,
-    pub date_range: Option<String>,
-    pub aggregation: Option<String>,
-    pub bucket: Option<String>,
-}
-
 /// Turns a sentence ("weekly averages as bars") into chart settings with the configured LLM
-/// endpoint; 400 when none is configured.
+/// endpoint (validated settings, never code); 400 when none is configured or its answer is not
+/// usable.
 pub async fn describe_chart(
-    _state: &crate::state::AppState,
-    _sentence: &str,
-) -> Result<DescribedChart, crate::error::ApiError> {
-    Err(crate::error::ApiError::BadRequest(
-        "describing a chart needs an LLM endpoint (APP_LLM__BASE_URL, APP_LLM__MODEL), and \
-         none is configured; set the chart's fields instead"
-            .into(),
-    ))
+    state: &crate::state::AppState,
+    sentence: &str,
+) -> Result<::sources::ChartSpec, crate::error::ApiError> {
+    let Some(llm) = state.sources.llm.as_ref() else {
+        return Err(crate::error::ApiError::BadRequest(
+            "describing a chart needs an LLM endpoint (APP_LLM__BASE_URL, APP_LLM__MODEL), and \
+             none is configured; set the chart's fields instead"
+                .into(),
+        ));
+    };
+    llm.chart_spec(sentence).await.map_err(|e| {
+        crate::error::ApiError::BadRequest(format!(
+            "the sentence could not be turned into chart settings: {e}"
+        ))
+    })
 }

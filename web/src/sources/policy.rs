@@ -13,7 +13,7 @@ use crate::webhooks::Policy;
 #[derive(Debug, Clone, Copy, Default)]
 pub struct NamedHosts;
 
-impl crate::sources::upstream::AddressPolicy for NamedHosts {
+impl ::sources::AddressPolicy for NamedHosts {
     fn check(&self, _host: &str, _ip: IpAddr) -> Result<(), String> {
         Ok(())
     }
@@ -23,7 +23,7 @@ impl crate::sources::upstream::AddressPolicy for NamedHosts {
 #[derive(Debug, Clone)]
 pub struct GenericPolicy(pub Policy);
 
-impl crate::sources::upstream::AddressPolicy for GenericPolicy {
+impl ::sources::AddressPolicy for GenericPolicy {
     fn check(&self, host: &str, ip: IpAddr) -> Result<(), String> {
         if self.0.host_allowed(host) {
             return Ok(());
@@ -36,7 +36,7 @@ impl crate::sources::upstream::AddressPolicy for GenericPolicy {
 
 #[cfg(test)]
 mod tests {
-    use crate::sources::upstream::AddressPolicy;
+    use ::sources::AddressPolicy;
 
     use super::*;
     use crate::webhooks::AllowList;

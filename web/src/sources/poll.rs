@@ -12,7 +12,7 @@
 //! marked failed and the owner alerted; a source whose fetches keep failing alerts its owner
 //! that it now retries every 6 hours.
 
-use crate::sources::upstream::FetchError;
+use ::sources::FetchError;
 use ::sources::{EndpointKind, Frequency, Template};
 use chrono::{DateTime, Duration, Utc};
 use persistence::postgres::models::{Point, Source, Transformer};

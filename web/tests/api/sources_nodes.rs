@@ -187,3 +187,32 @@ async fn the_generic_template_needs_a_transformer_written_or_generated() {
     .await;
     assert_eq!(theirs, json!([]));
 }
+
+#[actix_web::test]
+async fn a_sentence_becomes_chart_settings_with_an_llm_endpoint() {
+    let fixture = Fixture::start();
+    let app = spawn_sources_app(&fixture, |s| {
+        s.llm.base_url = Some(format!("{}/v1", fixture.url));
+        s.llm.model = Some("fixture".into());
+    })
+    .await;
+    let user = app.new_user().await;
+    let created = create_stars(&app, &user, "r", "manual").await;
+    fixture.queue_completion(
+        r#"{"chartType": "bar", "dateRange": null, "aggregation": "avg", "bucket": "week"}"#,
+    );
+    let body = json!({"sourceId": created["source"]["id"], "describe": "weekly averages as bars",
+                      "aggregation": "max"});
+    let response = app.post("/api/v1/widgets", Some(&user.token), &body).await;
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let widget = json_of(response).await;
+    assert_eq!(widget["chartType"], "bar");
+    assert_eq!(widget["bucket"], "week");
+    assert_eq!(widget["aggregation"], "max", "explicit fields win");
+    assert_eq!(widget["dateRange"], "30d");
+    // An answer outside the allowed values is refused, not stored.
+    fixture.queue_completion(r#"{"chartType": "radar"}"#);
+    let body = json!({"sourceId": created["source"]["id"], "describe": "a radar chart"});
+    let response = app.post("/api/v1/widgets", Some(&user.token), &body).await;
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+}
