@@ -57,8 +57,21 @@ enum Command {
     Export(Box<web::cli::export::ExportArgs>),
 }
 
-#[actix_web::main]
-async fn main() -> ExitCode {
+/// The hidden first argument that makes this executable a transformer worker process.
+const TRANSFORM_WORKER: &str = "transform-worker";
+
+fn main() -> ExitCode {
+    // A transformer worker (see `sources::transform`): `serve` starts this executable again
+    // with this argument to run untrusted jq programs in processes of their own. It talks on
+    // stdin/stdout, so it starts before anything else (logging included) can print.
+    if std::env::args().nth(1).as_deref() == Some(TRANSFORM_WORKER) {
+        let code = sources::transform::worker::main();
+        return ExitCode::from(u8::try_from(code).unwrap_or(1));
+    }
+    actix_web::rt::System::new().block_on(serve_cli())
+}
+
+async fn serve_cli() -> ExitCode {
     let cli = Cli::parse();
     // Kept to the end of main: dropping it flushes the exported traces.
     let _telemetry = match cli.command {
@@ -129,6 +142,9 @@ async fn run(command: Command) -> Result<(), Box<dyn std::error::Error>> {
         }
     }
     if serve {
+        // Transformers run in worker processes: a runaway program costs only its worker.
+        let workers = sources::transform::WorkerConfig::current_exe(&[TRANSFORM_WORKER])?;
+        sources::transform::use_worker_processes(workers)?;
         let app = Application::build(&settings)?;
         tracing::info!(
             address = %format!("http://{}:{}", settings.http.host, app.port()),

@@ -273,3 +273,41 @@ async fn a_broken_transformer_fails_three_times_then_a_user_writes_a_new_one() {
         .await;
     assert_eq!(response.status(), StatusCode::CONFLICT);
 }
+
+#[actix_web::test]
+async fn the_third_failure_regenerates_the_transformer_when_an_llm_endpoint_is_set() {
+    let fixture = Fixture::start();
+    let app = spawn_sources_app(&fixture, |s| {
+        s.llm.base_url = Some(format!("{}/v1", fixture.url));
+        s.llm.model = Some("fixture".into());
+    })
+    .await;
+    let user = app.new_user().await;
+    let created = create_stars(&app, &user, "r", "daily").await;
+    let id = created["source"]["id"].clone();
+    for _ in 1..=2 {
+        fails(&app, &user, &fixture, &id, Mode::ChangedShape).await;
+    }
+    assert!(
+        fixture.prompts().is_empty(),
+        "no generation before the third failure"
+    );
+    // The third: a fresh sample goes to the endpoint, whose program is stored and used at once.
+    fixture.queue_completion("```jq\n{timestamp: $now, value: .stars.total}\n```");
+    let answer = refresh(&app, &user, &id).await;
+    assert_eq!(answer["source"]["lastError"], Value::Null, "{answer}");
+    assert_eq!(answer["pointsWritten"], 1);
+    assert_eq!(fixture.prompts().len(), 1);
+    assert!(
+        fixture.prompts()[0].to_string().contains("total"),
+        "the fresh sample is sent"
+    );
+    let versions = "SELECT count(*) AS n FROM transformers WHERE template_id = \
+                    'github-repo-stars' AND endpoint = 'polling' AND origin = 'generated' \
+                    AND status = 'active' AND version = 2";
+    assert_eq!(app.database.count(versions).await, 1);
+    let old = "SELECT count(*) AS n FROM transformers WHERE template_id = 'github-repo-stars' \
+               AND endpoint = 'polling' AND version = 1 AND status = 'deprecated' \
+               AND failure_count = 3";
+    assert_eq!(app.database.count(old).await, 1);
+}
