@@ -280,7 +280,7 @@ fn the_generic_template_takes_a_whole_url() -> Result<(), TemplateError> {
 
 #[test]
 fn broken_template_files_are_refused() {
-    let good = include_str!("../../templates/github-repo-stars.toml");
+    let good = include_str!("../../../templates/github-repo-stars.toml");
     let cases = [
         good.replace("/repos/{OWNER}", "/repos/{OWNR}"),
         good.replace("id = \"github-repo-stars\"", "id = \"GitHub Stars\""),
