@@ -11,37 +11,11 @@ use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use serde::Deserialize;
 use serde_json::Value;
 
-/// The embedded template files, in the order they are listed.
-const BUILTIN: [(&str, &str); 7] = [
-    (
-        "github-repo-stars.toml",
-        include_str!("../../templates/github-repo-stars.toml"),
-    ),
-    (
-        "github-code-frequency.toml",
-        include_str!("../../templates/github-code-frequency.toml"),
-    ),
-    (
-        "github-commit-activity.toml",
-        include_str!("../../templates/github-commit-activity.toml"),
-    ),
-    (
-        "youtube-video-stats.toml",
-        include_str!("../../templates/youtube-video-stats.toml"),
-    ),
-    (
-        "posthog-events-total.toml",
-        include_str!("../../templates/posthog-events-total.toml"),
-    ),
-    (
-        "sheet-column.toml",
-        include_str!("../../templates/sheet-column.toml"),
-    ),
-    (
-        "http-json.toml",
-        include_str!("../../templates/http-json.toml"),
-    ),
-];
+mod catalog;
+mod placeholder;
+
+pub use catalog::Catalog;
+use placeholder::{collect_strings, placeholders, substitute, substitute_json};
 
 /// Placeholders every template may use besides its parameters.
 const BUILTINS: [&str; 4] = ["DATE_FROM", "SINCE", "NOW", "YESTERDAY"];
@@ -563,120 +537,6 @@ fn check_value(p: &Parameter, value: &str) -> Result<(), TemplateError> {
     Ok(())
 }
 
-/// The `{NAME}` placeholders in a text.
-fn placeholders(text: &str) -> Vec<&str> {
-    let mut out = Vec::new();
-    let mut rest = text;
-    while let Some(start) = rest.find('{') {
-        let after = &rest[start + 1..];
-        match after.find('}') {
-            Some(end) if is_placeholder(&after[..end]) => {
-                out.push(&after[..end]);
-                rest = &after[end + 1..];
-            }
-            _ => rest = after,
-        }
-    }
-    out
-}
-
-fn is_placeholder(name: &str) -> bool {
-    name.starts_with(|c: char| c.is_ascii_uppercase())
-        && name
-            .bytes()
-            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
-}
-
-/// Replaces every known `{NAME}` with `encode(name, value)`; other braces stay.
-fn substitute(
-    text: &str,
-    values: &BTreeMap<String, String>,
-    encode: impl Fn(&str, &str) -> String,
-) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(start) = rest.find('{') {
-        out.push_str(&rest[..start]);
-        let after = &rest[start + 1..];
-        let known = after
-            .find('}')
-            .and_then(|end| values.get(&after[..end]).map(|v| (end, v)));
-        match known {
-            Some((end, value)) => {
-                out.push_str(&encode(&after[..end], value));
-                rest = &after[end + 1..];
-            }
-            None => {
-                out.push('{');
-                rest = after;
-            }
-        }
-    }
-    out.push_str(rest);
-    out
-}
-
-/// Substitutes in every string of a JSON body; escaping is serde_json's when it is sent.
-fn substitute_json(value: &Value, values: &BTreeMap<String, String>) -> Value {
-    match value {
-        Value::String(s) => Value::String(substitute(s, values, |_, v| v.to_owned())),
-        Value::Array(items) => {
-            Value::Array(items.iter().map(|v| substitute_json(v, values)).collect())
-        }
-        Value::Object(map) => Value::Object(
-            map.iter()
-                .map(|(k, v)| (k.clone(), substitute_json(v, values)))
-                .collect(),
-        ),
-        other => other.clone(),
-    }
-}
-
-fn collect_strings<'a>(value: &'a Value, out: &mut Vec<&'a str>) {
-    match value {
-        Value::String(s) => out.push(s),
-        Value::Array(items) => items.iter().for_each(|v| collect_strings(v, out)),
-        Value::Object(map) => map.values().for_each(|v| collect_strings(v, out)),
-        _ => {}
-    }
-}
-
-/// The templates shipped in the repository.
-#[derive(Debug, Clone)]
-pub struct Catalog {
-    templates: Vec<Template>,
-}
-
-impl Catalog {
-    /// Parses the embedded `templates/*.toml`; an error means a broken file in the repository.
-    pub fn builtin() -> Result<Catalog, TemplateError> {
-        Self::from_files(BUILTIN.iter().copied())
-    }
-
-    /// A catalog of the given `(file name, text)` pairs (tests, or templates from elsewhere).
-    pub fn from_files<'a>(
-        files: impl IntoIterator<Item = (&'a str, &'a str)>,
-    ) -> Result<Catalog, TemplateError> {
-        let mut templates: Vec<Template> = Vec::new();
-        for (file, text) in files {
-            let template = Template::from_toml(file, text)?;
-            if templates.iter().any(|t| t.id == template.id) {
-                return Err(TemplateError::Duplicate(template.id));
-            }
-            templates.push(template);
-        }
-        Ok(Catalog { templates })
-    }
-
-    pub fn get(&self, id: &str) -> Option<&Template> {
-        self.templates.iter().find(|t| t.id == id)
-    }
-
-    pub fn iter(&self) -> impl Iterator<Item = &Template> {
-        self.templates.iter()
-    }
-}
-
 #[cfg(test)]
-#[path = "template_tests.rs"]
+#[path = "template/tests.rs"]
 mod tests;

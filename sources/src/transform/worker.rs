@@ -49,6 +49,10 @@ impl WorkerConfig {
 }
 
 const MEMORY_VAR: &str = "MH_TRANSFORM_MEMORY_BYTES";
+/// How long a new worker may take to start.
+const STARTUP: Duration = Duration::from_secs(5);
+/// The line a worker writes once it is ready.
+const READY: &str = "\"ready\"";
 
 #[derive(Serialize, Deserialize)]
 struct Request {
@@ -84,6 +88,12 @@ pub fn main() -> i32 {
     }
     let stdin = std::io::stdin();
     let mut stdout = std::io::stdout().lock();
+    if writeln!(stdout, "{READY}")
+        .and_then(|()| stdout.flush())
+        .is_err()
+    {
+        return 1;
+    }
     for line in stdin.lock().lines() {
         let Ok(line) = line else { return 1 };
         let response = match serde_json::from_str::<Request>(&line) {
@@ -205,11 +215,21 @@ impl Worker {
                 }
             })
             .map_err(|e| TransformError::Internal(format!("no reader thread: {e}")))?;
-        Ok(Worker {
+        let worker = Worker {
             child,
             stdin,
             lines,
-        })
+        };
+        // It says so when it is ready, so its start-up does not count against a program.
+        match worker.lines.recv_timeout(STARTUP) {
+            Ok(line) if line == READY => Ok(worker),
+            _ => {
+                let status = worker.stop();
+                Err(TransformError::Internal(format!(
+                    "the transform worker did not start ({status})"
+                )))
+            }
+        }
     }
 
     /// Ends this worker (ours, by its handle) and reaps it.

@@ -280,7 +280,7 @@ fn the_generic_template_takes_a_whole_url() -> Result<(), TemplateError> {
 
 #[test]
 fn broken_template_files_are_refused() {
-    let good = include_str!("../../templates/github-repo-stars.toml");
+    let good = include_str!("../../../templates/github-repo-stars.toml");
     let cases = [
         good.replace("/repos/{OWNER}", "/repos/{OWNR}"),
         good.replace("id = \"github-repo-stars\"", "id = \"GitHub Stars\""),
@@ -325,4 +325,25 @@ fn frequencies_and_endpoint_kinds_round_trip() {
         Ok("historical")
     );
     assert!(EndpointKind::parse("x").is_err());
+}
+
+#[test]
+fn every_file_in_templates_is_embedded() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../templates");
+    let mut files: Vec<String> = std::fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .filter_map(|e| e.ok())
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .filter(|name| name.ends_with(".toml"))
+                .collect()
+        })
+        .unwrap_or_default();
+    files.sort();
+    let mut ids: Vec<String> = Catalog::builtin()
+        .map(|c| c.iter().map(|t| format!("{}.toml", t.id)).collect())
+        .unwrap_or_default();
+    ids.sort();
+    // Each file is named after its template's id, and none is forgotten in catalog.rs.
+    assert_eq!(files, ids);
 }
