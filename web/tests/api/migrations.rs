@@ -53,18 +53,23 @@ async fn migrations_apply_revert_and_reapply() {
         "breakdown_rollups",
         "budget_alerts",
         "budgets",
+        "connections",
         "day_rollups",
         "export_link_uses",
         "ingest_keys",
         "label_rollups",
         "model_prices",
+        "points",
         "rule_alerts",
         "sample_client_ids",
+        "sources",
         "time_rollups",
+        "transformers",
         "usage_samples",
         "users",
         "webhook_deliveries",
         "webhooks",
+        "widgets",
     ];
     assert_eq!(tables(&mut conn).await, expected);
 
