@@ -174,3 +174,54 @@ impl LlmSettings {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::settings::{Environment, Settings};
+
+    #[test]
+    fn production_refuses_the_dev_key_and_bad_base_urls() {
+        let Ok(mut settings) = Settings::read() else {
+            panic!("the built-in defaults must load");
+        };
+        settings.environment = Environment::Dev;
+        settings.sources.secret_key = SecretString::from(DEV_SOURCES_SECRET_KEY);
+        assert!(settings.check().is_ok());
+        settings.environment = Environment::Production;
+        settings.auth.jwt_secret = SecretString::from("j".repeat(40));
+        assert!(settings.check().is_err(), "the dev key in production");
+        settings.sources.secret_key = SecretString::from("k".repeat(40));
+        assert!(settings.check().is_ok());
+        settings.sources.secret_key = SecretString::from("short");
+        assert!(settings.check().is_err());
+        settings.sources.secret_key = SecretString::from("k".repeat(40));
+        settings.sources.base_urls = "github=http://127.0.0.1:9999/, youtube=https://y.test".into();
+        let Ok(urls) = settings.sources.base_urls() else {
+            panic!("valid overrides refused")
+        };
+        assert_eq!(
+            urls.get("github").map(String::as_str),
+            Some("http://127.0.0.1:9999")
+        );
+        for bad in ["github", "github=ftp://x", "github=not a url"] {
+            settings.sources.base_urls = bad.into();
+            assert!(settings.check().is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn generation_is_off_unless_base_url_and_model_are_set() {
+        let mut llm = LlmSettings {
+            base_url: Some("http://127.0.0.1:1/v1".into()),
+            api_key: None,
+            model: None,
+            timeout_ms: 1_000,
+        };
+        assert!(llm.endpoint().is_none());
+        llm.model = Some("m".into());
+        assert!(llm.endpoint().is_some());
+        llm.base_url = Some(" ".into());
+        assert!(llm.endpoint().is_none());
+    }
+}

@@ -161,6 +161,15 @@ async fn upstream_failures_are_recorded_and_retried_later() {
         (wait - chrono::Duration::seconds(600)).num_seconds().abs() < 30,
         "{wait}"
     );
+    let app_small = spawn_sources_app(&fixture, |s| s.sources.max_body_bytes = 64).await;
+    let someone = app_small.new_user().await;
+    fixture.set_mode(Mode::Normal);
+    let small = create_stars(&app_small, &someone, "r", "hourly").await;
+    let error = small["source"]["lastError"].as_str().unwrap_or_default();
+    assert!(
+        error.contains("64"),
+        "an oversized body is refused: {small}"
+    );
     let started = std::time::Instant::now();
     let s = fails(&app, &user, &fixture, &id, Mode::Silent).await;
     assert!(
