@@ -39,6 +39,8 @@ pub enum Route {
     Prices,
     #[at("/admin")]
     Admin,
+    #[at("/metrics")]
+    Metrics,
     #[not_found]
     #[at("/404")]
     NotFound,
@@ -84,5 +86,6 @@ mod tests {
         assert_eq!(Route::recognize("/alerts"), Some(Route::Alerts));
         assert_eq!(Route::recognize("/prices"), Some(Route::Prices));
         assert_eq!(Route::recognize("/admin"), Some(Route::Admin));
+        assert_eq!(Route::recognize("/metrics"), Some(Route::Metrics));
     }
 }

@@ -68,12 +68,22 @@ pub struct Wanted {
 /// A page shows these assistants (again, with a new list), or no longer shows any.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Want {
-    Show { page: u64, assistants: Vec<i64> },
-    Hide { page: u64 },
+    Show {
+        page: u64,
+        assistants: Vec<i64>,
+    },
+    Hide {
+        page: u64,
+    },
     /// A page shows these sources (again, with a new list).
-    ShowSources { page: u64, sources: Vec<i64> },
+    ShowSources {
+        page: u64,
+        sources: Vec<i64>,
+    },
     /// A page no longer shows any source.
-    HideSources { page: u64 },
+    HideSources {
+        page: u64,
+    },
 }
 
 impl Wanted {
@@ -189,39 +199,42 @@ pub fn use_live_feed(assistants: Vec<i64>, sources: Vec<i64>) -> UseReducerHandl
     let token = use_session().map(|s| s.token);
     {
         let dispatcher = state.dispatcher();
-        use_effect_with((token, assistants, sources), move |(token, assistants, sources)| {
-            dispatcher.dispatch(LiveAction::Retain(assistants.clone()));
-            let location = web_sys::window().map(|w| w.location());
-            let url = match (token, location) {
-                (Some(token), Some(loc)) if !assistants.is_empty() || !sources.is_empty() => {
-                    match (loc.protocol(), loc.host()) {
-                        (Ok(protocol), Ok(host)) => Some(ws_url(&protocol, &host, token)),
-                        _ => None,
+        use_effect_with(
+            (token, assistants, sources),
+            move |(token, assistants, sources)| {
+                dispatcher.dispatch(LiveAction::Retain(assistants.clone()));
+                let location = web_sys::window().map(|w| w.location());
+                let url = match (token, location) {
+                    (Some(token), Some(loc)) if !assistants.is_empty() || !sources.is_empty() => {
+                        match (loc.protocol(), loc.host()) {
+                            (Ok(protocol), Ok(host)) => Some(ws_url(&protocol, &host, token)),
+                            _ => None,
+                        }
+                    }
+                    _ => None,
+                };
+                let abort = match url {
+                    Some(url) => {
+                        let (handle, registration) = AbortHandle::new_pair();
+                        let task = run(url, assistants.clone(), sources.clone(), dispatcher);
+                        spawn_local(async move {
+                            let _ = Abortable::new(task, registration).await;
+                        });
+                        Some(handle)
+                    }
+                    None => {
+                        dispatcher.dispatch(LiveAction::Connection(Connection::Idle));
+                        None
+                    }
+                };
+                // Aborting drops the socket, which closes it.
+                move || {
+                    if let Some(handle) = abort {
+                        handle.abort();
                     }
                 }
-                _ => None,
-            };
-            let abort = match url {
-                Some(url) => {
-                    let (handle, registration) = AbortHandle::new_pair();
-                    let task = run(url, assistants.clone(), sources.clone(), dispatcher);
-                    spawn_local(async move {
-                        let _ = Abortable::new(task, registration).await;
-                    });
-                    Some(handle)
-                }
-                None => {
-                    dispatcher.dispatch(LiveAction::Connection(Connection::Idle));
-                    None
-                }
-            };
-            // Aborting drops the socket, which closes it.
-            move || {
-                if let Some(handle) = abort {
-                    handle.abort();
-                }
-            }
-        });
+            },
+        );
     }
     state
 }
@@ -235,7 +248,11 @@ async fn subscribe_all(
     sources: &[i64],
 ) -> bool {
     if !assistants.is_empty()
-        && !send_when_open(ws, protocol::to_json(&protocol::subscribe(assistants, since))).await
+        && !send_when_open(
+            ws,
+            protocol::to_json(&protocol::subscribe(assistants, since)),
+        )
+        .await
     {
         return false;
     }

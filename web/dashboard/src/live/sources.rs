@@ -95,10 +95,15 @@ mod tests {
         let s = &live.by_id[&3];
         assert_eq!(s.updates, 2);
         assert_eq!(s.last_error.as_deref(), Some("GitHub answered 500"));
-        assert!(s.last_fetched_at.is_some(), "a failure keeps the last fetch time");
+        assert!(
+            s.last_fetched_at.is_some(),
+            "a failure keeps the last fetch time"
+        );
         assert_eq!(live.alerts_received, 1);
         assert_eq!(live.alerts[0].source_id, 3);
-        live.apply(message(r#"{"type":"source","sourceId":4,"alert":"stopped retrying"}"#));
+        live.apply(message(
+            r#"{"type":"source","sourceId":4,"alert":"stopped retrying"}"#,
+        ));
         assert_eq!(live.alerts[0].message, "stopped retrying");
         assert_eq!(live.alerts_received, 2);
     }

@@ -304,8 +304,15 @@ mod tests {
         let mut toasts = Toasts::default();
         assert_eq!(toasts.absorb_sources(&[alert(1)], 1), vec![1]);
         assert!(toasts.absorb_sources(&[alert(1)], 1).is_empty());
-        assert_eq!(toasts.absorb_sources(&[alert(3), alert(2), alert(1)], 3), vec![2, 3]);
-        let ids: Vec<i64> = toasts.sources_shown.iter().map(|t| t.alert.source_id).collect();
+        assert_eq!(
+            toasts.absorb_sources(&[alert(3), alert(2), alert(1)], 3),
+            vec![2, 3]
+        );
+        let ids: Vec<i64> = toasts
+            .sources_shown
+            .iter()
+            .map(|t| t.alert.source_id)
+            .collect();
         assert_eq!(ids, [1, 2, 3]);
         assert!(toasts.dismiss(3));
         assert_eq!(toasts.sources_shown.len(), 2);

@@ -285,7 +285,13 @@ fn pie(base: Chart, chart: &MetricChart, legend: Legend) -> Chart {
             .collect(),
         many => many
             .iter()
-            .filter_map(|s| s.values.first().copied().flatten().map(|v| (v, s.label.clone(), s.color.clone())))
+            .filter_map(|s| {
+                s.values
+                    .first()
+                    .copied()
+                    .flatten()
+                    .map(|v| (v, s.label.clone(), s.color.clone()))
+            })
             .collect(),
     };
     let colours: Vec<charming::element::Color> = slices

@@ -74,6 +74,21 @@ fn field(field: impl Into<String>, message: &str) -> FieldError {
     }
 }
 
+/// The message for a form as a whole: any failure, except a refusal whose every field is one
+/// the form shows a message under (`shown`); a refusal naming a field the form does not have
+/// is still said, so no refusal goes unexplained.
+pub fn form_message(error: Option<&ApiError>, shown: &[String]) -> Option<String> {
+    let error = error?;
+    match error {
+        ApiError::Invalid { fields, .. }
+            if !fields.is_empty() && fields.iter().all(|f| shown.contains(&f.field)) =>
+        {
+            None
+        }
+        other => Some(crate::components::states::explain(other)),
+    }
+}
+
 /// The field name of a template parameter in refusals (`parameters.OWNER`).
 pub fn parameter_field(name: &str) -> String {
     format!("parameters.{name}")

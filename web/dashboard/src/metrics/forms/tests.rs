@@ -35,8 +35,14 @@ fn a_filled_form_becomes_the_source_to_create() {
         panic!("refused: {source:?}");
     };
     assert_eq!(source.template_id, "github-repo-stars");
-    assert_eq!(source.parameters.get("OWNER").map(String::as_str), Some("rust-lang"));
-    assert!(!source.parameters.contains_key("EXTRA"), "only the template's parameters");
+    assert_eq!(
+        source.parameters.get("OWNER").map(String::as_str),
+        Some("rust-lang")
+    );
+    assert!(
+        !source.parameters.contains_key("EXTRA"),
+        "only the template's parameters"
+    );
     assert_eq!(source.connection_id, Some(4));
     assert_eq!(source.frequency, None, "empty: the template's default");
     assert_eq!(new_widget(9).source_id, 9);
@@ -45,7 +51,9 @@ fn a_filled_form_becomes_the_source_to_create() {
 #[test]
 fn missing_parameters_and_connection_are_named() {
     let form = NewMetric {
-        parameters: [("OWNER".to_owned(), "  ".to_owned())].into_iter().collect(),
+        parameters: [("OWNER".to_owned(), "  ".to_owned())]
+            .into_iter()
+            .collect(),
         connection_id: None,
         frequency: "sometimes".into(),
     };
@@ -68,7 +76,9 @@ fn missing_parameters_and_connection_are_named() {
         ..NewMetric::default()
     };
     let made = new_source(&generic, &form);
-    assert!(matches!(made, Ok(ref s) if s.connection_id.is_none() && s.frequency.as_deref() == Some("manual")));
+    assert!(
+        matches!(made, Ok(ref s) if s.connection_id.is_none() && s.frequency.as_deref() == Some("manual"))
+    );
 }
 
 #[test]
@@ -79,10 +89,20 @@ fn connections_need_a_name_and_a_secret() {
     assert!(e.field("name").is_some() && e.field("secret").is_some());
     assert!(new_connection("github", &"n".repeat(101), "s").is_err());
     let made = new_connection("github", " CI token ", " ghp_1 ");
-    assert!(matches!(made, Ok(ref c) if c.name == "CI token" && c.secret == "ghp_1" && c.integration == "github"));
+    assert!(
+        matches!(made, Ok(ref c) if c.name == "CI token" && c.secret == "ghp_1" && c.integration == "github")
+    );
     let list = vec![
-        ConnectionView { id: 1, integration: "github".into(), ..ConnectionView::default() },
-        ConnectionView { id: 2, integration: "youtube".into(), ..ConnectionView::default() },
+        ConnectionView {
+            id: 1,
+            integration: "github".into(),
+            ..ConnectionView::default()
+        },
+        ConnectionView {
+            id: 2,
+            integration: "youtube".into(),
+            ..ConnectionView::default()
+        },
     ];
     assert_eq!(connections_for(&list, "youtube").len(), 1);
     assert_eq!(frequency_label("frequent"), "Every 15 minutes");
@@ -110,14 +130,23 @@ fn widget_settings_send_only_what_changed() {
         dimensions: "deletions, additions,, deletions".into(),
         ..same.clone()
     };
-    let change = widget_change(&widget, &edited).ok().flatten().unwrap_or_default();
+    let change = widget_change(&widget, &edited)
+        .ok()
+        .flatten()
+        .unwrap_or_default();
     assert_eq!(change.chart_type.as_deref(), Some("bar"));
     assert_eq!(change.aggregation.as_deref(), Some("avg"));
     assert_eq!(change.bucket.as_deref(), Some("week"));
     assert_eq!(change.title, None);
     assert_eq!(change.date_range, None);
-    assert_eq!(change.dimensions, Some(vec!["deletions".to_owned(), "additions".to_owned()]));
-    let blank = WidgetSettings { title: " ".into(), ..same };
+    assert_eq!(
+        change.dimensions,
+        Some(vec!["deletions".to_owned(), "additions".to_owned()])
+    );
+    let blank = WidgetSettings {
+        title: " ".into(),
+        ..same
+    };
     assert!(widget_change(&widget, &blank).is_err_and(|e| e.field("title").is_some()));
 }
 
@@ -137,24 +166,63 @@ fn transformers_pick_the_active_one_and_say_who_may_write() {
         t(3, "historical", 3, "failed", None),
     ];
     assert_eq!(current_transformer(&list, "polling").map(|t| t.id), Some(2));
-    assert_eq!(current_transformer(&list, "historical").map(|t| t.id), Some(3));
+    assert_eq!(
+        current_transformer(&list, "historical").map(|t| t.id),
+        Some(3)
+    );
     assert!(!may_write(current_transformer(&list, "polling")));
     assert!(may_write(current_transformer(&list, "historical")));
     assert!(may_write(None));
     assert!(may_write(Some(&t(4, "polling", 1, "active", Some(7)))));
     assert!(transformer_request(7, "polling", "  ").is_err_and(|e| e.field("program").is_some()));
     let ok = transformer_request(7, "historical", ".[]");
-    assert!(matches!(ok, Ok(ref w) if w.source_id == 7 && w.endpoint.as_deref() == Some("historical")));
+    assert!(
+        matches!(ok, Ok(ref w) if w.source_id == 7 && w.endpoint.as_deref() == Some("historical"))
+    );
 }
 
 #[test]
 fn the_last_update_reads_as_an_age() {
-    let now = Utc.with_ymd_and_hms(2026, 12, 3, 12, 0, 0).single().unwrap_or_default();
+    let now = Utc
+        .with_ymd_and_hms(2026, 12, 3, 12, 0, 0)
+        .single()
+        .unwrap_or_default();
     assert_eq!(updated_text(None, now), "Not fetched yet");
     assert_eq!(
         updated_text(Some(now - chrono::Duration::minutes(3)), now),
         "Updated 3 min ago"
     );
-    assert_eq!(updated_text(Some(now + chrono::Duration::seconds(9)), now), "Updated just now");
+    assert_eq!(
+        updated_text(Some(now + chrono::Duration::seconds(9)), now),
+        "Updated just now"
+    );
     assert_eq!(parse_dimensions(" a ,b"), ["a", "b"]);
+}
+
+#[test]
+fn refusals_of_fields_the_form_lacks_are_still_said() {
+    let invalid = |field: &str| ApiError::Invalid {
+        detail: format!("invalid input: {field}: is wrong"),
+        fields: vec![FieldError {
+            field: field.into(),
+            message: "is wrong".into(),
+        }],
+    };
+    let shown = vec!["parameters.OWNER".to_owned()];
+    assert_eq!(
+        form_message(Some(&invalid("parameters.OWNER")), &shown),
+        None
+    );
+    assert_eq!(
+        form_message(Some(&invalid("templateId")), &shown).as_deref(),
+        Some("Invalid input: templateId: is wrong")
+    );
+    let upstream = ApiError::Status {
+        status: 502,
+        detail: "GitHub answered 404".into(),
+    };
+    assert!(
+        form_message(Some(&upstream), &shown).is_some_and(|m| m.contains("GitHub answered 404"))
+    );
+    assert_eq!(form_message(None, &shown), None);
 }
