@@ -15,7 +15,7 @@ use yew::prelude::*;
 use crate::budgets::alert_text;
 use crate::hooks::{use_session, LiveContext};
 use crate::live::toasts::{RuleToast, SourceToast};
-use crate::live::{Toast, ToastAction, Toasts, TOAST_MS};
+use crate::live::{LiveState, Toast, ToastAction, Toasts, TOAST_MS};
 
 /// The toast host: nothing without a session (or outside the live provider).
 #[component]
@@ -25,6 +25,41 @@ pub fn ToastHost() -> Html {
         (Some(_), Some(context)) => html! { <Host {context} /> },
         _ => html! {},
     }
+}
+
+/// Turns the live feed's new alerts (budgets, rules, sources) into toasts.
+#[hook]
+fn use_absorb(live: &LiveState, toasts: &UseReducerHandle<Toasts>) {
+    let dispatcher = toasts.dispatcher();
+    use_effect_with(
+        (live.alerts.clone(), live.alerts_received),
+        move |(alerts, received)| {
+            dispatcher.dispatch(ToastAction::Absorb {
+                alerts: alerts.clone(),
+                received: *received,
+            });
+        },
+    );
+    let dispatcher = toasts.dispatcher();
+    use_effect_with(
+        (live.sources.alerts.clone(), live.sources.alerts_received),
+        move |(alerts, received)| {
+            dispatcher.dispatch(ToastAction::AbsorbSources {
+                alerts: alerts.clone(),
+                received: *received,
+            });
+        },
+    );
+    let dispatcher = toasts.dispatcher();
+    use_effect_with(
+        (live.rule_alerts.clone(), live.rule_alerts_received),
+        move |(alerts, received)| {
+            dispatcher.dispatch(ToastAction::AbsorbRules {
+                alerts: alerts.clone(),
+                received: *received,
+            });
+        },
+    );
 }
 
 #[derive(Properties, PartialEq)]
@@ -37,38 +72,7 @@ fn Host(props: &HostProps) -> Html {
     let live = &props.context.state;
     let names = Rc::clone(&props.context.names);
     let toasts = use_reducer(Toasts::default);
-    {
-        let dispatcher = toasts.dispatcher();
-        use_effect_with(
-            (live.alerts.clone(), live.alerts_received),
-            move |(alerts, received)| {
-                dispatcher.dispatch(ToastAction::Absorb {
-                    alerts: alerts.clone(),
-                    received: *received,
-                });
-            },
-        );
-        let dispatcher = toasts.dispatcher();
-        use_effect_with(
-            (live.sources.alerts.clone(), live.sources.alerts_received),
-            move |(alerts, received)| {
-                dispatcher.dispatch(ToastAction::AbsorbSources {
-                    alerts: alerts.clone(),
-                    received: *received,
-                });
-            },
-        );
-        let dispatcher = toasts.dispatcher();
-        use_effect_with(
-            (live.rule_alerts.clone(), live.rule_alerts_received),
-            move |(alerts, received)| {
-                dispatcher.dispatch(ToastAction::AbsorbRules {
-                    alerts: alerts.clone(),
-                    received: *received,
-                });
-            },
-        );
-    }
+    use_absorb(live, &toasts);
     {
         // Each toast gets its timer once, when it first shows.
         let dispatcher = toasts.dispatcher();

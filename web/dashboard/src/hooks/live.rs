@@ -286,35 +286,7 @@ async fn run(
                         continue; // not ours to understand; the next frame may be
                     };
                     if message == protocol::ServerMessage::Unknown {
-                        // Tagged structs do not check their tag when parsed: pick by `type`.
-                        match message_type(&text).as_deref() {
-                            Some("sessions") => {
-                                if let Ok(s) =
-                                    serde_json::from_str::<protocol::SessionsMessage>(&text)
-                                {
-                                    dispatch.dispatch(LiveAction::Sessions {
-                                        assistant_id: s.assistant_id,
-                                        active: s.active_sessions,
-                                    });
-                                }
-                            }
-                            Some("source") => {
-                                if let Ok(s) =
-                                    serde_json::from_str::<::protocol::live::SourceMessage>(&text)
-                                {
-                                    dispatch.dispatch(LiveAction::Source(Box::new(s)));
-                                }
-                            }
-                            Some("ruleAlerts") => {
-                                if let Ok(r) = serde_json::from_str::<
-                                    ::protocol::live::RuleAlertsMessage,
-                                >(&text)
-                                {
-                                    dispatch.dispatch(LiveAction::RuleAlerts(r.alerts));
-                                }
-                            }
-                            _ => {}
-                        }
+                        dispatch_struct_message(&text, &dispatch);
                         continue;
                     }
                     // A working connection: the next drop starts the backoff afresh.
@@ -356,6 +328,33 @@ async fn run(
         }));
         TimeoutFuture::new(delay).await;
         attempt = attempt.saturating_add(1);
+    }
+}
+
+/// Applies a message sent as a struct of its own (`sessions`, `source`, `ruleAlerts`), which
+/// parses as [`protocol::ServerMessage::Unknown`]. Tagged structs do not check their tag when
+/// parsed: pick by `type`.
+fn dispatch_struct_message(text: &str, dispatch: &UseReducerDispatcher<LiveState>) {
+    match message_type(text).as_deref() {
+        Some("sessions") => {
+            if let Ok(s) = serde_json::from_str::<protocol::SessionsMessage>(text) {
+                dispatch.dispatch(LiveAction::Sessions {
+                    assistant_id: s.assistant_id,
+                    active: s.active_sessions,
+                });
+            }
+        }
+        Some("source") => {
+            if let Ok(s) = serde_json::from_str::<::protocol::live::SourceMessage>(text) {
+                dispatch.dispatch(LiveAction::Source(Box::new(s)));
+            }
+        }
+        Some("ruleAlerts") => {
+            if let Ok(r) = serde_json::from_str::<::protocol::live::RuleAlertsMessage>(text) {
+                dispatch.dispatch(LiveAction::RuleAlerts(r.alerts));
+            }
+        }
+        _ => {}
     }
 }
 

@@ -17,11 +17,12 @@ mod widget;
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
-use protocol::sources::{SourceView, TemplateView};
+use protocol::sources::{SourceView, TemplateView, WidgetView};
 use yew::prelude::*;
 
 use crate::components::{Empty, ErrorBox, Loading, Nav};
-use crate::hooks::{use_api, use_live_sources, use_require_session};
+use crate::hooks::{use_api, use_live_sources, use_require_session, ApiHandle};
+use crate::live::SourcesLive;
 use crate::session::Session;
 use add::AddMetric;
 use widget::WidgetCard;
@@ -84,7 +85,45 @@ fn Metrics(props: &PageProps) -> Html {
             reload_all.emit(());
         })
     };
-    let grid = match (&widgets.state.data, &widgets.state.error) {
+    let grid = grid(
+        &session,
+        &widgets,
+        &by_id,
+        &template_list,
+        &live,
+        &reload_all,
+    );
+    html! {
+        <>
+            <Nav />
+            <main class="page">
+                <div class="page-head">
+                    <h1>{ "Metrics" }</h1>
+                    <button class="button button-primary" type="button" onclick={toggle} aria-expanded={adding.to_string()}>
+                        { if *adding { "Close" } else { "Add metric" } }
+                    </button>
+                </div>
+                <p class="muted">{ "Metrics fetched on a schedule from external APIs, stored as history, charted here and updated live." }</p>
+                if *adding {
+                    <AddMetric session={session.clone()} templates={template_list.clone()}
+                               templates_error={templates.state.error.clone()} {on_created} />
+                }
+                { grid }
+            </main>
+        </>
+    }
+}
+
+/// The widgets, or why there are none.
+fn grid(
+    session: &Session,
+    widgets: &ApiHandle<Vec<WidgetView>>,
+    by_id: &BTreeMap<i64, SourceView>,
+    template_list: &[TemplateView],
+    live: &SourcesLive,
+    reload_all: &Callback<()>,
+) -> Html {
+    match (&widgets.state.data, &widgets.state.error) {
         (Some(list), _) if list.is_empty() => html! {
             <Empty title="No metrics yet">
                 <p class="muted">{ "Add one: pick a template such as GitHub stars, fill in the repository, and its history appears at once." }</p>
@@ -107,24 +146,5 @@ fn Metrics(props: &PageProps) -> Html {
             <ErrorBox error={error.clone()} title="Could not load your metrics" retry={widgets.reload.clone()} />
         },
         (None, None) => html! { <Loading label="Loading your metrics…" /> },
-    };
-    html! {
-        <>
-            <Nav />
-            <main class="page">
-                <div class="page-head">
-                    <h1>{ "Metrics" }</h1>
-                    <button class="button button-primary" type="button" onclick={toggle} aria-expanded={adding.to_string()}>
-                        { if *adding { "Close" } else { "Add metric" } }
-                    </button>
-                </div>
-                <p class="muted">{ "Metrics fetched on a schedule from external APIs, stored as history, charted here and updated live." }</p>
-                if *adding {
-                    <AddMetric session={session.clone()} templates={template_list.clone()}
-                               templates_error={templates.state.error.clone()} {on_created} />
-                }
-                { grid }
-            </main>
-        </>
     }
 }

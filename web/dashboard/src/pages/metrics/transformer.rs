@@ -109,20 +109,24 @@ struct EditorProps {
     on_saved: Callback<()>,
 }
 
-/// The program, its live preview and Save.
-#[component]
-fn Editor(props: &EditorProps) -> Html {
-    let program = use_state(|| props.initial.clone());
-    let preview = use_state(|| None::<Result<TransformerPreview, ApiError>>);
-    let saved = use_state(|| None::<Result<i64, ApiError>>);
+/// Runs a preview of `program` once typing pauses for [`DEBOUNCE_MS`]; an answer to an older
+/// text is dropped.
+#[hook]
+fn use_preview(
+    session: &Session,
+    source_id: i64,
+    endpoint: &str,
+    program: &UseStateHandle<String>,
+    preview: &UseStateHandle<Option<Result<TransformerPreview, ApiError>>>,
+) {
     let timer: Rc<RefCell<Option<Timeout>>> = use_mut_ref(|| None);
     let generation = use_mut_ref(|| 0_u64);
     {
         let (preview, session, id, endpoint) = (
             preview.clone(),
-            props.session.clone(),
-            props.source_id,
-            props.endpoint.clone(),
+            session.clone(),
+            source_id,
+            endpoint.to_owned(),
         );
         use_effect_with((*program).clone(), move |text| {
             let request = transformer_request(id, &endpoint, text);
@@ -146,6 +150,21 @@ fn Editor(props: &EditorProps) -> Html {
             move || *generation.borrow_mut() += 1
         });
     }
+}
+
+/// The program, its live preview and Save.
+#[component]
+fn Editor(props: &EditorProps) -> Html {
+    let program = use_state(|| props.initial.clone());
+    let preview = use_state(|| None::<Result<TransformerPreview, ApiError>>);
+    let saved = use_state(|| None::<Result<i64, ApiError>>);
+    use_preview(
+        &props.session,
+        props.source_id,
+        &props.endpoint,
+        &program,
+        &preview,
+    );
     let oninput = {
         let program = program.clone();
         Callback::from(move |e: InputEvent| {
