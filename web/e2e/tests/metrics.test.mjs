@@ -1,6 +1,6 @@
 // Metrics in the browser: a local fixture server answers GitHub's repository and stargazers
 // endpoints in their real shape (the hub is pointed at it by scripts/e2e.sh with
-// APP_SOURCES__BASE_URLS=github=http://127.0.0.1:$E2E_FIXTURE_PORT). A new user opens /metrics,
+// APP_SOURCES__BASE_URLS=github=http://127.0.0.1:$E2E_FIXTURE_PORT). A new user opens the Metrics area (/sources),
 // adds "GitHub stars" for a repository with a new connection (its secret never shown again), and
 // sees the chart with the backfilled history at once; a refresh polls the fixture and the new
 // count appears without a reload; the widget's settings turn it into bars.
@@ -81,12 +81,16 @@ async function widgetChartId(page) {
   return `widget-chart-${await card.getAttribute("data-widget-id")}`;
 }
 
-test("GitHub stars added on /metrics chart their history at once, refresh live, and change settings", { timeout: TEST_TIMEOUT, skip: !FIXTURE_PORT && "E2E_FIXTURE_PORT is not set (scripts/e2e.sh sets it)" }, async () => {
+test("GitHub stars added in the Metrics area chart their history at once, refresh live, and change settings", { timeout: TEST_TIMEOUT, skip: !FIXTURE_PORT && "E2E_FIXTURE_PORT is not set (scripts/e2e.sh sets it)" }, async () => {
   const user = await newUser("metrics");
   const page = browser.page;
   await logInUi(page, user.email);
   await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Metrics", exact: true }).click();
-  await page.waitForURL((url) => url.pathname === "/metrics");
+  // `/sources`, not `/metrics`: that is the hub's Prometheus endpoint.
+  await page.waitForURL((url) => url.pathname === "/sources");
+  await page.getByText("No metrics yet").waitFor();
+  // A reload stays on the page (the hub answers index.html there).
+  await page.reload();
   await page.getByText("No metrics yet").waitFor();
 
   await page.getByRole("button", { name: "Add metric" }).click();
