@@ -133,13 +133,11 @@ fn Status(props: &StatusProps) -> Html {
     .into_iter()
     .flatten()
     .max();
-    let error = match polled {
-        Some(p) => p.last_error.clone(),
-        None => props
-            .chart
-            .as_ref()
-            .and_then(|c| c.last_error.clone())
-            .or_else(|| props.source.as_ref().and_then(|s| s.last_error.clone())),
+    // The newest word on the last poll: the live feed's, else the chart's, else the list's.
+    let error = match (polled, &props.chart) {
+        (Some(p), _) => p.last_error.clone(),
+        (None, Some(c)) => c.last_error.clone(),
+        (None, None) => props.source.as_ref().and_then(|s| s.last_error.clone()),
     };
     let frequency = props
         .source
