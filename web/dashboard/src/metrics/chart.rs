@@ -4,10 +4,10 @@
 //! charts, or the headline of a KPI tile. Pure, so it is tested natively; drawing is
 //! `components::EChart` (its `metric` property).
 
-use charming::component::{Axis, Grid, Legend};
+use charming::component::{Axis, Grid, Legend, LegendType};
 use charming::element::{
     AreaStyle, AxisLabel, AxisPointer, AxisPointerType, AxisType, Formatter, ItemStyle, JsFunction,
-    LineStyle, NameLocation, SplitLine, TextStyle, Tooltip, Trigger,
+    Label, LineStyle, NameLocation, SplitLine, TextStyle, Tooltip, Trigger,
 };
 use charming::series::{Bar, Line, Pie};
 use charming::Chart;
@@ -269,6 +269,9 @@ fn y_axis(chart: &MetricChart) -> Axis {
         .split_line(SplitLine::new().line_style(LineStyle::new().color(grid_line)))
 }
 
+/// Slices of a pie that are labelled around it (more get only the legend).
+const MAX_PIE_LABELS: usize = 8;
+
 /// A pie: one slice per row of the first key (its x value names the slice), or with several
 /// keys and one row, one slice per key.
 fn pie(base: Chart, chart: &MetricChart, legend: Legend) -> Chart {
@@ -298,6 +301,8 @@ fn pie(base: Chart, chart: &MetricChart, legend: Legend) -> Chart {
         .iter()
         .map(|(_, _, c)| charming::element::Color::from(c.as_str()))
         .collect();
+    // Many slices (a day each): no labels around the pie, a legend that scrolls below it.
+    let labelled = slices.len() <= MAX_PIE_LABELS;
     let data: Vec<(f64, String)> = slices.into_iter().map(|(v, n, _)| (v, n)).collect();
     base.color(colours)
         .tooltip(
@@ -305,8 +310,14 @@ fn pie(base: Chart, chart: &MetricChart, legend: Legend) -> Chart {
                 .trigger(Trigger::Item)
                 .value_formatter(js("v", VALUE_JS)),
         )
-        .legend(legend)
-        .series(Pie::new().radius(vec!["35%", "70%"]).data(data))
+        .legend(legend.type_(LegendType::Scroll))
+        .series(
+            Pie::new()
+                .radius(vec!["35%", "65%"])
+                .center(vec!["50%", "45%"])
+                .label(Label::new().show(labelled))
+                .data(data),
+        )
 }
 
 /// The serialised option, for tests.

@@ -72,10 +72,28 @@ fn each_chart_type_draws_its_own_series() {
     assert_eq!(pie["series"][0]["data"][1]["name"], "2026-11-02");
     assert_eq!(pie["series"][0]["data"][1]["value"], 2.0);
     assert_eq!(pie["tooltip"]["trigger"], "item");
+    assert_eq!(
+        pie["series"][0]["label"]["show"], true,
+        "two slices are labelled"
+    );
+    assert_eq!(pie["legend"]["type"], "scroll");
     assert!(pie["xAxis"].is_null());
     assert_eq!(Kind::parse("kpi"), Kind::Kpi);
     assert_eq!(Kind::parse("something new"), Kind::Line);
     assert!(Kind::ALL.iter().all(|k| Kind::parse(k.as_str()) == *k));
+}
+
+#[test]
+fn a_pie_of_many_days_leaves_the_labels_to_the_legend() {
+    let rows: Vec<Value> = (1..=12)
+        .map(|d| json!({"date": format!("2026-11-{d:02}"), "value": d}))
+        .collect();
+    let j = to_json(&from_view(
+        &view("pie", Value::Array(rows), &["value"]),
+        false,
+    ));
+    assert_eq!(j["series"][0]["data"].as_array().map(Vec::len), Some(12));
+    assert_eq!(j["series"][0]["label"]["show"], false);
 }
 
 #[test]
