@@ -53,9 +53,11 @@ impl Api {
         self.get("/sources").await
     }
 
-    /// `POST /sources`: fetches a sample, makes sure a transformer exists and backfills.
-    pub async fn create_source(&self, source: &CreateSource) -> Result<SourceView, ApiError> {
-        self.post("/sources", source).await
+    /// `POST /sources`: fetches a sample, makes sure a transformer exists and backfills; the
+    /// answer is what that first poll did.
+    pub async fn create_source(&self, source: &CreateSource) -> Result<PollResult, ApiError> {
+        let answer: serde_json::Value = self.post("/sources", source).await?;
+        created_source(answer)
     }
 
     /// `PATCH /sources/{id}`.
@@ -134,5 +136,45 @@ impl Api {
     /// `GET /widgets/{id}/chart`: the chart the hub computed.
     pub async fn widget_chart(&self, id: i64) -> Result<ChartView, ApiError> {
         self.get(&format!("/widgets/{id}/chart")).await
+    }
+}
+
+/// Reads the answer of `POST /sources`: a [`PollResult`] (the source and what its first poll
+/// wrote); a bare [`SourceView`] is taken too, so the dashboard does not hinge on the wrapper.
+pub fn created_source(answer: serde_json::Value) -> Result<PollResult, ApiError> {
+    let wrapped = answer
+        .get("source")
+        .is_some_and(serde_json::Value::is_object);
+    let result = if wrapped {
+        serde_json::from_value::<PollResult>(answer)
+    } else {
+        serde_json::from_value::<SourceView>(answer).map(|source| PollResult {
+            source,
+            points_written: 0,
+        })
+    };
+    match result {
+        Ok(r) if r.source.id > 0 => Ok(r),
+        Ok(_) => Err(ApiError::Decode("the created source has no id".to_owned())),
+        Err(e) => Err(ApiError::Decode(e.to_string())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_created_source_is_read_from_its_poll_result() {
+        let r = created_source(
+            json!({"source": {"id": 7, "templateId": "github-repo-stars"}, "pointsWritten": 31}),
+        );
+        assert!(matches!(r, Ok(ref p) if p.source.id == 7 && p.points_written == 31));
+        let bare = created_source(json!({"id": 8, "templateId": "http-json"}));
+        assert!(matches!(bare, Ok(ref p) if p.source.id == 8));
+        assert!(matches!(
+            created_source(json!({"pointsWritten": 1})),
+            Err(ApiError::Decode(_))
+        ));
     }
 }

@@ -138,7 +138,10 @@ fn submit(
         spawn_local(async move {
             let api = session.api();
             let made = match api.create_source(&body).await {
-                Ok(source) => api.create_widget(&new_widget(source.id)).await.map(|_| ()),
+                Ok(made) => api
+                    .create_widget(&new_widget(made.source.id))
+                    .await
+                    .map(|_| ()),
                 Err(e) => Err(e),
             };
             busy.set(false);
