@@ -1,9 +1,10 @@
 // Metrics in the browser: a local fixture server answers GitHub's repository and stargazers
-// endpoints in their real shape (the hub is pointed at it by scripts/e2e.sh with
-// APP_SOURCES__BASE_URLS=github=http://127.0.0.1:$E2E_FIXTURE_PORT). A new user opens the Metrics area (/sources),
-// adds "GitHub stars" for a repository with a new connection (its secret never shown again), and
-// sees the chart with the backfilled history at once; a refresh polls the fixture and the new
-// count appears without a reload; the widget's settings turn it into bars.
+// endpoints in their real shape (scripts/e2e.sh points the hub at it with
+// APP_SOURCES__BASE_URLS=github=http://127.0.0.1:$E2E_FIXTURE_PORT). A new user opens the Metrics
+// area (/sources), adds "GitHub stars" for a repository with a new connection (its secret never
+// shown again), and sees the chart with the backfilled history at once; a refresh polls the
+// fixture and the new count appears without a reload, and so does one made over REST (the live
+// `source` message); the widget's settings turn it into bars.
 
 import assert from "node:assert/strict";
 import http from "node:http";
@@ -148,6 +149,17 @@ test("GitHub stars added in the Metrics area chart their history at once, refres
     assert.ok(data.series[0].data.map(Number).includes(57), `the new count: ${data.series[0].data}`);
   }, { timeout: 20_000 });
   await page.getByTestId("widget-updated").getByText("Updated").waitFor();
+
+  // Live: a poll the page did not ask for (a refresh over REST) reaches it over the WebSocket
+  // (`subscribeSources`, then a `source` message) and the chart follows without a reload.
+  fixture.stars = 63;
+  const sourceId = await page.getByTestId("widget").getAttribute("data-source-id");
+  const polled = await api(`/sources/${sourceId}/refresh`, { method: "POST", token: user.token, body: {} });
+  assert.equal(polled.status, 200, `refresh: ${JSON.stringify(polled.body)}`);
+  await eventually(async () => {
+    const data = await chartData(page, chartId);
+    assert.ok(data.series[0].data.map(Number).includes(63), `the live count: ${data.series[0].data}`);
+  }, { timeout: 10_000 });
 
   // Settings: bars instead of a line, saved and drawn.
   const card = page.getByTestId("widget");
