@@ -4,7 +4,8 @@
 // area (/sources), adds "GitHub stars" for a repository with a new connection (its secret never
 // shown again), and sees the chart with the backfilled history at once; a refresh polls the
 // fixture and the new count appears without a reload, and so does one made over REST (the live
-// `source` message); the widget's settings turn it into bars.
+// `source` message); its transformer previews against the sample; the widget's settings turn it
+// into bars.
 
 import assert from "node:assert/strict";
 import http from "node:http";
@@ -161,8 +162,18 @@ test("GitHub stars added in the Metrics area chart their history at once, refres
     assert.ok(data.series[0].data.map(Number).includes(63), `the live count: ${data.series[0].data}`);
   }, { timeout: 10_000 });
 
-  // Settings: bars instead of a line, saved and drawn.
+  // The transformer: the template's, active, previewed against the source's sample.
   const card = page.getByTestId("widget");
+  await card.getByRole("button", { name: "Transformer" }).click();
+  await card.getByTestId("transformer-status").getByText("active").waitFor();
+  await eventually(async () => {
+    const preview = await card.getByTestId("transformer-preview").innerText();
+    assert.match(preview, /\b1 point\b/, preview);
+  }, { timeout: 10_000 });
+  assert.equal(await card.getByTestId("preview-error").count(), 0);
+  await card.getByRole("button", { name: "Transformer" }).click();
+
+  // Settings: bars instead of a line, saved and drawn.
   await card.getByRole("button", { name: "Settings" }).click();
   await card.getByLabel("Chart type").selectOption("bar");
   await card.getByRole("button", { name: "Save settings" }).click();

@@ -287,6 +287,15 @@ pub fn may_write(current: Option<&TransformerView>) -> bool {
     current.is_none_or(|t| t.status != "active" || t.source_id.is_some())
 }
 
+/// `1 point`, `12 points`.
+pub fn points_text(n: usize) -> String {
+    if n == 1 {
+        "1 point".to_owned()
+    } else {
+        format!("{n} points")
+    }
+}
+
 /// "Updated 3 min ago", or that it was never fetched.
 pub fn updated_text(last_fetched_at: Option<DateTime<Utc>>, now: DateTime<Utc>) -> String {
     match last_fetched_at {

@@ -197,6 +197,8 @@ fn the_last_update_reads_as_an_age() {
         "Updated just now"
     );
     assert_eq!(parse_dimensions(" a ,b"), ["a", "b"]);
+    assert_eq!(points_text(1), "1 point");
+    assert_eq!(points_text(0), "0 points");
 }
 
 #[test]

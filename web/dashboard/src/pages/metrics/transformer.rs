@@ -254,7 +254,7 @@ fn preview_view(preview: Option<&Result<TransformerPreview, ApiError>>) -> Html 
             if let Some(error) = &preview.error {
                 <p class="form-error" role="alert" data-testid="preview-error">{ error.clone() }</p>
             } else {
-                <p class="muted">{ format!("{} points", preview.points.len()) }</p>
+                <p class="muted">{ crate::metrics::forms::points_text(preview.points.len()) }</p>
                 <table class="table">
                     <thead><tr><th>{ "Time" }</th><th>{ "Value" }</th><th>{ "Dimensions" }</th></tr></thead>
                     <tbody>
