@@ -106,7 +106,8 @@ pub struct EChartProps {
     #[prop_or_default]
     pub on_click: Option<Callback<usize>>,
     /// A Metrics widget's chart, drawn instead of `spec` (which then only gives the theme,
-    /// the description and the point count).
+    /// the description and the point count); set without merging, so a widget whose chart type
+    /// changed keeps none of the old series.
     #[prop_or_default]
     pub metric: Option<Rc<MetricChart>>,
 }
@@ -163,7 +164,6 @@ pub fn EChart(props: &EChartProps) -> Html {
                     }
                     if let Some(chart) = slot.as_ref() {
                         let option = option_value(spec, metric.as_deref())?;
-                        // A widget whose chart type changed must not keep the old series.
                         chart
                             .set_option(&option, metric.is_some())
                             .map_err(|e| format!("{e:?}"))?;
@@ -201,10 +201,9 @@ pub fn EChart(props: &EChartProps) -> Html {
         });
     }
 
-    let style = format!("height: {}", props.height);
     html! {
         <div class="chart-wrap">
-            <div id={props.id.clone()} ref={node} class={classes!("chart", props.on_click.is_some().then_some("chart-clickable"))} style={style}
+            <div id={props.id.clone()} ref={node} class={classes!("chart", props.on_click.is_some().then_some("chart-clickable"))} style={format!("height: {}", props.height)}
                  data-clickable={props.on_click.is_some().then_some("true")}
                  role="img" aria-label={props.spec.description.clone()}
                  data-points={props.spec.categories.len().to_string()}></div>
