@@ -56,7 +56,8 @@ run_tests() {
   log "node $(node --version) --test, one file at a time, against $E2E_BASE_URL"
   for file in "${files[@]}"; do
     log "node --test $file"
-    (cd "$E2E_DIR" && E2E_BASE_URL="$E2E_BASE_URL" E2E_ARTIFACTS="$ARTIFACTS" node --test "$file") \
+    (cd "$E2E_DIR" && E2E_BASE_URL="$E2E_BASE_URL" E2E_ARTIFACTS="$ARTIFACTS" \
+      E2E_FIXTURE_PORT="${E2E_FIXTURE_PORT:-}" node --test "$file") \
       || failed+=("$file")
   done
   [ "${#failed[@]}" -eq 0 ] || die "failed: ${failed[*]}"
@@ -119,6 +120,11 @@ export APP_AUTH__ATTEMPTS_BURST=100000
 # alerts.test.mjs starts a webhook receiver on 127.0.0.1 (refused by default: SSRF policy).
 export APP_WEBHOOKS__ALLOW_HOSTS=127.0.0.1
 export APP_WEBHOOKS__POLL_INTERVAL_MS=200
+# metrics.test.mjs serves GitHub's endpoints from a fixture server on this port (started by the
+# test, before it adds a source); the hub's GitHub integration is pointed at it.
+E2E_FIXTURE_PORT="$(node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')"
+export E2E_FIXTURE_PORT
+export APP_SOURCES__BASE_URLS="github=http://127.0.0.1:${E2E_FIXTURE_PORT}"
 
 "$HUB" migrate >"$ARTIFACTS/hub.log" 2>&1 || die "migrate failed (see $ARTIFACTS/hub.log)"
 "$HUB" serve >>"$ARTIFACTS/hub.log" 2>&1 &

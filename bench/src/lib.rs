@@ -7,6 +7,7 @@
 //! - [`ingest`]: `metrics-hub-bench ingest`: durable ingestion, PostgreSQL baselines, live
 //!   latency and memory.
 //! - [`dashboard`]: `metrics-hub-bench dashboard`: `GET /dashboard` on a large history.
+//! - [`fixtures`]: the GitHub stand-in of the demo (`metrics-hub-demo-fixtures`).
 //! - [`hub_process`]: finds the `metrics-hub` binary and runs it as a child process.
 //! - [`cluster`]: the databases the benchmarks create and drop on the configured cluster.
 //! - [`error`]: why a run failed; [`progress`]: the progress bars.
@@ -14,6 +15,7 @@
 pub mod cluster;
 pub mod dashboard;
 pub mod error;
+pub mod fixtures;
 pub mod hub_process;
 pub mod ingest;
 pub mod progress;

@@ -9,12 +9,22 @@
 //! - by default, on a dedicated thread with a large stack and a deadline. A program that
 //!   outputs forever, or spends its time in `range`, is stopped at the deadline or the point
 //!   limit; but one that loops with neither (`def f: f; f`) keeps its thread spinning after
-//!   the caller got its timeout, and deep enough recursion overflows even a large stack, which
-//!   aborts the process;
+//!   the caller got its timeout (while two such threads spin, runs are refused), and deep
+//!   recursion (`def f: [f]; f`) overflows even a large stack within milliseconds, which
+//!   aborts the whole process. Fine for tests of well-behaved programs, not for a server;
 //! - after [`use_worker_processes`], in a pool of worker processes (the hub binary started
 //!   again with a hidden subcommand that calls [`worker::main`]): a run past its deadline, or
 //!   one that overflows its stack or its memory limit, costs only its worker, which is killed
-//!   and replaced. The hub does this at start-up.
+//!   and replaced. The hub sets this up at start-up:
+//!
+//! ```text
+//! // first thing in main(), before parsing arguments:
+//! if std::env::args().nth(1).as_deref() == Some("transform-worker") {
+//!     std::process::exit(sources::transform::worker::main());
+//! }
+//! // when serving (tests: WorkerConfig { program: env!("CARGO_BIN_EXE_metrics-hub").into(), .. }):
+//! sources::transform::use_worker_processes(WorkerConfig::current_exe(&["transform-worker"])?)?;
+//! ```
 //!
 //! `transform` blocks the calling thread for up to `Limits::timeout`: call it from
 //! `spawn_blocking` (or `web::block`) in async code.
@@ -23,9 +33,9 @@ mod engine;
 mod points;
 pub mod worker;
 
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc::{sync_channel, RecvTimeoutError};
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
 use chrono::{DateTime, SecondsFormat, Utc};
@@ -126,27 +136,66 @@ pub fn check_program(program: &str) -> Result<(), TransformError> {
     engine::compile(program).map(|_| ())
 }
 
+/// Abandoned runs whose thread still spins (see [`run_on_thread`]).
+static RUNAWAYS: AtomicUsize = AtomicUsize::new(0);
+/// Past this many, thread runs are refused: they would take every core.
+const MAX_RUNAWAYS: usize = 2;
+
+/// Whether a thread run finished and whether its caller gave up on it; under one lock so the
+/// runaway count is exact.
+#[derive(Default)]
+struct RunState {
+    finished: bool,
+    abandoned: bool,
+}
+
+struct Finish(Arc<Mutex<RunState>>);
+
+impl Drop for Finish {
+    fn drop(&mut self) {
+        if let Ok(mut state) = self.0.lock() {
+            state.finished = true;
+            if state.abandoned {
+                RUNAWAYS.fetch_sub(1, Ordering::SeqCst);
+            }
+        }
+    }
+}
+
 /// Runs on a fresh thread and waits at most `limits.timeout` (plus a little for compiling).
-/// On timeout the thread is told to stop; it notices only between outputs or in `range`.
+/// On timeout the thread is told to stop; it notices only between outputs or in `range`, and
+/// otherwise spins until its program ends. While [`MAX_RUNAWAYS`] such threads spin, further
+/// runs are refused.
 pub(crate) fn run_on_thread(
     program: &str,
     input: &Value,
     now: &str,
     limits: &Limits,
 ) -> Result<Vec<Point>, TransformError> {
+    if RUNAWAYS.load(Ordering::SeqCst) >= MAX_RUNAWAYS {
+        return Err(TransformError::Internal(
+            "earlier jq programs that ran past their time limit are still running; \
+             transformers run again once they end (worker processes would have stopped them)"
+                .into(),
+        ));
+    }
     let (tx, rx) = sync_channel(1);
     let cancel = Arc::new(AtomicBool::new(false));
-    let (program, input, now, job_limits, flag) = (
+    let state = Arc::new(Mutex::new(RunState::default()));
+    let (program, input, now, job_limits, flag, job_state) = (
         program.to_owned(),
         input.clone(),
         now.to_owned(),
         limits.clone(),
         Arc::clone(&cancel),
+        Arc::clone(&state),
     );
     std::thread::Builder::new()
         .name("jq-transformer".into())
         .stack_size(STACK_BYTES)
         .spawn(move || {
+            // Marks the run finished when the thread ends, even by a panic.
+            let _finish = Finish(job_state);
             let result = engine::run_here(&program, &input, &now, &job_limits, flag);
             // The caller may have given up already; then nobody wants the result.
             let _ = tx.send(result);
@@ -155,6 +204,16 @@ pub(crate) fn run_on_thread(
     match rx.recv_timeout(limits.timeout + Duration::from_millis(100)) {
         Ok(result) => result,
         Err(RecvTimeoutError::Timeout) => {
+            if let Ok(mut state) = state.lock() {
+                if state.finished {
+                    // It ended just now.
+                    return rx
+                        .try_recv()
+                        .unwrap_or(Err(TransformError::Timeout(limits.timeout)));
+                }
+                state.abandoned = true;
+                RUNAWAYS.fetch_add(1, Ordering::SeqCst);
+            }
             cancel.store(true, Ordering::Relaxed);
             Err(TransformError::Timeout(limits.timeout))
         }

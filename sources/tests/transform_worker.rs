@@ -90,3 +90,25 @@ fn workers_give_the_same_answers_as_the_thread_and_survive_kills() -> Result<(),
     assert!(matches!(r, Err(TransformError::Syntax(_))), "{r:?}");
     Ok(())
 }
+
+#[test]
+fn concurrent_runs_each_get_their_own_answer() {
+    setup();
+    let handles: Vec<_> = (0..6)
+        .map(|i| {
+            std::thread::spawn(move || {
+                let program = format!("{{timestamp: {i}, value: (.n * {i})}}");
+                transform(&program, &json!({"n": 10}), &limits())
+            })
+        })
+        .collect();
+    for (i, handle) in handles.into_iter().enumerate() {
+        let points = handle
+            .join()
+            .unwrap_or_else(|_| Err(TransformError::Internal("panic".into())));
+        let values: Vec<f64> = points
+            .map(|p| p.iter().map(|p| p.value).collect())
+            .unwrap_or_default();
+        assert_eq!(values, [10.0 * i as f64], "run {i}");
+    }
+}

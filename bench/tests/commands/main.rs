@@ -2,6 +2,7 @@
 //! (figures are printed, never asserted on), and refuse clearly without a hub binary.
 
 mod dashboard;
+mod fixtures;
 mod helpers;
 mod hub_binary;
 mod ingest;

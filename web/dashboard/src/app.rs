@@ -8,7 +8,7 @@ use yew_router::prelude::*;
 use crate::components::{LiveProvider, ToastHost};
 use crate::pages::{
     AdminPage, AlertsPage, Analytics, AssistantDetail, BudgetsPage, Costs, CreateAssistant,
-    KeysPage, Login, NotFound, Overview, PricesPage, Register, Runs, Wall,
+    KeysPage, Login, MetricsPage, NotFound, Overview, PricesPage, Register, Runs, Wall,
 };
 use crate::route::Route;
 use crate::session::{self, SessionContext, SessionState};
@@ -30,6 +30,7 @@ fn switch(route: Route) -> Html {
         Route::Alerts => html! { <AlertsPage /> },
         Route::Prices => html! { <PricesPage /> },
         Route::Admin => html! { <AdminPage /> },
+        Route::Metrics => html! { <MetricsPage /> },
         Route::NotFound => html! { <NotFound /> },
     }
 }

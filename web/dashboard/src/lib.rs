@@ -1,7 +1,7 @@
 //! metrics-hub's dashboard: a Yew (WebAssembly) app served by the hub at `/`. Pages for
 //! logging in, the assistants overview, an assistant's charts, ingestion keys, budgets and
-//! their alerts (toasts on every page) and a TV wallboard, all updated live over the hub's
-//! WebSocket.
+//! their alerts (toasts on every page), metrics pulled from external APIs (sources and their
+//! charts) and a TV wallboard, all updated live over the hub's WebSocket.
 //!
 //! The logic (formatting, URL filters, chart series, live-feed bookkeeping, reconnect
 //! backoff, API errors, budget forms and bars, alert toasts) lives in plain modules that
@@ -18,6 +18,7 @@ pub mod filters;
 pub mod format;
 pub mod hooks;
 pub mod live;
+pub mod metrics;
 pub mod pages;
 pub mod route;
 pub mod series;

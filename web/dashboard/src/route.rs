@@ -39,6 +39,10 @@ pub enum Route {
     Prices,
     #[at("/admin")]
     Admin,
+    /// The Metrics area (sources and their charts). Not `/metrics`: the hub serves its
+    /// Prometheus endpoint there, so a reload of that path would never reach the dashboard.
+    #[at("/sources")]
+    Metrics,
     #[not_found]
     #[at("/404")]
     NotFound,
@@ -84,5 +88,7 @@ mod tests {
         assert_eq!(Route::recognize("/alerts"), Some(Route::Alerts));
         assert_eq!(Route::recognize("/prices"), Some(Route::Prices));
         assert_eq!(Route::recognize("/admin"), Some(Route::Admin));
+        assert_eq!(Route::recognize("/sources"), Some(Route::Metrics));
+        assert_eq!(Route::recognize("/metrics"), Some(Route::NotFound));
     }
 }

@@ -14,6 +14,7 @@ use wasm_bindgen::prelude::*;
 use yew::prelude::*;
 
 use crate::charts::{self, ChartSpec};
+use crate::metrics::chart::{self as metric_chart, MetricChart};
 
 #[wasm_bindgen]
 extern "C" {
@@ -84,11 +85,13 @@ fn echarts_loaded() -> bool {
         .is_some_and(|v| v.is_object())
 }
 
-fn option_value(spec: &ChartSpec) -> Result<JsValue, String> {
+fn option_value(spec: &ChartSpec, metric: Option<&MetricChart>) -> Result<JsValue, String> {
     let serializer = serde_wasm_bindgen::Serializer::json_compatible();
-    charts::build(spec)
-        .serialize(&serializer)
-        .map_err(|e| e.to_string())
+    match metric {
+        Some(metric) => metric_chart::build(metric).serialize(&serializer),
+        None => charts::build(spec).serialize(&serializer),
+    }
+    .map_err(|e| e.to_string())
 }
 
 #[derive(Properties, PartialEq)]
@@ -102,6 +105,11 @@ pub struct EChartProps {
     /// Called with the index of the category clicked (a bucket of a time chart).
     #[prop_or_default]
     pub on_click: Option<Callback<usize>>,
+    /// A Metrics widget's chart, drawn instead of `spec` (which then only gives the theme,
+    /// the description and the point count); set without merging, so a widget whose chart type
+    /// changed keeps none of the old series.
+    #[prop_or_default]
+    pub metric: Option<Rc<MetricChart>>,
 }
 
 /// The click handler of the chart's current props (kept up to date across renders) and the
@@ -137,35 +145,38 @@ pub fn EChart(props: &EChartProps) -> Html {
         let instance = instance.clone();
         let failure = failure.clone();
         let (click_slot, click_closure) = (click_slot.clone(), click_closure.clone());
-        use_effect_with(props.spec.clone(), move |spec| {
-            let result = (|| -> Result<(), String> {
-                if !echarts_loaded() {
-                    return Err("the charting library (echarts.min.js) did not load".to_owned());
+        use_effect_with(
+            (props.spec.clone(), props.metric.clone()),
+            move |(spec, metric)| {
+                let result = (|| -> Result<(), String> {
+                    if !echarts_loaded() {
+                        return Err("the charting library (echarts.min.js) did not load".to_owned());
+                    }
+                    let mut slot = instance.borrow_mut();
+                    if slot.is_none() {
+                        let element = node
+                            .cast::<web_sys::HtmlElement>()
+                            .ok_or("the chart element is missing")?;
+                        let theme = if spec.dark { "dark" } else { "" };
+                        let chart = echarts_init(&element, theme).map_err(|e| format!("{e:?}"))?;
+                        listen_for_clicks(&chart, &click_slot, &click_closure);
+                        *slot = Some(chart);
+                    }
+                    if let Some(chart) = slot.as_ref() {
+                        let option = option_value(spec, metric.as_deref())?;
+                        chart
+                            .set_option(&option, metric.is_some())
+                            .map_err(|e| format!("{e:?}"))?;
+                    }
+                    Ok(())
+                })();
+                if let Err(message) = result {
+                    failure.set(Some(message));
+                } else if failure.is_some() {
+                    failure.set(None);
                 }
-                let mut slot = instance.borrow_mut();
-                if slot.is_none() {
-                    let element = node
-                        .cast::<web_sys::HtmlElement>()
-                        .ok_or("the chart element is missing")?;
-                    let theme = if spec.dark { "dark" } else { "" };
-                    let chart = echarts_init(&element, theme).map_err(|e| format!("{e:?}"))?;
-                    listen_for_clicks(&chart, &click_slot, &click_closure);
-                    *slot = Some(chart);
-                }
-                if let Some(chart) = slot.as_ref() {
-                    let option = option_value(spec)?;
-                    chart
-                        .set_option(&option, false)
-                        .map_err(|e| format!("{e:?}"))?;
-                }
-                Ok(())
-            })();
-            if let Err(message) = result {
-                failure.set(Some(message));
-            } else if failure.is_some() {
-                failure.set(None);
-            }
-        });
+            },
+        );
     }
 
     {
@@ -190,10 +201,9 @@ pub fn EChart(props: &EChartProps) -> Html {
         });
     }
 
-    let style = format!("height: {}", props.height);
     html! {
         <div class="chart-wrap">
-            <div id={props.id.clone()} ref={node} class={classes!("chart", props.on_click.is_some().then_some("chart-clickable"))} style={style}
+            <div id={props.id.clone()} ref={node} class={classes!("chart", props.on_click.is_some().then_some("chart-clickable"))} style={format!("height: {}", props.height)}
                  data-clickable={props.on_click.is_some().then_some("true")}
                  role="img" aria-label={props.spec.description.clone()}
                  data-points={props.spec.categories.len().to_string()}></div>

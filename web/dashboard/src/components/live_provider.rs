@@ -1,6 +1,7 @@
 //! The tab's one live feed, near the app root: it follows every assistant of the signed-in
 //! user (the list is fetched again on each navigation, so a new assistant counts) and every
-//! assistant a mounted page asks for (`hooks::use_live`), and gives them all the same
+//! assistant a mounted page asks for (`hooks::use_live`), every source one shows
+//! (`hooks::use_live_sources`), and gives them all the same
 //! [`LiveState`] through a [`LiveContext`]. Pages and the toasts used to open a socket each;
 //! now a tab holds one, and moving between pages neither reconnects nor loses state.
 
@@ -38,7 +39,10 @@ pub fn LiveProvider(props: &LiveProviderProps) -> Html {
         follow.clear();
     }
     follow.extend(list.iter().flat_map(|l| l.iter().map(|a| a.id)));
-    let state = use_live_feed(follow.into_iter().collect());
+    let mut sources: Vec<i64> = wanted.sources().collect();
+    sources.sort_unstable();
+    sources.dedup();
+    let state = use_live_feed(follow.into_iter().collect(), sources);
     let names = use_memo(list, |list| {
         list.iter()
             .flat_map(|l| l.iter().map(|a| (a.id, a.name.clone())))

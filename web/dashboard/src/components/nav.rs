@@ -40,6 +40,7 @@ pub fn Nav() -> Html {
                 <Link<Route> to={Route::Analytics}>{ "Analytics" }</Link<Route>>
                 <Link<Route> to={Route::Runs}>{ "Runs" }</Link<Route>>
                 <Link<Route> to={Route::Costs}>{ "Costs" }</Link<Route>>
+                <Link<Route> to={Route::Metrics}>{ "Metrics" }</Link<Route>>
                 <Link<Route> to={Route::Prices}>{ "Prices" }</Link<Route>>
                 <Link<Route> to={Route::Budgets}>{ "Budgets" }</Link<Route>>
                 <Link<Route> to={Route::Alerts}>{ "Alerts" }</Link<Route>>

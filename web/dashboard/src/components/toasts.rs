@@ -1,4 +1,5 @@
-//! Toasts of live budget alerts, on every page while logged in. The hub pushes an alert on the
+//! Toasts of live budget alerts (and of alert rules and sources that need their owner), on
+//! every page while logged in. The hub pushes an alert on the
 //! live WebSocket in the delta of the assistant whose samples reached a budget threshold; the
 //! tab's one feed (`components::LiveProvider`) follows all of the user's assistants, and this
 //! host turns every alert it reports into a toast ([`Toasts`]): dismissable, gone after
@@ -13,8 +14,8 @@ use yew::prelude::*;
 
 use crate::budgets::alert_text;
 use crate::hooks::{use_session, LiveContext};
-use crate::live::toasts::RuleToast;
-use crate::live::{Toast, ToastAction, Toasts, TOAST_MS};
+use crate::live::toasts::{RuleToast, SourceToast};
+use crate::live::{LiveState, Toast, ToastAction, Toasts, TOAST_MS};
 
 /// The toast host: nothing without a session (or outside the live provider).
 #[component]
@@ -24,6 +25,41 @@ pub fn ToastHost() -> Html {
         (Some(_), Some(context)) => html! { <Host {context} /> },
         _ => html! {},
     }
+}
+
+/// Turns the live feed's new alerts (budgets, rules, sources) into toasts.
+#[hook]
+fn use_absorb(live: &LiveState, toasts: &UseReducerHandle<Toasts>) {
+    let dispatcher = toasts.dispatcher();
+    use_effect_with(
+        (live.alerts.clone(), live.alerts_received),
+        move |(alerts, received)| {
+            dispatcher.dispatch(ToastAction::Absorb {
+                alerts: alerts.clone(),
+                received: *received,
+            });
+        },
+    );
+    let dispatcher = toasts.dispatcher();
+    use_effect_with(
+        (live.sources.alerts.clone(), live.sources.alerts_received),
+        move |(alerts, received)| {
+            dispatcher.dispatch(ToastAction::AbsorbSources {
+                alerts: alerts.clone(),
+                received: *received,
+            });
+        },
+    );
+    let dispatcher = toasts.dispatcher();
+    use_effect_with(
+        (live.rule_alerts.clone(), live.rule_alerts_received),
+        move |(alerts, received)| {
+            dispatcher.dispatch(ToastAction::AbsorbRules {
+                alerts: alerts.clone(),
+                received: *received,
+            });
+        },
+    );
 }
 
 #[derive(Properties, PartialEq)]
@@ -36,28 +72,7 @@ fn Host(props: &HostProps) -> Html {
     let live = &props.context.state;
     let names = Rc::clone(&props.context.names);
     let toasts = use_reducer(Toasts::default);
-    {
-        let dispatcher = toasts.dispatcher();
-        use_effect_with(
-            (live.alerts.clone(), live.alerts_received),
-            move |(alerts, received)| {
-                dispatcher.dispatch(ToastAction::Absorb {
-                    alerts: alerts.clone(),
-                    received: *received,
-                });
-            },
-        );
-        let dispatcher = toasts.dispatcher();
-        use_effect_with(
-            (live.rule_alerts.clone(), live.rule_alerts_received),
-            move |(alerts, received)| {
-                dispatcher.dispatch(ToastAction::AbsorbRules {
-                    alerts: alerts.clone(),
-                    received: *received,
-                });
-            },
-        );
-    }
+    use_absorb(live, &toasts);
     {
         // Each toast gets its timer once, when it first shows.
         let dispatcher = toasts.dispatcher();
@@ -67,6 +82,7 @@ fn Host(props: &HostProps) -> Html {
             .iter()
             .map(|t| t.id)
             .chain(toasts.rules_shown.iter().map(|t| t.id))
+            .chain(toasts.sources_shown.iter().map(|t| t.id))
             .collect();
         use_effect_with(shown, move |shown| {
             for id in shown.iter().copied() {
@@ -97,6 +113,9 @@ fn Host(props: &HostProps) -> Html {
             }) }
             { for toasts.rules_shown.iter().map(|toast| html! {
                 <RuleToastView key={toast.id} toast={toast.clone()} on_close={dismiss.clone()} />
+            }) }
+            { for toasts.sources_shown.iter().map(|toast| html! {
+                <SourceToastView key={toast.id} toast={toast.clone()} on_close={dismiss.clone()} />
             }) }
         </div>
     }
@@ -156,6 +175,31 @@ fn RuleToastView(props: &RuleToastProps) -> Html {
             <div class="toast-body">
                 <strong class="toast-title">{ title }</strong>
                 <span class="toast-line">{ line }</span>
+            </div>
+            <button class="toast-close" type="button" aria-label="Dismiss" {onclick}>{ "×" }</button>
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct SourceToastProps {
+    toast: SourceToast,
+    on_close: Callback<u64>,
+}
+
+/// One source that needs its owner (its transformer failed, or it stopped retrying).
+#[component]
+fn SourceToastView(props: &SourceToastProps) -> Html {
+    let onclick = {
+        let (on_close, id) = (props.on_close.clone(), props.toast.id);
+        Callback::from(move |_| on_close.emit(id))
+    };
+    html! {
+        <div class="toast toast-over" role="status" data-testid="source-toast"
+             data-source-id={props.toast.alert.source_id.to_string()}>
+            <div class="toast-body">
+                <strong class="toast-title">{ "A metric needs attention" }</strong>
+                <span class="toast-line">{ props.toast.alert.message.clone() }</span>
             </div>
             <button class="toast-close" type="button" aria-label="Dismiss" {onclick}>{ "×" }</button>
         </div>

@@ -11,7 +11,9 @@
 //! Pages call [`use_live`] with the assistants they show: it tells the provider to follow
 //! them (a page may show an assistant that is not the user's, e.g. an admin's view) and gives
 //! the page the shared state seen through [`LiveState::only`]. Moving between pages therefore
-//! opens no socket and loses no state.
+//! opens no socket and loses no state. Pages that show sources (the Metrics area) call
+//! [`use_live_sources`] the same way: the feed follows them with `subscribeSources` and
+//! reports each poll (`source` messages) into [`LiveState::sources`].
 
 use std::collections::BTreeMap;
 use std::pin::Pin;
@@ -56,23 +58,43 @@ pub struct LiveContext {
     pub wanted: UseReducerDispatcher<Wanted>,
 }
 
-/// The assistants the mounted pages show, by the page's key.
+/// The assistants (and sources) the mounted pages show, by the page's key.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Wanted {
     by_page: BTreeMap<u64, Vec<i64>>,
+    sources_by_page: BTreeMap<u64, Vec<i64>>,
 }
 
 /// A page shows these assistants (again, with a new list), or no longer shows any.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Want {
-    Show { page: u64, assistants: Vec<i64> },
-    Hide { page: u64 },
+    Show {
+        page: u64,
+        assistants: Vec<i64>,
+    },
+    Hide {
+        page: u64,
+    },
+    /// A page shows these sources (again, with a new list).
+    ShowSources {
+        page: u64,
+        sources: Vec<i64>,
+    },
+    /// A page no longer shows any source.
+    HideSources {
+        page: u64,
+    },
 }
 
 impl Wanted {
     /// Every assistant some page shows.
     pub fn all(&self) -> impl Iterator<Item = i64> + '_ {
         self.by_page.values().flatten().copied()
+    }
+
+    /// Every source some page shows.
+    pub fn sources(&self) -> impl Iterator<Item = i64> + '_ {
+        self.sources_by_page.values().flatten().copied()
     }
 }
 
@@ -84,6 +106,8 @@ impl Reducible for Wanted {
         match action {
             Want::Show { page, assistants } => next.by_page.insert(page, assistants),
             Want::Hide { page } => next.by_page.remove(&page),
+            Want::ShowSources { page, sources } => next.sources_by_page.insert(page, sources),
+            Want::HideSources { page } => next.sources_by_page.remove(&page),
         };
         if next == *self {
             self
@@ -97,18 +121,52 @@ thread_local! {
     static NEXT_PAGE: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
 }
 
+/// A key for one mounted page.
+fn next_page() -> u64 {
+    NEXT_PAGE.with(|next| {
+        let page = next.get();
+        next.set(page.wrapping_add(1));
+        page
+    })
+}
+
+/// The polls of `sources` the tab's feed reports (it follows them while the caller is
+/// mounted); outside a `LiveProvider`, none.
+#[hook]
+pub fn use_live_sources(sources: Vec<i64>) -> Rc<crate::live::SourcesLive> {
+    let context = use_context::<LiveContext>();
+    let page = *use_memo((), |()| next_page());
+    {
+        let wanted = context.as_ref().map(|c| c.wanted.clone());
+        use_effect_with(sources, move |sources| {
+            if let Some(wanted) = &wanted {
+                wanted.dispatch(Want::ShowSources {
+                    page,
+                    sources: sources.clone(),
+                });
+            }
+            move || {
+                if let Some(wanted) = wanted {
+                    wanted.dispatch(Want::HideSources { page });
+                }
+            }
+        });
+    }
+    let state = context.map(|c| c.state);
+    use_memo(state, |state| {
+        state
+            .as_ref()
+            .map(|s| s.sources.clone())
+            .unwrap_or_default()
+    })
+}
+
 /// The live state of `assistants` (the tab's one feed, seen through [`LiveState::only`]);
 /// outside a `LiveProvider`, an idle state.
 #[hook]
 pub fn use_live(assistants: Vec<i64>) -> Rc<LiveState> {
     let context = use_context::<LiveContext>();
-    let page = *use_memo((), |()| {
-        NEXT_PAGE.with(|next| {
-            let page = next.get();
-            next.set(page.wrapping_add(1));
-            page
-        })
-    });
+    let page = *use_memo((), |()| next_page());
     {
         let wanted = context.as_ref().map(|c| c.wanted.clone());
         use_effect_with(assistants.clone(), move |assistants| {
@@ -132,60 +190,89 @@ pub fn use_live(assistants: Vec<i64>) -> Rc<LiveState> {
     })
 }
 
-/// The socket itself: the live state of `assistants`, updated as the hub reports changes.
-/// One per tab (see the module doc); pages use [`use_live`].
+/// The socket itself: the live state of `assistants` (and the polls of `sources`), updated
+/// as the hub reports changes. One per tab (see the module doc); pages use [`use_live`] and
+/// [`use_live_sources`].
 #[hook]
-pub fn use_live_feed(assistants: Vec<i64>) -> UseReducerHandle<LiveState> {
+pub fn use_live_feed(assistants: Vec<i64>, sources: Vec<i64>) -> UseReducerHandle<LiveState> {
     let state = use_reducer(LiveState::default);
     let token = use_session().map(|s| s.token);
     {
         let dispatcher = state.dispatcher();
-        use_effect_with((token, assistants), move |(token, assistants)| {
-            dispatcher.dispatch(LiveAction::Retain(assistants.clone()));
-            let location = web_sys::window().map(|w| w.location());
-            let url = match (token, location) {
-                (Some(token), Some(loc)) if !assistants.is_empty() => {
-                    match (loc.protocol(), loc.host()) {
-                        (Ok(protocol), Ok(host)) => Some(ws_url(&protocol, &host, token)),
-                        _ => None,
+        use_effect_with(
+            (token, assistants, sources),
+            move |(token, assistants, sources)| {
+                dispatcher.dispatch(LiveAction::Retain(assistants.clone()));
+                let location = web_sys::window().map(|w| w.location());
+                let url = match (token, location) {
+                    (Some(token), Some(loc)) if !assistants.is_empty() || !sources.is_empty() => {
+                        match (loc.protocol(), loc.host()) {
+                            (Ok(protocol), Ok(host)) => Some(ws_url(&protocol, &host, token)),
+                            _ => None,
+                        }
+                    }
+                    _ => None,
+                };
+                let abort = match url {
+                    Some(url) => {
+                        let (handle, registration) = AbortHandle::new_pair();
+                        let task = run(url, assistants.clone(), sources.clone(), dispatcher);
+                        spawn_local(async move {
+                            let _ = Abortable::new(task, registration).await;
+                        });
+                        Some(handle)
+                    }
+                    None => {
+                        dispatcher.dispatch(LiveAction::Connection(Connection::Idle));
+                        None
+                    }
+                };
+                // Aborting drops the socket, which closes it.
+                move || {
+                    if let Some(handle) = abort {
+                        handle.abort();
                     }
                 }
-                _ => None,
-            };
-            let abort = match url {
-                Some(url) => {
-                    let (handle, registration) = AbortHandle::new_pair();
-                    let task = run(url, assistants.clone(), dispatcher);
-                    spawn_local(async move {
-                        let _ = Abortable::new(task, registration).await;
-                    });
-                    Some(handle)
-                }
-                None => {
-                    dispatcher.dispatch(LiveAction::Connection(Connection::Idle));
-                    None
-                }
-            };
-            // Aborting drops the socket, which closes it.
-            move || {
-                if let Some(handle) = abort {
-                    handle.abort();
-                }
-            }
-        });
+            },
+        );
     }
     state
 }
 
+/// Subscribes to `assistants` (resuming from `since`) and to `sources`, each only if there is
+/// one; whether the socket took it.
+async fn subscribe_all(
+    ws: &mut WebSocket,
+    assistants: &[i64],
+    since: &BTreeMap<i64, u64>,
+    sources: &[i64],
+) -> bool {
+    if !assistants.is_empty()
+        && !send_when_open(
+            ws,
+            protocol::to_json(&protocol::subscribe(assistants, since)),
+        )
+        .await
+    {
+        return false;
+    }
+    sources.is_empty()
+        || send_when_open(ws, protocol::to_json(&protocol::subscribe_sources(sources))).await
+}
+
 /// Connects, reads, and reconnects, until aborted.
-async fn run(url: String, assistants: Vec<i64>, dispatch: UseReducerDispatcher<LiveState>) {
+async fn run(
+    url: String,
+    assistants: Vec<i64>,
+    sources: Vec<i64>,
+    dispatch: UseReducerDispatcher<LiveState>,
+) {
     let mut tracker = SeqTracker::default();
     let mut attempt: u32 = 0;
     loop {
         dispatch.dispatch(LiveAction::Connection(Connection::Connecting { attempt }));
         if let Ok(mut ws) = WebSocket::open(&url) {
-            let subscribe = protocol::to_json(&protocol::subscribe(&assistants, tracker.since()));
-            if send_when_open(&mut ws, subscribe).await {
+            if subscribe_all(&mut ws, &assistants, tracker.since(), &sources).await {
                 // Open and subscribed: live, even if nothing is replayed or happens for a
                 // while (a resume with nothing missed gets no message at all).
                 dispatch.dispatch(LiveAction::Connection(Connection::Live));
@@ -199,28 +286,7 @@ async fn run(url: String, assistants: Vec<i64>, dispatch: UseReducerDispatcher<L
                         continue; // not ours to understand; the next frame may be
                     };
                     if message == protocol::ServerMessage::Unknown {
-                        // Tagged structs do not check their tag when parsed: pick by `type`.
-                        match message_type(&text).as_deref() {
-                            Some("sessions") => {
-                                if let Ok(s) =
-                                    serde_json::from_str::<protocol::SessionsMessage>(&text)
-                                {
-                                    dispatch.dispatch(LiveAction::Sessions {
-                                        assistant_id: s.assistant_id,
-                                        active: s.active_sessions,
-                                    });
-                                }
-                            }
-                            Some("ruleAlerts") => {
-                                if let Ok(r) = serde_json::from_str::<
-                                    ::protocol::live::RuleAlertsMessage,
-                                >(&text)
-                                {
-                                    dispatch.dispatch(LiveAction::RuleAlerts(r.alerts));
-                                }
-                            }
-                            _ => {}
-                        }
+                        dispatch_struct_message(&text, &dispatch);
                         continue;
                     }
                     // A working connection: the next drop starts the backoff afresh.
@@ -262,6 +328,33 @@ async fn run(url: String, assistants: Vec<i64>, dispatch: UseReducerDispatcher<L
         }));
         TimeoutFuture::new(delay).await;
         attempt = attempt.saturating_add(1);
+    }
+}
+
+/// Applies a message sent as a struct of its own (`sessions`, `source`, `ruleAlerts`), which
+/// parses as [`protocol::ServerMessage::Unknown`]. Tagged structs do not check their tag when
+/// parsed: pick by `type`.
+fn dispatch_struct_message(text: &str, dispatch: &UseReducerDispatcher<LiveState>) {
+    match message_type(text).as_deref() {
+        Some("sessions") => {
+            if let Ok(s) = serde_json::from_str::<protocol::SessionsMessage>(text) {
+                dispatch.dispatch(LiveAction::Sessions {
+                    assistant_id: s.assistant_id,
+                    active: s.active_sessions,
+                });
+            }
+        }
+        Some("source") => {
+            if let Ok(s) = serde_json::from_str::<::protocol::live::SourceMessage>(text) {
+                dispatch.dispatch(LiveAction::Source(Box::new(s)));
+            }
+        }
+        Some("ruleAlerts") => {
+            if let Ok(r) = serde_json::from_str::<::protocol::live::RuleAlertsMessage>(text) {
+                dispatch.dispatch(LiveAction::RuleAlerts(r.alerts));
+            }
+        }
+        _ => {}
     }
 }
 

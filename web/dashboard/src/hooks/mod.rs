@@ -15,7 +15,7 @@ pub use api::{use_api, ApiHandle, Loadable};
 pub use form::{
     field_error, form_error, text_field, use_synced_text_input, use_text_input, TextInput,
 };
-pub use live::{use_live, use_live_feed, ws_url, LiveContext, Want, Wanted};
+pub use live::{use_live, use_live_feed, use_live_sources, ws_url, LiveContext, Want, Wanted};
 pub use refresh::use_refresh_on;
 pub use session::{use_require_session, use_session};
 pub use tick::use_tick;

@@ -28,6 +28,13 @@ pub fn subscribe(assistants: &[i64], since: &BTreeMap<i64, u64>) -> ClientMessag
     }
 }
 
+/// A subscription to the polls of `sources`.
+pub fn subscribe_sources(sources: &[i64]) -> ClientMessage {
+    ClientMessage::SubscribeSources {
+        sources: sources.to_vec(),
+    }
+}
+
 /// The JSON text frame of `message`.
 pub fn to_json(message: &ClientMessage) -> String {
     // Serialising plain structs of numbers and strings cannot fail.
@@ -84,6 +91,10 @@ mod tests {
         assert_eq!(
             to_json(&subscribe(&[5], &since)),
             r#"{"type":"subscribe","assistants":[5]}"#
+        );
+        assert_eq!(
+            to_json(&subscribe_sources(&[4, 9])),
+            r#"{"type":"subscribeSources","sources":[4,9]}"#
         );
         assert_eq!(
             to_json(&ClientMessage::Unsubscribe {

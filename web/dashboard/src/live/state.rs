@@ -13,6 +13,7 @@ use std::rc::Rc;
 use chrono::{DateTime, NaiveDate, Utc};
 
 use super::protocol::{BudgetAlert, ServerMessage, Stats, Totals};
+use super::sources::SourcesLive;
 
 /// What to do with a message.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -148,6 +149,8 @@ pub enum LiveAction {
     Sessions { assistant_id: i64, active: usize },
     /// Alert rules that fired (the `ruleAlerts` message).
     RuleAlerts(Vec<protocol::live::RuleAlert>),
+    /// A poll of a followed source (the `source` message).
+    Source(Box<protocol::live::SourceMessage>),
 }
 
 /// The live state the pages render.
@@ -176,6 +179,8 @@ pub struct LiveState {
     pub rule_alerts: Vec<protocol::live::RuleAlert>,
     /// Every firing ever put in `rule_alerts` (like `alerts_received`).
     pub rule_alerts_received: u64,
+    /// The polls of followed sources.
+    pub sources: SourcesLive,
 }
 
 /// Budget alerts a page keeps.
@@ -227,6 +232,10 @@ impl LiveState {
                 }
                 self.rule_alerts.truncate(MAX_ALERTS);
                 kept
+            }
+            LiveAction::Source(message) => {
+                self.sources.apply(*message);
+                true
             }
         }
     }
@@ -378,6 +387,7 @@ impl LiveState {
             rule_alerts: self.rule_alerts.clone(),
             rule_alerts_received: self.rule_alerts_received,
             session_updates: self.session_updates,
+            sources: self.sources.clone(),
         }
     }
 

@@ -6,6 +6,7 @@
 
 use std::rc::Rc;
 
+use super::sources::SourceAlert;
 use super::state::{LiveState, MAX_ALERTS};
 use super::BudgetAlert;
 use protocol::live::RuleAlert;
@@ -32,6 +33,17 @@ pub struct Toasts {
     pub rules_shown: Vec<RuleToast>,
     /// How many rule firings of the live feed have been turned into toasts.
     rules_absorbed: u64,
+    /// Toasts of sources that need their owner, oldest first (ids shared with `shown`).
+    pub sources_shown: Vec<SourceToast>,
+    /// How many source alerts of the live feed have been turned into toasts.
+    sources_absorbed: u64,
+}
+
+/// One source alert on screen.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SourceToast {
+    pub id: u64,
+    pub alert: SourceAlert,
 }
 
 /// One rule firing on screen.
@@ -52,6 +64,11 @@ pub enum ToastAction {
     /// The live state's rule firings changed: show those received since the last time.
     AbsorbRules {
         alerts: Vec<RuleAlert>,
+        received: u64,
+    },
+    /// The live state's source alerts changed: show those received since the last time.
+    AbsorbSources {
+        alerts: Vec<SourceAlert>,
         received: u64,
     },
     /// Remove one toast (closed, or its time is up).
@@ -110,12 +127,36 @@ impl Toasts {
         ids
     }
 
+    /// Shows the source alerts not shown yet (`alerts` newest first, `received` counting
+    /// every one); returns the new toasts' ids.
+    fn absorb_sources(&mut self, alerts: &[SourceAlert], received: u64) -> Vec<u64> {
+        if received < self.sources_absorbed {
+            self.sources_absorbed = 0;
+        }
+        let fresh = usize::try_from(received - self.sources_absorbed)
+            .unwrap_or(usize::MAX)
+            .min(alerts.len());
+        self.sources_absorbed = received;
+        let mut ids = Vec::with_capacity(fresh);
+        for alert in alerts[..fresh].iter().rev() {
+            self.next_id += 1;
+            ids.push(self.next_id);
+            self.sources_shown.push(SourceToast {
+                id: self.next_id,
+                alert: alert.clone(),
+            });
+        }
+        ids
+    }
+
     /// Removes toast `id`; whether it was shown.
     pub fn dismiss(&mut self, id: u64) -> bool {
-        let before = self.shown.len() + self.rules_shown.len();
+        let count = |t: &Self| t.shown.len() + t.rules_shown.len() + t.sources_shown.len();
+        let before = count(self);
         self.shown.retain(|t| t.id != id);
         self.rules_shown.retain(|t| t.id != id);
-        self.shown.len() + self.rules_shown.len() != before
+        self.sources_shown.retain(|t| t.id != id);
+        count(self) != before
     }
 }
 
@@ -132,6 +173,11 @@ impl yew::Reducible for Toasts {
             ToastAction::AbsorbRules { alerts, received } => {
                 let before = next.rules_absorbed;
                 !next.absorb_rules(&alerts, received).is_empty() || before != next.rules_absorbed
+            }
+            ToastAction::AbsorbSources { alerts, received } => {
+                let before = next.sources_absorbed;
+                !next.absorb_sources(&alerts, received).is_empty()
+                    || before != next.sources_absorbed
             }
             ToastAction::Dismiss(id) => next.dismiss(id),
         };
@@ -247,5 +293,28 @@ mod tests {
         assert_eq!(ids, [1, 2, 3]);
         assert!(toasts.dismiss(2));
         assert_eq!(toasts.rules_shown.len(), 2);
+    }
+
+    #[test]
+    fn each_source_alert_becomes_one_toast() {
+        let alert = |source_id| SourceAlert {
+            source_id,
+            message: format!("source {source_id} stopped retrying"),
+        };
+        let mut toasts = Toasts::default();
+        assert_eq!(toasts.absorb_sources(&[alert(1)], 1), vec![1]);
+        assert!(toasts.absorb_sources(&[alert(1)], 1).is_empty());
+        assert_eq!(
+            toasts.absorb_sources(&[alert(3), alert(2), alert(1)], 3),
+            vec![2, 3]
+        );
+        let ids: Vec<i64> = toasts
+            .sources_shown
+            .iter()
+            .map(|t| t.alert.source_id)
+            .collect();
+        assert_eq!(ids, [1, 2, 3]);
+        assert!(toasts.dismiss(3));
+        assert_eq!(toasts.sources_shown.len(), 2);
     }
 }
