@@ -283,3 +283,17 @@ pub async fn set_error(
         .get_result(conn)
         .await
 }
+
+/// Leases a source to this node until `lease_until` (a refresh), so the scheduler skips it
+/// meanwhile; the outcome of the poll releases it.
+pub async fn lease(
+    conn: &mut AsyncPgConnection,
+    source_id: i64,
+    lease_until: DateTime<Utc>,
+) -> QueryResult<()> {
+    diesel::update(sources::table.find(source_id))
+        .set(sources::lease_until.eq(Some(lease_until)))
+        .execute(conn)
+        .await
+        .map(drop)
+}

@@ -173,6 +173,9 @@ pub async fn refresh_source(
 ) -> Result<HttpResponse, ApiError> {
     let mut conn = state.pool.get().await?;
     let source = owned(&mut conn, &user, path.into_inner()).await?;
+    // The scheduler leaves it alone while this poll runs (its outcome releases the lease).
+    let lease = chrono::Duration::minutes(2);
+    sources::lease(&mut conn, source.id, Utc::now() + lease).await?;
     drop(conn);
     let outcome = poll(&state, source, Mode::Refresh).await?;
     let mut conn = state.pool.get().await?;
