@@ -57,10 +57,16 @@ pub struct TemplateView {
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct CreateConnection {
     /// e.g. `github`, `youtube`, `posthog`, `sheets`, `http`.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(example = "github", pattern = "^[a-z][a-z0-9_-]{0,39}$")
+    )]
     pub integration: String,
     /// 1–100 characters.
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 100))]
     pub name: String,
     /// The API token, key or header value; encrypted at rest, never returned.
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 4096))]
     pub secret: String,
 }
 
@@ -199,9 +205,9 @@ pub struct TransformerView {
     /// `active`, `deprecated` or `failed`.
     pub status: String,
     pub failure_count: i64,
-    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
     pub input_example: Option<Value>,
-    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
     pub output_example: Option<Value>,
     pub created_at: DateTime<Utc>,
 }
@@ -221,6 +227,7 @@ pub struct WriteTransformer {
     pub endpoint: Option<String>,
     /// The jq program; it must output `{timestamp, value, dimensions?}` objects (or an array
     /// of them).
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 20000))]
     pub program: String,
 }
 
@@ -230,7 +237,7 @@ pub struct WriteTransformer {
 #[serde(default, rename_all = "camelCase")]
 pub struct TransformerPreview {
     /// The sample it ran on.
-    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
     pub input: Option<Value>,
     /// The points, when it ran and validated.
     pub points: Vec<PointView>,

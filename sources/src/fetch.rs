@@ -353,12 +353,19 @@ fn sensitive(value: &str) -> Result<HeaderValue, FetchError> {
 /// `Retry-After` as seconds or an HTTP date (relative to `now`).
 pub(crate) fn retry_after(value: &str, now: SystemTime) -> Option<Duration> {
     let value = value.trim();
-    if let Ok(secs) = value.parse::<u64>() {
-        return Some(Duration::from_secs(secs));
-    }
-    let at = httpdate::parse_http_date(value).ok()?;
-    Some(at.duration_since(now).unwrap_or(Duration::ZERO))
+    let wait = match value.parse::<u64>() {
+        Ok(secs) => Duration::from_secs(secs),
+        Err(_) => {
+            let at = httpdate::parse_http_date(value).ok()?;
+            at.duration_since(now).unwrap_or(Duration::ZERO)
+        }
+    };
+    Some(wait.min(MAX_RETRY_AFTER))
 }
+
+/// The longest `Retry-After` honoured: an upstream cannot park a source for years (or make
+/// the next poll time overflow).
+pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(24 * 3600);
 
 /// The first 200 characters of a body, for error messages.
 fn excerpt(bytes: &[u8]) -> String {
@@ -378,6 +385,9 @@ fn classify(error: reqwest::Error) -> FetchError {
     if error.is_timeout() {
         return FetchError::Timeout;
     }
+    // The URL may carry a secret (`Auth::Query`, e.g. YouTube's `key=`): never in the text,
+    // which becomes the source's `lastError`, a live message and a log line.
+    let error = error.without_url();
     let mut text = error.to_string();
     let mut cause = error.source();
     while let Some(c) = cause {
@@ -406,6 +416,11 @@ mod tests {
             Some(Duration::ZERO)
         );
         assert_eq!(retry_after("soon", now), None);
+        assert_eq!(
+            retry_after("10000000000000", now),
+            Some(MAX_RETRY_AFTER),
+            "an absurd wait is capped"
+        );
     }
 
     #[test]

@@ -75,6 +75,8 @@ async fn answer(path: &str, port: u16, stream: &mut tokio::net::TcpStream) -> st
             let to = format!("http://localhost:{port}/ok");
             response("307 Temporary Redirect", &[("Location", to.as_str())], "")
         }
+        // Hangs up without an answer: the client's error names the URL it was sending to.
+        "/hangup" => return Ok(()),
         _ => response("404 Not Found", &[], "no such path"),
     };
     if path == "/big" {
@@ -251,7 +253,8 @@ async fn failures_are_classified() {
     );
     let dated = fetch("/limited-date").await;
     assert!(
-        matches!(dated, Err(FetchError::RateLimited { retry_after: Some(d) }) if d > Duration::from_secs(86_400)),
+        // A date in 2100: the wait is capped, so an upstream cannot park a source for years.
+        matches!(dated, Err(FetchError::RateLimited { retry_after: Some(d) }) if d == sources::fetch::MAX_RETRY_AFTER),
         "{dated:?}"
     );
     assert!(matches!(
@@ -358,4 +361,27 @@ async fn the_policy_and_the_template_hosts_are_checked_before_sending() {
         "{not_listed:?}"
     );
     assert!(server.seen.lock().map(|s| s.is_empty()).unwrap_or(false));
+}
+
+#[tokio::test]
+async fn a_secret_sent_in_the_query_never_appears_in_an_error() {
+    let server = serve().await;
+    let auth = Auth::Query { name: "key".into() };
+    let result = fetcher(1 << 20)
+        .fetch(
+            &get(&server, "/hangup"),
+            &auth,
+            Some("SECRET-KEY-123"),
+            &hosts(),
+        )
+        .await;
+    let Err(FetchError::Network(text)) = result else {
+        panic!("a hang-up is a network error: {result:?}");
+    };
+    assert!(!text.contains("SECRET-KEY-123"), "{text}");
+    let seen = server.seen.lock().map(|s| s.join("\n")).unwrap_or_default();
+    assert!(
+        seen.contains("key=SECRET-KEY-123"),
+        "the key was sent: {seen}"
+    );
 }

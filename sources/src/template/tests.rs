@@ -347,3 +347,33 @@ fn every_file_in_templates_is_embedded() {
     // Each file is named after its template's id, and none is forgotten in catalog.rs.
     assert_eq!(files, ids);
 }
+
+#[test]
+fn dot_segments_cannot_move_a_request_to_another_path() -> Result<(), TemplateError> {
+    let catalog = Catalog::builtin()?;
+    let t = catalog
+        .get("github-repo-stars")
+        .ok_or(TemplateError::Duplicate("x".into()))?;
+    for bad in [".", ".."] {
+        let r = t.render(
+            EndpointKind::Polling,
+            &params(&[("OWNER", bad), ("REPO", "user")]),
+            "https://api.github.com",
+            now(),
+            None,
+        );
+        assert!(
+            matches!(r, Err(TemplateError::InvalidParameter { .. })),
+            "{bad}: {r:?}"
+        );
+    }
+    let ok = t.render(
+        EndpointKind::Polling,
+        &params(&[("OWNER", "a.b"), ("REPO", "..x")]),
+        "https://api.github.com",
+        now(),
+        None,
+    )?;
+    assert_eq!(ok.url.path(), "/repos/a.b/..x");
+    Ok(())
+}

@@ -43,6 +43,13 @@ pub fn check_dimensions(errors: &mut ValidationErrors, keys: &[String]) {
     }
     for key in keys {
         errors.check_text("dimensions", key, 100);
+        // A chart row holds `date` and `value` itself; a dimension must not overwrite them.
+        if matches!(key.as_str(), "date" | "value") {
+            errors.add(
+                "dimensions",
+                format!("`{key}` names the chart's own column"),
+            );
+        }
     }
 }
 
@@ -63,6 +70,19 @@ fn aggregate_of(name: &str) -> Option<Aggregate> {
         "max" => Some(Aggregate::Max),
         _ => None,
     }
+}
+
+/// The start of the bucket holding `at` (UTC; weeks start on Monday, as PostgreSQL's
+/// `date_trunc('week', …)`), so a range's first bucket is whole rather than a partial sum.
+fn bucket_start(at: DateTime<Utc>, bucket: Bucket) -> DateTime<Utc> {
+    use chrono::Datelike;
+    let day = at.date_naive();
+    let first = match bucket {
+        Bucket::Day => day,
+        Bucket::Week => day - Duration::days(i64::from(day.weekday().num_days_from_monday())),
+        Bucket::Month => day.with_day(1).unwrap_or(day),
+    };
+    first.and_hms_opt(0, 0, 0).map_or(at, |t| t.and_utc())
 }
 
 fn bucket_of(name: &str) -> Bucket {
@@ -121,6 +141,7 @@ pub async fn compute(
         }
     } else if let Some(aggregate) = aggregate_of(&widget.aggregation) {
         let bucket = bucket_of(&widget.bucket);
+        let start = start.map(|s| bucket_start(s, bucket));
         charts::buckets(conn, source.id, start, bucket, aggregate, &keys)
             .await?
             .iter()

@@ -38,6 +38,8 @@ pub struct Sources {
     jitter_max_secs: i64,
     /// Whether this process stored the template files' transformers.
     seeded: std::sync::atomic::AtomicBool,
+    /// How long a poll holds its source (`APP_SOURCES__LEASE_SECS`).
+    lease: std::time::Duration,
 }
 
 impl Sources {
@@ -78,6 +80,7 @@ impl Sources {
             ..::sources::transform::Limits::default()
         };
         Ok(Self {
+            lease: s.lease(),
             named,
             generic,
             llm,
@@ -150,6 +153,14 @@ impl Sources {
         }
     }
 
+    /// The time limit of one poll: a little less than its lease, so it ends before another
+    /// node may claim the source.
+    pub fn poll_limit(&self) -> std::time::Duration {
+        self.lease
+            .saturating_sub(std::time::Duration::from_secs(5))
+            .max(std::time::Duration::from_secs(1))
+    }
+
     /// Limits of one transformer run.
     pub fn limits(&self) -> ::sources::transform::Limits {
         self.limits.clone()
@@ -175,12 +186,13 @@ pub async fn transform_blocking(
     program: &str,
     input: &serde_json::Value,
     limits: ::sources::transform::Limits,
-) -> Result<Vec<::sources::transform::Point>, String> {
+) -> Result<Vec<::sources::transform::Point>, ::sources::TransformError> {
     let (program, input) = (program.to_owned(), input.clone());
     tokio::task::spawn_blocking(move || ::sources::transform::transform(&program, &input, &limits))
         .await
-        .map_err(|e| format!("the transformer could not run: {e}"))?
-        .map_err(|e| e.to_string())
+        .map_err(|e| {
+            ::sources::TransformError::Internal(format!("the transformer could not run: {e}"))
+        })?
 }
 
 /// Turns a sentence ("weekly averages as bars") into chart settings with the configured LLM

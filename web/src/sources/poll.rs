@@ -61,7 +61,7 @@ enum Failure {
         transformer: Box<Transformer>,
         kind: &'static str,
         version: i32,
-        error: String,
+        error: ::sources::TransformError,
         sample: Value,
     },
     #[error(
@@ -268,10 +268,18 @@ async fn run(
     };
     match super::transform_blocking(&transformer.program, sample, state.sources.limits()).await {
         Ok(points) => {
-            if transformer.input_example.is_none() {
-                let output = serde_json::json!(points.iter().map(|p| p.view()).collect::<Vec<_>>());
+            // A shared transformer never keeps a user's response as its example: other users
+            // read transformers, and a response may come from a private repository or project.
+            let own = transformer.source_id.is_some();
+            if (own && transformer.input_example.is_none()) || transformer.failure_count > 0 {
                 let mut conn = state.pool.get().await?;
-                transformers::set_examples(&mut conn, transformer.id, sample, &output).await?;
+                if own && transformer.input_example.is_none() {
+                    let output =
+                        serde_json::json!(points.iter().map(|p| p.view()).collect::<Vec<_>>());
+                    transformers::set_examples(&mut conn, transformer.id, sample, &output).await?;
+                }
+                // Its failures count in a row: a success ends the streak.
+                transformers::reset_failures(&mut conn, transformer.id).await?;
             }
             Ok(points)
         }
@@ -283,6 +291,15 @@ async fn run(
             sample: sample.clone(),
         }),
     }
+}
+
+/// Whether a transformer run hit a limit of its input or output rather than failing on it.
+fn is_limit(error: &::sources::TransformError) -> bool {
+    use ::sources::TransformError as E;
+    matches!(
+        error,
+        E::TooManyPoints(_) | E::InputTooLarge { .. } | E::Timeout(_)
+    )
 }
 
 /// `value`, when it is small enough to keep as a sample.
@@ -387,16 +404,22 @@ async fn fail(
     let failures = source.consecutive_failures.saturating_add(1);
     let next = retry_at(source, &failure, failures, now);
     let (broken, sample) = match &failure {
+        // A limit (too large an input, too many points, too slow) is this source's data, not
+        // the program's fault: it must not count against a transformer other users share.
         Failure::Transform {
             transformer,
             sample,
+            error,
             ..
-        } => (Some(transformer.as_ref()), bounded(sample.clone())),
+        } if !is_limit(error) => (Some(transformer.as_ref()), bounded(sample.clone())),
+        Failure::Transform { sample, .. } => (None, bounded(sample.clone())),
         _ => (None, None),
     };
+    // The transformer's own failures in a row decide (a source's fetch failures do not).
+    let transformer_failures = broken.map_or(0, |t| t.failure_count.saturating_add(1));
     // The LLM endpoint is asked before a database connection is taken.
     let mut regenerated = false;
-    if let (Some(broken), true) = (broken, failures >= ALERT_AFTER) {
+    if let (Some(broken), true) = (broken, transformer_failures >= ALERT_AFTER) {
         if let (Some(t), Failure::Transform { sample, .. }) =
             (state.sources.template(&source.template_id), &failure)
         {
@@ -408,7 +431,7 @@ async fn fail(
     let alert = match broken {
         Some(broken) => {
             transformers::count_failure(&mut conn, broken.id).await?;
-            if failures >= ALERT_AFTER && !regenerated {
+            if transformer_failures >= ALERT_AFTER && !regenerated {
                 transformers::mark_failed(&mut conn, broken.id).await?;
                 Some(format!(
                     "The transformer of \"{}\" failed {ALERT_AFTER} polls in a row and was \

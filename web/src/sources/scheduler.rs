@@ -125,12 +125,11 @@ async fn claim(
             .template(&source.template_id)
             .map_or_else(|| "unknown".to_owned(), |t| t.integration.clone());
         let (state, slots) = (state.clone(), Arc::clone(slots));
-        let limit = config
-            .lease
-            .saturating_sub(Duration::from_secs(5))
-            .max(Duration::from_secs(1));
+        let limit = state.sources.poll_limit();
         slots.outstanding.fetch_add(1, Ordering::AcqRel);
         actix_web::rt::spawn(async move {
+            // Released however the task ends, a panic included, so the node never stops claiming.
+            let _outstanding = Outstanding(Arc::clone(&slots));
             let of_integration = slots.of_integration(&integration);
             let permits = (
                 of_integration.acquire_owned().await,
@@ -143,10 +142,18 @@ async fn claim(
                 Err(_) => tracing::warn!(source_id, "scheduled poll cut off at its time limit"),
             }
             drop(permits);
-            slots.outstanding.fetch_sub(1, Ordering::AcqRel);
         });
     }
     count
+}
+
+/// One claimed poll not finished yet; dropping it gives its place back.
+struct Outstanding(Arc<Slots>);
+
+impl Drop for Outstanding {
+    fn drop(&mut self) {
+        self.0.outstanding.fetch_sub(1, Ordering::AcqRel);
+    }
 }
 
 /// Until the next source is due, at most one tick (and at least a few milliseconds).

@@ -3,8 +3,10 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
-use persistence::postgres::models::{Connection, Source, Transformer, Widget};
+use persistence::postgres::models::{Connection, Role, Source, Transformer, Widget};
 use protocol::sources::{ConnectionView, SourceView, TransformerView, WidgetView};
+
+use crate::auth::AuthUser;
 
 /// A connection, without its secret.
 pub fn connection(c: Connection, sources: i64) -> ConnectionView {
@@ -69,8 +71,11 @@ pub fn widget(w: Widget) -> WidgetView {
     }
 }
 
-/// A transformer.
-pub fn transformer(t: Transformer) -> TransformerView {
+/// A transformer, as `user` may see it: the examples of a transformer shared by every user of
+/// its template were fetched with someone's credentials (a private repository, a PostHog
+/// project), so only administrators see those; a source's own transformer shows its examples.
+pub fn transformer(t: Transformer, user: &AuthUser) -> TransformerView {
+    let examples = t.source_id.is_some() || user.role == Role::Admin;
     TransformerView {
         id: t.id,
         template_id: t.template_id,
@@ -81,8 +86,8 @@ pub fn transformer(t: Transformer) -> TransformerView {
         origin: t.origin,
         status: t.status,
         failure_count: i64::from(t.failure_count),
-        input_example: t.input_example,
-        output_example: t.output_example,
+        input_example: t.input_example.filter(|_| examples),
+        output_example: t.output_example.filter(|_| examples),
         created_at: t.created_at,
     }
 }

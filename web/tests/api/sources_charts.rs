@@ -53,7 +53,8 @@ async fn expected(app: &TestApp, source: i64, agg: &str, bucket: &str, days: i64
            SELECT date_trunc('{bucket}', ts, 'UTC') AS b, {agg}(value) AS v, \
              {agg}((dimensions->>'deletions')::float8) \
                FILTER (WHERE jsonb_typeof(dimensions->'deletions') = 'number') AS d \
-           FROM points WHERE source_id = {source} AND ts >= now() - interval '{days} days' \
+           FROM points WHERE source_id = {source} \
+             AND ts >= date_trunc('{bucket}', now() - interval '{days} days', 'UTC') \
            GROUP BY 1) t ORDER BY b"
     );
     let rows: Vec<Row> = diesel::sql_query(sql)

@@ -196,7 +196,7 @@ async fn upstream_failures_are_recorded_and_retried_later() {
 }
 
 #[actix_web::test]
-async fn a_broken_transformer_fails_three_times_then_a_user_writes_a_new_one() {
+async fn a_broken_transformer_fails_three_times_then_an_administrator_writes_a_new_one() {
     let fixture = Fixture::start();
     let app = spawn_sources_app(&fixture, |_| {}).await;
     let user = app.new_user().await;
@@ -255,13 +255,46 @@ async fn a_broken_transformer_fails_three_times_then_a_user_writes_a_new_one() {
     assert_eq!(preview["error"], Value::Null, "{preview}");
     assert_eq!(preview["points"][0]["value"], 100.0);
     assert_eq!(preview["input"]["stars"]["total"], 100);
-    let bad = json!({"sourceId": id, "program": "{timestamp: $now, value: .missing}"});
-    let response = app
-        .post("/api/v1/transformers", Some(&user.token), &bad)
-        .await;
-    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    // The template's transformer is every user's: an ordinary user may not write it.
     let response = app
         .post("/api/v1/transformers", Some(&user.token), &body)
+        .await;
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    let versions = "SELECT count(*) AS n FROM transformers \
+                    WHERE template_id = 'github-repo-stars' AND endpoint = 'polling'";
+    assert_eq!(app.database.count(versions).await, 1, "nothing was stored");
+    let pool = persistence::postgres::pool::build_pool(&app.settings.database.pool())
+        .unwrap_or_else(|e| panic!("pool: {e}"));
+    // An administrator (a fresh one: the hub caches a user's role for a moment) writes it.
+    let admin_email = format!("admin-{}@example.com", uuid::Uuid::new_v4().simple());
+    let password = "a sound password".to_owned();
+    let created = web::admin::create(&pool, &admin_email, None, password.clone())
+        .await
+        .unwrap_or_else(|e| panic!("admin: {e}"));
+    let admin = TestUser {
+        id: created.id,
+        token: app.login(&admin_email, &password).await,
+        email: admin_email,
+        password,
+    };
+    let admin_token = admin.token.clone();
+    // Through a source of their own (on the same changed shape).
+    let theirs = create_stars(&app, &admin, "r", "daily").await;
+    let body =
+        json!({"sourceId": theirs["source"]["id"], "endpoint": "polling", "program": program});
+    let bad = json!({"sourceId": theirs["source"]["id"], "program": "{timestamp: $now, value: .missing}"});
+    let response = app
+        .post("/api/v1/transformers", Some(&admin_token), &bad)
+        .await;
+    let status = response.status();
+    assert_eq!(
+        status,
+        StatusCode::BAD_REQUEST,
+        "{}",
+        json_of(response).await
+    );
+    let response = app
+        .post("/api/v1/transformers", Some(&admin_token), &body)
         .await;
     assert_eq!(response.status(), StatusCode::CREATED);
     let stored = json_of(response).await;
@@ -269,16 +302,13 @@ async fn a_broken_transformer_fails_three_times_then_a_user_writes_a_new_one() {
         (stored["origin"].clone(), stored["status"].clone()),
         (json!("user"), json!("active"))
     );
-    let source = json_of(
-        app.get(&format!("/api/v1/sources/{id}"), Some(&user.token))
-            .await,
-    )
-    .await;
+    // Every user's source of the template now polls with it.
+    let source = refresh(&app, &user, &id).await["source"].clone();
     assert_eq!(source["lastError"], Value::Null, "{source}");
     assert_eq!(source["consecutiveFailures"], 0);
     // Now that it works, nobody may replace it.
     let response = app
-        .post("/api/v1/transformers", Some(&user.token), &body)
+        .post("/api/v1/transformers", Some(&admin_token), &body)
         .await;
     assert_eq!(response.status(), StatusCode::CONFLICT);
 }

@@ -285,15 +285,23 @@ pub async fn set_error(
 }
 
 /// Leases a source to this node until `lease_until` (a refresh), so the scheduler skips it
-/// meanwhile; the outcome of the poll releases it.
+/// meanwhile; the outcome of the poll releases it. `false` when another poll holds it (the
+/// scheduler's or another refresh), which then must not run a second one.
 pub async fn lease(
     conn: &mut AsyncPgConnection,
     source_id: i64,
     lease_until: DateTime<Utc>,
-) -> QueryResult<()> {
-    diesel::update(sources::table.find(source_id))
-        .set(sources::lease_until.eq(Some(lease_until)))
-        .execute(conn)
-        .await
-        .map(drop)
+) -> QueryResult<bool> {
+    let now = Utc::now();
+    diesel::update(
+        sources::table.find(source_id).filter(
+            sources::lease_until
+                .is_null()
+                .or(sources::lease_until.lt(now)),
+        ),
+    )
+    .set(sources::lease_until.eq(Some(lease_until)))
+    .execute(conn)
+    .await
+    .map(|updated| updated == 1)
 }

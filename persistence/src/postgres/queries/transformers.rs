@@ -194,6 +194,15 @@ pub async fn count_failure(conn: &mut AsyncPgConnection, id: i64) -> QueryResult
         .await
 }
 
+/// Ends a transformer's streak of failures (it just worked).
+pub async fn reset_failures(conn: &mut AsyncPgConnection, id: i64) -> QueryResult<()> {
+    diesel::update(transformers::table.find(id))
+        .set(transformers::failure_count.eq(0))
+        .execute(conn)
+        .await
+        .map(drop)
+}
+
 /// Marks a transformer failed (it broke three polls in a row and was not regenerated).
 pub async fn mark_failed(conn: &mut AsyncPgConnection, id: i64) -> QueryResult<()> {
     diesel::update(transformers::table.find(id))

@@ -162,7 +162,7 @@ pub async fn create_source(
     tag = "sources",
     params(("id" = i64, Path, description = "Source id")),
     security(("bearer" = [])),
-    responses((status = 200, body = PollResult), Unauthorized, NotFound, Unavailable)
+    responses((status = 200, body = PollResult), Unauthorized, NotFound, Conflict, Unavailable)
 )]
 #[post("/sources/{id}/refresh")]
 #[tracing::instrument(skip_all, fields(source_id = *path, user_id = user.id))]
@@ -173,11 +173,25 @@ pub async fn refresh_source(
 ) -> Result<HttpResponse, ApiError> {
     let mut conn = state.pool.get().await?;
     let source = owned(&mut conn, &user, path.into_inner()).await?;
-    // The scheduler leaves it alone while this poll runs (its outcome releases the lease).
-    let lease = chrono::Duration::minutes(2);
-    sources::lease(&mut conn, source.id, Utc::now() + lease).await?;
+    // The scheduler leaves it alone while this poll runs (its outcome releases the lease), and
+    // a poll already running (scheduled, or another refresh) is not doubled.
+    let limit = state.sources.poll_limit();
+    let lease = chrono::Duration::from_std(limit + std::time::Duration::from_secs(5))
+        .unwrap_or(chrono::Duration::minutes(2));
+    if !sources::lease(&mut conn, source.id, Utc::now() + lease).await? {
+        return Err(ApiError::Conflict(
+            "this source is being polled right now; its result arrives live, or refresh again in a moment".into(),
+        ));
+    }
     drop(conn);
-    let outcome = poll(&state, source, Mode::Refresh).await?;
+    let outcome =
+        match tokio::time::timeout(limit, poll(&state, source, Mode::Refresh)).await {
+            Ok(outcome) => outcome?,
+            Err(_) => return Err(ApiError::Unavailable(
+                "the poll did not finish within its time limit; refresh again once it is released"
+                    .into(),
+            )),
+        };
     let mut conn = state.pool.get().await?;
     Ok(HttpResponse::Ok().json(PollResult {
         source: view_of(&mut conn, outcome.source).await?,

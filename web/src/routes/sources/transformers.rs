@@ -7,7 +7,7 @@
 use ::sources::EndpointKind;
 use actix_web::{get, post, web, HttpResponse};
 use hub::ValidationErrors;
-use persistence::postgres::models::NewTransformer;
+use persistence::postgres::models::{NewTransformer, Role};
 use persistence::postgres::queries::{sources, transformers};
 use protocol::sources::{TransformerPreview, TransformerView, WriteTransformer};
 use serde::Deserialize;
@@ -17,7 +17,7 @@ use super::instances::owned;
 use crate::auth::AuthUser;
 use crate::error::ApiError;
 use crate::routes::openapi::responses::{
-    BadRequest, Conflict, JsonBodyErrors, NotFound, Unauthorized, Unavailable,
+    BadRequest, Conflict, Forbidden, JsonBodyErrors, NotFound, Unauthorized, Unavailable,
 };
 use crate::sources::poll::{poll, sample, Mode};
 use crate::sources::{transform_blocking, views};
@@ -68,7 +68,7 @@ pub async fn list_transformers(
         transformers::list(&mut conn, query.template_id.as_deref(), &mine, 1_000)
             .await?
             .into_iter()
-            .map(views::transformer)
+            .map(|t| views::transformer(t, &user))
             .collect();
     Ok(HttpResponse::Ok().json(list))
 }
@@ -98,7 +98,7 @@ pub async fn get_transformer(
             .await?
             .ok_or_else(not_found)?;
     }
-    Ok(HttpResponse::Ok().json(views::transformer(found)))
+    Ok(HttpResponse::Ok().json(views::transformer(found, &user)))
 }
 
 fn endpoint_of(body: &WriteTransformer) -> Result<EndpointKind, ApiError> {
@@ -134,7 +134,7 @@ async fn try_program(
         return Ok((Some(input), Err(e.to_string())));
     }
     let result = transform_blocking(&body.program, &input, state.sources.limits()).await;
-    let result = result.and_then(|points| {
+    let result = result.map_err(|e| e.to_string()).and_then(|points| {
         if points.is_empty() {
             Err("the program output no points".to_owned())
         } else {
@@ -190,6 +190,7 @@ pub async fn preview_transformer(
         (status = 201, body = TransformerView),
         JsonBodyErrors,
         Unauthorized,
+        Forbidden,
         NotFound,
         Conflict,
         Unavailable,
@@ -214,6 +215,14 @@ pub async fn write_transformer(
     };
     let scope = template.hosts.is_empty().then_some(source.id);
     let current = transformers::current(&mut conn, &template.id, kind.as_str(), scope).await?;
+    // A shared transformer runs on every user's sources of the template: only an administrator
+    // writes one (a source's own, for the generic template, is its owner's).
+    if scope.is_none() && user.role != Role::Admin {
+        return Err(ApiError::Forbidden(
+            "a template's transformer is shared by every user of the template; only an \
+             administrator can write it",
+        ));
+    }
     if scope.is_none() && current.as_ref().is_some_and(|t| t.status == "active") {
         return Err(ApiError::Conflict(format!(
             "template {} already has a working {} transformer",
@@ -247,5 +256,5 @@ pub async fn write_transformer(
         "transformer written"
     );
     poll(&state, source, Mode::Refresh).await?;
-    Ok(HttpResponse::Created().json(views::transformer(stored)))
+    Ok(HttpResponse::Created().json(views::transformer(stored, &user)))
 }
