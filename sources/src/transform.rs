@@ -82,6 +82,8 @@ pub enum TransformError {
     DuplicateTimestamp(DateTime<Utc>),
     #[error("the jq program output more than {0} points")]
     TooManyPoints(usize),
+    #[error("the jq program's points take more than {0} bytes")]
+    OutputTooLarge(usize),
     #[error("the response is {size} bytes, more than the {limit} a transformer reads")]
     InputTooLarge { size: usize, limit: usize },
     #[error("the response could not be read by the transformer: {0}")]
@@ -93,6 +95,10 @@ pub enum TransformError {
     #[error("the transformer could not run: {0}")]
     Internal(String),
 }
+
+/// Most bytes of points one run may output (their dimensions as JSON, plus a fixed cost per
+/// point): a program cannot make the hub read, store or broadcast hundreds of megabytes.
+pub const MAX_OUTPUT_BYTES: usize = 8 * 1024 * 1024;
 
 /// Where programs run; set once by [`use_worker_processes`].
 static WORKERS: OnceLock<worker::Pool> = OnceLock::new();

@@ -112,3 +112,16 @@ fn concurrent_runs_each_get_their_own_answer() {
         assert_eq!(values, [10.0 * i as f64], "run {i}");
     }
 }
+
+#[test]
+fn a_worker_stops_a_program_whose_points_are_too_large() {
+    setup();
+    let program = r#"range(0; 3000) | {timestamp: ., value: 1, dimensions: {x: ("a" * 200000)}}"#;
+    let r = transform(program, &serde_json::Value::Null, &limits());
+    assert_eq!(
+        r,
+        Err(TransformError::OutputTooLarge(
+            sources::transform::MAX_OUTPUT_BYTES
+        ))
+    );
+}

@@ -199,16 +199,26 @@ pub(crate) fn run_here(
     let deadline = Instant::now() + limits.timeout;
     let ctx = Ctx::<D>::new(&filter.lut, Vars::new([Val::from(now.to_owned())]));
     let mut out = Vec::new();
+    let mut bytes = 0usize;
     let mut result = Ok(());
     for (index, output) in filter.id.run((ctx, input)).enumerate() {
         if cancelled() || Instant::now() > deadline {
             result = Err(TransformError::Timeout(limits.timeout));
             break;
         }
+        let before = out.len();
         let step = match output {
             Ok(value) => points::collect(&value, index, limits.max_points, &mut out),
             Err(e) => Err(TransformError::Jq(exn_text(e))),
         };
+        let step = step.and_then(|()| {
+            bytes = bytes.saturating_add(out[before..].iter().map(points::size).sum());
+            if bytes > super::MAX_OUTPUT_BYTES {
+                Err(TransformError::OutputTooLarge(super::MAX_OUTPUT_BYTES))
+            } else {
+                Ok(())
+            }
+        });
         if let Err(e) = step {
             result = Err(e);
             break;

@@ -76,6 +76,13 @@ pub(crate) fn collect(
 
 const TOO_MANY: &str = "too many points";
 
+/// What a point costs of the output budget: its dimensions as JSON and a fixed 64 bytes (its
+/// time and value, as stored and sent).
+pub(crate) fn size(point: &Point) -> usize {
+    let dimensions = serde_json::to_vec(&point.dimensions).map_or(usize::MAX, |v| v.len());
+    dimensions.saturating_add(64)
+}
+
 fn push(value: &Value, max_points: usize, out: &mut Vec<Point>) -> Result<(), String> {
     if out.len() >= max_points {
         return Err(TOO_MANY.into());

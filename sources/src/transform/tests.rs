@@ -342,3 +342,17 @@ fn endless_outputs_stop_at_the_deadline_or_the_point_limit() {
         started.elapsed()
     );
 }
+
+#[test]
+fn points_with_huge_dimensions_hit_the_output_limit() {
+    // 3,000 points of 200 kB each: about 600 MB if nothing stopped it.
+    let program = r#"range(0; 3000) | {timestamp: ., value: 1, dimensions: {x: ("a" * 200000)}}"#;
+    let r = run_program(program, json!(null));
+    assert_eq!(r, Err(TransformError::OutputTooLarge(MAX_OUTPUT_BYTES)));
+    // Reasonable dimensions pass.
+    let r = run_program(
+        r#"range(0; 1000) | {timestamp: ., value: 1, dimensions: {x: "small"}}"#,
+        json!(null),
+    );
+    assert_eq!(r.map(|p| p.len()), Ok(1000));
+}

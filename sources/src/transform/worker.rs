@@ -152,6 +152,7 @@ fn wire(e: &TransformError) -> WireError {
         TransformError::InvalidOutput { index, reason } => ("output", format!("{index}\n{reason}")),
         TransformError::DuplicateTimestamp(t) => ("duplicate", t.to_rfc3339()),
         TransformError::TooManyPoints(n) => ("points", n.to_string()),
+        TransformError::OutputTooLarge(n) => ("output-size", n.to_string()),
         other => ("other", other.to_string()),
     };
     WireError {
@@ -175,6 +176,7 @@ fn unwire(e: WireError, limits: &Limits) -> TransformError {
             .map(|t| TransformError::DuplicateTimestamp(t.with_timezone(&chrono::Utc)))
             .unwrap_or(TransformError::Internal(e.detail)),
         "points" => TransformError::TooManyPoints(limits.max_points),
+        "output-size" => TransformError::OutputTooLarge(super::MAX_OUTPUT_BYTES),
         _ => TransformError::Internal(e.detail),
     }
 }

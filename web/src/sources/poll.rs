@@ -298,7 +298,7 @@ fn is_limit(error: &::sources::TransformError) -> bool {
     use ::sources::TransformError as E;
     matches!(
         error,
-        E::TooManyPoints(_) | E::InputTooLarge { .. } | E::Timeout(_)
+        E::TooManyPoints(_) | E::OutputTooLarge(_) | E::InputTooLarge { .. } | E::Timeout(_)
     )
 }
 
